@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { AdminAuth } from '../auth/auth.decorators';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { GuidPipe, IntIdPipe } from '../common/param.pipes';
+import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetWebhookDto } from './dto/admin.dto';
+import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RevokedTokenDto, UserResponseDto } from './dto/admin-response.dto';
+import { ProvisioningService } from './provisioning.service';
+
+@ApiTags('admin')
+@AdminAuth()
+@SkipThrottle()
+@ApiBadRequestResponse({ type: ErrorResponseDto })
+@Controller('admin')
+export class AdminController {
+  constructor(private readonly provisioning: ProvisioningService) {}
+
+  @Post('accounts')
+  @ApiCreatedResponse({ type: AccountResponseDto })
+  createAccount(@Body() dto: CreateAccountDto): Promise<AccountResponseDto> {
+    return this.provisioning.createAccount(dto);
+  }
+
+  @Post('accounts/:id/tokens')
+  @ApiCreatedResponse({ type: IssuedTokenDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  issueAccountToken(@Param('id', IntIdPipe) id: number, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
+    return this.provisioning.issueAccountToken(id, dto.label);
+  }
+
+  @Put('accounts/:id/webhook')
+  @ApiOkResponse({ type: AccountResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  setWebhook(@Param('id', IntIdPipe) id: number, @Body() dto: SetWebhookDto): Promise<AccountResponseDto> {
+    return this.provisioning.setWebhook(id, dto);
+  }
+
+  @Post('cases')
+  @ApiCreatedResponse({ type: CaseResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A case with this guid exists' })
+  createCase(@Body() dto: CreateCaseDto): Promise<CaseResponseDto> {
+    return this.provisioning.createCase(dto);
+  }
+
+  @Post('users')
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A user with this id exists' })
+  createUser(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
+    return this.provisioning.createUser(dto);
+  }
+
+  @Post('users/:id/tokens')
+  @ApiCreatedResponse({ type: IssuedTokenDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  issueUserToken(@Param('id', GuidPipe) id: string, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
+    return this.provisioning.issueUserToken(id, dto.label);
+  }
+
+  @Post('groups')
+  @ApiCreatedResponse({ type: GroupResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A group with this id exists' })
+  createGroup(@Body() dto: CreateGroupDto): Promise<GroupResponseDto> {
+    return this.provisioning.createGroup(dto);
+  }
+
+  @Put('groups/:id/members')
+  @ApiOkResponse({ type: GroupResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  setGroupMembers(@Param('id', GuidPipe) id: string, @Body() dto: GroupMembersDto): Promise<GroupResponseDto> {
+    return this.provisioning.setGroupMembers(id, dto.memberIds);
+  }
+
+  @Delete('tokens/:id')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RevokedTokenDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  revokeToken(@Param('id', GuidPipe) id: string): Promise<RevokedTokenDto> {
+    return this.provisioning.revokeToken(id);
+  }
+}

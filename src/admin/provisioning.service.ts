@@ -1,0 +1,128 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { TokenService } from '../auth/token.service';
+import { EnvironmentVariables } from '../config/env.validation';
+import { pgErrorCode, PG_UNIQUE_VIOLATION } from '../common/pg-errors';
+import { checkWebhookUrl } from '../common/url-safety';
+import { Account } from '../directory/account.entity';
+import { Case } from '../directory/case.entity';
+import { AccountType, UserRole } from '../directory/directory.enums';
+import { Group, GroupMember } from '../directory/group.entity';
+import { User } from '../directory/user.entity';
+import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, SetWebhookDto } from './dto/admin.dto';
+import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, UserResponseDto } from './dto/admin-response.dto';
+
+/** Operators' operations, shared by the admin REST API and the CLI. */
+@Injectable()
+export class ProvisioningService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokenService,
+    private readonly env: EnvironmentVariables,
+  ) {}
+
+  async createAccount(dto: CreateAccountDto): Promise<AccountResponseDto> {
+    const account = await this.dataSource.getRepository(Account).save({ type: dto.type, name: dto.name });
+    return toAccountResponse(account);
+  }
+
+  async issueAccountToken(accountId: number, label?: string): Promise<IssuedTokenDto> {
+    await this.requireAccount(accountId);
+    return this.tokens.issue({ accountId }, label);
+  }
+
+  async setWebhook(accountId: number, dto: SetWebhookDto): Promise<AccountResponseDto> {
+    const refused = await checkWebhookUrl(dto.url, this.env.WEBHOOK_ALLOW_PRIVATE);
+    if (refused) throw new BadRequestException(refused);
+    const account = await this.requireAccount(accountId);
+    await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: dto.url, webhookSecret: dto.secret });
+    return toAccountResponse({ ...account, webhookUrl: dto.url });
+  }
+
+  async createCase(dto: CreateCaseDto): Promise<CaseResponseDto> {
+    await this.requireAccountOfType(dto.partnerAccountId, AccountType.Partner, 'partnerAccountId');
+    await this.requireAccountOfType(dto.providerAccountId, AccountType.Provider, 'providerAccountId');
+    const guid = dto.guid?.toLowerCase() ?? randomUUID();
+    const saved = await this.insertUnique(`A case with guid ${guid} already exists`, () =>
+      this.dataSource.getRepository(Case).save({ guid, partnerAccountId: dto.partnerAccountId, providerAccountId: dto.providerAccountId }),
+    );
+    return { id: saved.id, guid: saved.guid, partnerAccountId: saved.partnerAccountId, providerAccountId: saved.providerAccountId, createdAt: saved.createdAt.toISOString() };
+  }
+
+  async createUser(dto: CreateUserDto): Promise<UserResponseDto> {
+    const id = dto.id?.toLowerCase() ?? randomUUID();
+    const user = { id, email: dto.email, name: dto.name ?? null, role: dto.role ?? UserRole.User };
+    await this.insertUnique(`A user with id ${id} already exists`, () => this.dataSource.getRepository(User).insert({ ...user }));
+    return user;
+  }
+
+  async issueUserToken(userId: string, label?: string): Promise<IssuedTokenDto> {
+    const exists = await this.dataSource.getRepository(User).exists({ where: { id: userId.toLowerCase() } });
+    if (!exists) throw new NotFoundException('User not found');
+    return this.tokens.issue({ userId: userId.toLowerCase() }, label);
+  }
+
+  async createGroup(dto: CreateGroupDto): Promise<GroupResponseDto> {
+    const id = dto.id?.toLowerCase() ?? randomUUID();
+    return this.dataSource.transaction(async (manager) => {
+      await this.insertUnique(`A group with id ${id} already exists`, () => manager.getRepository(Group).insert({ id, name: dto.name }));
+      const memberIds = await this.replaceMembers(manager, id, dto.memberIds);
+      return { id, name: dto.name, memberIds };
+    });
+  }
+
+  async setGroupMembers(groupId: string, memberIds: string[]): Promise<GroupResponseDto> {
+    const id = groupId.toLowerCase();
+    return this.dataSource.transaction(async (manager) => {
+      const group = await manager.getRepository(Group).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!group) throw new NotFoundException('Group not found');
+      return { id, name: group.name, memberIds: await this.replaceMembers(manager, id, memberIds) };
+    });
+  }
+
+  async revokeToken(tokenId: string): Promise<{ id: string; revoked: boolean }> {
+    if (!(await this.tokens.revoke(tokenId))) throw new NotFoundException('Token not found');
+    return { id: tokenId, revoked: true };
+  }
+
+  /** Replaces a group's members with `memberIds` (deduplicated); every id must be an existing user. */
+  private async replaceMembers(manager: EntityManager, groupId: string, memberIds: string[]): Promise<string[]> {
+    const ids = [...new Set(memberIds.map((m) => m.toLowerCase()))];
+    const found = ids.length === 0 ? [] : await manager.getRepository(User).find({ select: { id: true }, where: { id: In(ids) } });
+    if (found.length !== ids.length) {
+      const known = new Set(found.map((u) => u.id));
+      throw new BadRequestException(`memberIds: unknown user ${ids.find((m) => !known.has(m))}`);
+    }
+    await manager.getRepository(GroupMember).delete({ groupId });
+    if (ids.length > 0) {
+      await manager.query(`INSERT INTO group_members (group_id, user_id) SELECT $1, unnest($2::uuid[])`, [groupId, ids]);
+    }
+    return ids;
+  }
+
+  private async requireAccount(id: number): Promise<Account> {
+    const account = await this.dataSource.getRepository(Account).findOneBy({ id });
+    if (!account) throw new NotFoundException('Account not found');
+    return account;
+  }
+
+  private async requireAccountOfType(id: number, type: AccountType, field: string): Promise<void> {
+    const account = await this.dataSource.getRepository(Account).findOneBy({ id });
+    if (!account) throw new BadRequestException(`${field}: account ${id} not found`);
+    if (account.type !== type) throw new BadRequestException(`${field}: account ${id} is not a ${type} account`);
+  }
+
+  private async insertUnique<T>(conflictMessage: string, insert: () => Promise<T>): Promise<T> {
+    try {
+      return await insert();
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new ConflictException(conflictMessage);
+      throw error;
+    }
+  }
+}
+
+function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name' | 'webhookUrl'>): AccountResponseDto {
+  return { id: account.id, type: account.type, name: account.name, webhookUrl: account.webhookUrl ?? null };
+}

@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FastifyRequest } from 'fastify';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { readCaseToken } from './auth/case-auth.guard';
+import { hashToken, readAuthorization } from './auth/token.util';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { ConfigModule } from './config/config.module';
+import { EnvironmentVariables } from './config/env.validation';
+import { buildDataSourceOptions } from './database/data-source';
+import { FEATURE_MODULES } from './feature-modules';
+import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
+
+const ONE_MINUTE_MS = 60_000;
+
+/** Rate limits count per token (hashed), or per client address for calls without one. */
+function throttleKey(request: FastifyRequest): string {
+  const token = readCaseToken(request) ?? readAuthorization(request.headers.authorization, 'BimPlus');
+  return token ? `token:${hashToken(token).toString('base64')}` : `ip:${request.ip}`;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvironmentVariables, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, databaseUrl), migrationsRun: env.MIGRATIONS_RUN, retryAttempts: 5, retryDelay: 2000 }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
+          skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
+          getTracker: (request) => throttleKey(request as FastifyRequest),
+          errorMessage: 'Too many requests; retry after the time in Retry-After',
+        }),
+        AuthModule,
+        ObservabilityModule,
+        HealthModule,
+        AdminModule,
+        ...FEATURE_MODULES,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { AccountType } from '../directory/directory.enums';
+import { AdminAuthGuard } from './admin-auth.guard';
+import { BimPlusAuthGuard } from './bimplus-auth.guard';
+import { CaseAuthGuard } from './case-auth.guard';
+import { AnyPrincipal } from './principal';
+
+import { QUERY_TOKEN_KEY, ROLES_KEY } from './auth.constants';
+
+export const CASE_SECURITY = 'accessToken';
+export const CASE_BEARER_SECURITY = 'bearer';
+export const BIMPLUS_SECURITY = 'BimPlus';
+export const ADMIN_SECURITY = 'admin';
+
+const authErrors = () => [
+  ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto }),
+  ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto }),
+];
+
+/** v3: a partner or provider account token, as `accessToken` query parameter or Bearer header. */
+export function CaseAuth(...roles: AccountType[]) {
+  return applyDecorators(
+    SetMetadata(ROLES_KEY, roles.length > 0 ? roles : Object.values(AccountType)),
+    UseGuards(CaseAuthGuard),
+    ApiSecurity(CASE_SECURITY),
+    ApiBearerAuth(CASE_BEARER_SECURITY),
+    ApiForbiddenResponse({ description: 'No access', type: ErrorResponseDto }),
+    ...authErrors(),
+  );
+}
+
+/** v2: a user token as `Authorization: BimPlus <token>` (and, with `allowQueryToken`, `?accessToken=`). */
+export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
+  return applyDecorators(
+    SetMetadata(QUERY_TOKEN_KEY, options.allowQueryToken === true),
+    UseGuards(BimPlusAuthGuard),
+    ApiSecurity(BIMPLUS_SECURITY),
+    ...authErrors(),
+  );
+}
+
+/** Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN. */
+export function AdminAuth() {
+  return applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth(ADMIN_SECURITY), ...authErrors());
+}
+
+/** The authenticated caller, as the guard resolved it. */
+export const Principal = createParamDecorator((_data: unknown, context: ExecutionContext): AnyPrincipal => {
+  return context.switchToHttp().getRequest<{ principal: AnyPrincipal }>().principal;
+});

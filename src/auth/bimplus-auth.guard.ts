@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { FastifyRequest } from 'fastify';
+import { AnyPrincipal } from './principal';
+import { TokenService } from './token.service';
+import { readAuthorization } from './token.util';
+import { QUERY_TOKEN_KEY } from './auth.constants';
+
+/** Authenticates v2 callers: a user token as `Authorization: BimPlus <token>`. */
+@Injectable()
+export class BimPlusAuthGuard implements CanActivate {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: AnyPrincipal }>();
+    const allowQuery = this.reflector.get<boolean>(QUERY_TOKEN_KEY, context.getHandler()) === true;
+    const token = readAuthorization(request.headers.authorization, 'BimPlus') ?? (allowQuery ? readQueryToken(request) : undefined);
+    if (!token) throw new UnauthorizedException('Missing token: use "Authorization: BimPlus <token>"');
+    const principal = await this.tokens.resolve(token);
+    if (!principal || principal.kind !== 'user') throw new UnauthorizedException('Invalid token');
+    request.principal = principal;
+    return true;
+  }
+}
+
+function readQueryToken(request: FastifyRequest): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.accessToken;
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

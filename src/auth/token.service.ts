@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EnvironmentVariables } from '../config/env.validation';
+import { AccountType, UserRole } from '../directory/directory.enums';
+import { AnyPrincipal } from './principal';
+import { generateToken, hashToken } from './token.util';
+
+interface TokenRow {
+  token_id: string;
+  account_id: number | null;
+  account_type: AccountType | null;
+  user_id: string | null;
+  email: string | null;
+  role: UserRole | null;
+}
+
+interface CacheEntry {
+  principal: AnyPrincipal;
+  expiresAt: number;
+}
+
+const CACHE_MAX_ENTRIES = 10_000;
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+/**
+ * Issues, resolves and revokes API tokens. Resolving is one indexed query (token, owner and role
+ * together); the result is cached for AUTH_CACHE_TTL_MS so a busy client does not pay it per request.
+ * A revocation evicts the local cache at once; other instances notice within the TTL.
+ */
+@Injectable()
+export class TokenService {
+  private readonly logger = new Logger(TokenService.name);
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly env: EnvironmentVariables,
+  ) {}
+
+  async issue(owner: { accountId: number } | { userId: string }, label?: string): Promise<{ id: string; token: string }> {
+    const token = generateToken();
+    const accountId = 'accountId' in owner ? owner.accountId : null;
+    const userId = 'userId' in owner ? owner.userId : null;
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO api_tokens (token_hash, account_id, user_id, label) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [hashToken(token), accountId, userId, label ?? null],
+    );
+    return { id: rows[0].id, token };
+  }
+
+  /** Returns the principal for a raw token, or undefined when it is unknown or revoked. */
+  async resolve(token: string): Promise<AnyPrincipal | undefined> {
+    const hash = hashToken(token);
+    const key = hash.toString('base64');
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
+
+    const rows: TokenRow[] = await this.dataSource.query(
+      `SELECT t.id AS token_id, t.account_id, a.type AS account_type, t.user_id, u.email, u.role
+         FROM api_tokens t
+         LEFT JOIN accounts a ON a.id = t.account_id
+         LEFT JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      [hash],
+    );
+    if (rows.length === 0) return undefined;
+    const principal = toPrincipal(rows[0]);
+    this.remember(key, principal);
+    this.touch(principal.tokenId);
+    return principal;
+  }
+
+  /** Marks a token revoked; returns false when there is no such token. */
+  async revoke(tokenId: string): Promise<boolean> {
+    const [, affected] = await this.dataSource.query(
+      `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1`,
+      [tokenId],
+    );
+    for (const [key, entry] of this.cache) {
+      if (entry.principal.tokenId === tokenId) this.cache.delete(key);
+    }
+    return affected > 0;
+  }
+
+  private remember(key: string, principal: AnyPrincipal): void {
+    if (this.env.AUTH_CACHE_TTL_MS === 0) return;
+    if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, { principal, expiresAt: Date.now() + this.env.AUTH_CACHE_TTL_MS });
+  }
+
+  /** Records last use at most once a minute per token, off the request path. */
+  private touch(tokenId: string): void {
+    const now = Date.now();
+    if ((this.lastUsedWritten.get(tokenId) ?? 0) > now - LAST_USED_WRITE_INTERVAL_MS) return;
+    if (this.lastUsedWritten.size >= CACHE_MAX_ENTRIES) this.lastUsedWritten.clear();
+    this.lastUsedWritten.set(tokenId, now);
+    this.dataSource
+      .query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, [tokenId])
+      .catch((error: Error) => this.logger.warn(`could not record token use: ${error.message}`));
+  }
+}
+
+function toPrincipal(row: TokenRow): AnyPrincipal {
+  if (row.account_id !== null) {
+    return { kind: 'account', tokenId: row.token_id, accountId: row.account_id, accountType: row.account_type as AccountType };
+  }
+  return { kind: 'user', tokenId: row.token_id, userId: row.user_id as string, email: row.email as string, role: row.role as UserRole };
+}

@@ -1,0 +1,33 @@
+import { generateToken, hashToken, readAuthorization, secretsEqual } from './token.util';
+
+describe('token utilities', () => {
+  it('generates 256-bit hex tokens that differ every time', () => {
+    const a = generateToken();
+    const b = generateToken();
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).not.toEqual(b);
+  });
+
+  it('hashes to 32 bytes, deterministically', () => {
+    expect(hashToken('abc')).toHaveLength(32);
+    expect(hashToken('abc').equals(hashToken('abc'))).toBe(true);
+    expect(hashToken('abc').equals(hashToken('abd'))).toBe(false);
+  });
+
+  it('compares secrets of different lengths without throwing', () => {
+    expect(secretsEqual('short', 'a much longer secret')).toBe(false);
+    expect(secretsEqual('same-secret', 'same-secret')).toBe(true);
+  });
+
+  it.each([
+    ['BimPlus abc', 'BimPlus', 'abc'],
+    ['bimplus abc', 'BimPlus', 'abc'],
+    ['BIMPLUS   abc ', 'BimPlus', 'abc'],
+    ['Bearer abc', 'BimPlus', undefined],
+    ['BimPlus', 'BimPlus', undefined],
+    ['BimPlus ', 'BimPlus', undefined],
+    [undefined, 'Bearer', undefined],
+  ])('reads %p with scheme %p as %p', (header, scheme, expected) => {
+    expect(readAuthorization(header, scheme)).toBe(expected);
+  });
+});

@@ -1,0 +1,24 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 256 random bits, hex-encoded (the seed's BimPlus tokens are hex too). */
+export function generateToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** Compares two secrets in constant time by comparing their fixed-length hashes. */
+export function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(hashToken(a), hashToken(b));
+}
+
+/** Reads `<scheme> <token>` from an Authorization header; the scheme name is case-insensitive. */
+export function readAuthorization(header: string | undefined, scheme: string): string | undefined {
+  if (!header) return undefined;
+  const space = header.indexOf(' ');
+  if (space <= 0 || header.slice(0, space).toLowerCase() !== scheme.toLowerCase()) return undefined;
+  const token = header.slice(space + 1).trim();
+  return token.length > 0 ? token : undefined;
+}

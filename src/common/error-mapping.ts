@@ -1,0 +1,67 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+export interface MappedError {
+  status: number;
+  message: string;
+  /** True when the error is ours to log as a failure (a 5xx that is not a plain outage). */
+  unexpected: boolean;
+}
+
+// PostgreSQL SQLSTATE classes/codes that mean "the database is not reachable right now".
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '57014']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /connection.*(closed|ended)/i, /Client has encountered a connection error/i];
+
+interface ErrorLike {
+  code?: unknown;
+  statusCode?: unknown;
+  message?: unknown;
+  driverError?: unknown;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = (error ?? {}) as ErrorLike;
+  const inner = (e.driverError ?? e) as ErrorLike;
+  const code = typeof inner.code === 'string' ? inner.code : '';
+  if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
+  const message = typeof inner.message === 'string' ? inner.message : '';
+  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+/** Maps anything thrown while handling a request to a status and a message safe to show the caller. */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof HttpException) {
+    return { status: error.getStatus(), message: messageOf(error), unexpected: error.getStatus() >= 500 };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Service temporarily unavailable', unexpected: false };
+  }
+  const e = (error ?? {}) as ErrorLike;
+  // Fastify's own errors (body too large, malformed JSON, unsupported media type) carry a 4xx statusCode.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
+    return { status: e.statusCode, message: fastifyMessage(e.code, String(e.message)), unexpected: false };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error', unexpected: true };
+}
+
+function messageOf(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : error.message;
+}
+
+function fastifyMessage(code: string, message: string): string {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Request body is too large (limit 1 MiB)';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Request body is not valid JSON';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type: send application/json';
+    default:
+      return message;
+  }
+}

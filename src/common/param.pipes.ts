@@ -1,0 +1,21 @@
+import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { isUuid } from './uuid';
+
+/** A path id that must be a positive 32-bit integer. */
+@Injectable()
+export class IntIdPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    const id = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw new BadRequestException('id must be a positive integer');
+    return id;
+  }
+}
+
+/** A path id that must be an 8-4-4-4-12 hexadecimal GUID; returned lower-cased. */
+@Injectable()
+export class GuidPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!isUuid(value)) throw new BadRequestException('id must be a valid GUID');
+    return value.toLowerCase();
+  }
+}

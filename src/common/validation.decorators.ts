@@ -1,0 +1,13 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsDefined, Matches, ValidationOptions } from 'class-validator';
+import { UUID_PATTERN } from './uuid';
+
+/** A mandatory field, worded as the original API words it: `"guid" is required`. */
+export function Required(options?: ValidationOptions) {
+  return applyDecorators(IsDefined({ message: '$property is required', ...options }));
+}
+
+/** An 8-4-4-4-12 hexadecimal id (see UUID_PATTERN). */
+export function IsLooseUuid(options?: ValidationOptions) {
+  return applyDecorators(Matches(UUID_PATTERN, { message: '$property must be a valid GUID', ...options }));
+}

@@ -1,0 +1,110 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+
+/**
+ * Every environment variable the service reads, with its default.
+ * `.env.example` mirrors this class; keep the two in step.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsInt() @Min(0) @Max(65535) @Transform(toInt)
+  PORT = 3000;
+
+  @IsOptional() @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR = './data';
+
+  @IsOptional() @IsBoolean() @Transform(toBool)
+  MIGRATIONS_RUN = true;
+
+  @IsOptional() @IsBoolean() @Transform(toBool)
+  DEMO_SEED?: boolean;
+
+  @IsOptional() @IsInt() @Min(1) @Max(200) @Transform(toInt)
+  DB_POOL_SIZE = 10;
+
+  @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(toInt)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  @IsOptional() @IsInt() @Min(100) @Max(600000) @Transform(toInt)
+  DB_STATEMENT_TIMEOUT_MS = 10000;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @IsOptional() @IsInt() @Min(0) @Transform(toInt)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
+  AUTH_CACHE_TTL_MS = 5000;
+
+  @IsOptional() @IsString()
+  CORS_ORIGINS = '';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
+  @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString()
+  MAIL_FROM = 'Messaging Service <no-reply@localhost>';
+
+  @IsOptional() @IsBoolean() @Transform(toBool)
+  SMTP_TLS_REJECT_UNAUTHORIZED = true;
+
+  @IsOptional() @IsBoolean() @Transform(toBool)
+  WORKERS_ENABLED = true;
+
+  @IsOptional() @IsInt() @Min(1) @Max(100) @Transform(toInt)
+  WORKER_CONCURRENCY = 10;
+
+  @IsOptional() @IsInt() @Min(1) @Max(50) @Transform(toInt)
+  DELIVERY_MAX_ATTEMPTS = 8;
+
+  @IsOptional() @IsInt() @Min(1) @Max(3600) @Transform(toInt)
+  DELIVERY_BACKOFF_BASE_SECONDS = 5;
+
+  @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(toInt)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  @IsOptional() @IsBoolean() @Transform(toBool)
+  WEBHOOK_ALLOW_PRIVATE = false;
+
+  @IsOptional() @IsInt() @Min(1000) @Max(300000) @Transform(toInt)
+  SSE_HEARTBEAT_MS = 15000;
+}
+
+export type Env = EnvironmentVariables;
+
+/** Validates `raw` (normally process.env) and throws one error listing every bad variable. */
+export function validateEnv(raw: Record<string, string | undefined>): Env {
+  const known = Object.keys(new EnvironmentVariables());
+  const input: Record<string, string> = {};
+  for (const key of [...known, 'DATABASE_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'SMTP_URL', 'DEMO_SEED']) {
+    const value = raw[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (env.DEMO_SEED === undefined) env.DEMO_SEED = !env.DATABASE_URL;
+  return env;
+}

@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** A running embedded PostgreSQL (PGlite) reachable through the ordinary `pg` driver. */
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process owns the PGlite instance (false when it joined another process's server). */
+  owner: boolean;
+  stop(): Promise<void>;
+}
+
+interface ServerInfo {
+  pid: number;
+  url: string;
+}
+
+// PGlite is one single-user backend: the socket server multiplexes our pool's connections onto it and
+// serialises transactions, so a handful of connections is plenty.
+const EMBEDDED_MAX_CONNECTIONS = 8;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts PGlite on `dataDir` and serves it on a random loopback port. Only one process may open a
+ * PGlite data directory, so a second process (the CLI while the server runs) joins the running
+ * server through the address written in `server.json` instead of opening the files again.
+ */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  const dir = resolve(dataDir);
+  const infoFile = join(dir, 'server.json');
+  const running = readServerInfo(infoFile);
+  if (running && running.pid !== process.pid && isAlive(running.pid)) {
+    return { url: running.url, owner: false, stop: async () => undefined };
+  }
+  mkdirSync(join(dir, 'pgdata'), { recursive: true });
+  const db = await PGlite.create(join(dir, 'pgdata'));
+  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: EMBEDDED_MAX_CONNECTIONS });
+  await server.start();
+  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+  writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url } satisfies ServerInfo));
+  return {
+    url,
+    owner: true,
+    stop: async () => {
+      rmSync(infoFile, { force: true });
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+function readServerInfo(file: string): ServerInfo | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ServerInfo;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,8 @@
+import { ApiToken } from '../auth/api-token.entity';
+import { Account } from '../directory/account.entity';
+import { Case } from '../directory/case.entity';
+import { Group, GroupMember } from '../directory/group.entity';
+import { User } from '../directory/user.entity';
+
+/** Every TypeORM entity, listed once for the app, the CLI and the tests. */
+export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken];

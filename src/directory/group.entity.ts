@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A named set of users; a v2 message addressed to a group reaches every member at send time. */
+@Entity('groups')
+export class Group {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity('group_members')
+export class GroupMember {
+  @PrimaryColumn({ name: 'group_id', type: 'uuid' })
+  groupId: string;
+
+  // The primary key (group_id, user_id) serves "members of a group"; this serves "groups of a user".
+  @Index('ix_group_members_user_id')
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId: string;
+}

@@ -1,0 +1,2 @@
+/** The product's feature modules (v3 case messages, v2 user messages, delivery), registered in AppModule. */
+export const FEATURE_MODULES = [];

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { formatDemoSet, seedDemoData } from './admin/demo-seed';
+import { ProvisioningService } from './admin/provisioning.service';
+import { createApp } from './app.factory';
+import { EnvironmentVariables, validateEnv } from './config/env.validation';
+import { createRootLogger } from './observability/logger';
+
+async function main(): Promise<void> {
+  let env: EnvironmentVariables;
+  try {
+    env = validateEnv(process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createRootLogger(env.LOG_LEVEL);
+  const { app, close } = await createApp(env, logger);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS).unref();
+    await close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen(env.PORT, env.HOST);
+  const baseUrl = `http://localhost:${env.PORT}`;
+  logger.info({ port: env.PORT, database: env.DATABASE_URL ? 'external' : `embedded (${env.DATA_DIR})` }, `listening on ${baseUrl}`);
+
+  if (env.DEMO_SEED) {
+    const demo = await seedDemoData(app.get(DataSource), app.get(ProvisioningService));
+    // Printed to stdout directly, never through the logger: tokens must not reach log storage.
+    if (demo) process.stdout.write(formatDemoSet(demo, baseUrl));
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`fatal: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+
+/** Paths pino blanks out wherever they appear in a log object. */
+const REDACT_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'accessToken', '*.token', '*.accessToken', 'webhookSecret', '*.secret'];
+
+export function createRootLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'messaging-service' } });
+}
+
+/** Hides `accessToken` query values in a URL before it is logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]accessToken=)[^&#]*/gi, '$1[REDACTED]');
+}
+
+/** Routes Nest's own logging (bootstrap, exceptions) into the same JSON log stream. */
+export class PinoLoggerService implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: pino.Level, message: unknown, params: unknown[]) {
+    // Nest passes the context (the logger's name) as the last string parameter.
+    const context = typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
+    if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
+    else this.logger[level]({ context }, String(message));
+  }
+}

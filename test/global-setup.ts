@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { validateEnv } from '../src/config/env.validation';
+import { buildDataSourceOptions } from '../src/database/data-source';
+import { assertTestDatabaseName, databaseName, onMaintenanceDb, quoteIdent, templateName, withDatabase } from './support/test-database';
+
+/**
+ * With DATABASE_URL: migrate a template database once; every test file then clones its own
+ * database from it. Without DATABASE_URL, each test file starts its own embedded PostgreSQL.
+ */
+export default async function globalSetup(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const base = databaseName(url);
+  assertTestDatabaseName(base);
+  const template = templateName(base);
+  await onMaintenanceDb(url, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${quoteIdent(template)}`);
+  });
+  const env = validateEnv({ ...process.env, DATABASE_URL: withDatabase(url, template) });
+  const dataSource = new DataSource(buildDataSourceOptions(env, withDatabase(url, template)));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.destroy();
+  process.env.TEST_TEMPLATE_DATABASE = template;
+}

@@ -1,2 +1,4 @@
+import { DeliveryModule } from './delivery/delivery.module';
+
 /** The product's feature modules (v3 case messages, v2 user messages, delivery), registered in AppModule. */
-export const FEATURE_MODULES = [];
+export const FEATURE_MODULES = [DeliveryModule];

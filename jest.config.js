@@ -41,6 +41,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // E2E files start the app and spawn processes on a 2-core machine; a slow step is not a failure.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', roots: ['<rootDir>/src'], testRegex: '.*\\.spec\\.ts$' },
     {

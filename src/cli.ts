@@ -35,7 +35,7 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, url), migrationsRun: env.MIGRATIONS_RUN }), AuthModule, AdminModule],
+      imports: [ConfigModule.forRoot(env), TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, url), migrationsRun: env.MIGRATIONS_RUN, retryAttempts: 0 }), AuthModule, AdminModule],
     };
   }
 }
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   }
   const env = validateEnv({ ...process.env, LOG_LEVEL: 'silent' });
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), { logger: false });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), { logger: false, abortOnError: false });
   try {
     const result = await run(command, rest, values as Options, app.get(ProvisioningService));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -27,7 +27,11 @@ export interface RequestOptions {
 
 export interface TestApp {
   baseUrl: string;
+  /** The database this app uses (undefined on the embedded database). */
+  databaseUrl: string | undefined;
   running: RunningApp;
+  /** The validated environment the app runs with (DATABASE_URL or DATA_DIR point at its own database). */
+  env: ReturnType<typeof validateEnv>;
   /** Every log line the app wrote, parsed. */
   logs: string[];
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResult<T>>;
@@ -39,7 +43,14 @@ export interface TestApp {
  * Starts the real application in-process, listening on a random port, against its own database:
  * a clone of the migrated template (DATABASE_URL set) or a fresh embedded PostgreSQL.
  */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Rewrites the test database URL before the app uses it (e.g. to route it through a proxy). */
+  rewriteDatabaseUrl?: (url: string) => string;
+  /** Joins another test app's database (`TestApp.databaseUrl`) instead of cloning one: two instances of the service. */
+  shareDatabaseUrl?: string;
+}
+
+export async function startTestApp(overrides: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const suffix = randomBytes(6).toString('hex');
   const baseEnv: Record<string, string | undefined> = {
     ...process.env,
@@ -53,7 +64,9 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   let dataDir: string | undefined;
   const sourceUrl = process.env.DATABASE_URL;
   const template = process.env.TEST_TEMPLATE_DATABASE;
-  if (sourceUrl && template) {
+  if (options.shareDatabaseUrl) {
+    baseEnv.DATABASE_URL = options.shareDatabaseUrl;
+  } else if (sourceUrl && template) {
     const name = `${databaseName(sourceUrl)}_${suffix}`;
     await onMaintenanceDb(sourceUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`));
     baseEnv.DATABASE_URL = withDatabase(sourceUrl, name);
@@ -63,6 +76,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     dataDir = mkdtempSync(join(tmpdir(), 'messaging-test-'));
     baseEnv.DATA_DIR = dataDir;
   }
+  if (baseEnv.DATABASE_URL && options.rewriteDatabaseUrl) baseEnv.DATABASE_URL = options.rewriteDatabaseUrl(baseEnv.DATABASE_URL);
   const env = validateEnv({ ...baseEnv, ...overrides });
   const logs: string[] = [];
   const sink = new Writable({
@@ -94,7 +108,9 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
 
   return {
     baseUrl,
+    databaseUrl: env.DATABASE_URL,
     running,
+    env,
     logs,
     request,
     admin: (method, path, body) => request(method, path, { body, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),

@@ -1,0 +1,33 @@
+import { validateEnv } from './env.validation';
+
+describe('validateEnv', () => {
+  it('applies defaults', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: './data', MIGRATIONS_RUN: true, DB_POOL_SIZE: 10, RATE_LIMIT_PER_MINUTE: 600, WORKERS_ENABLED: true });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('turns the demo seed on only for the embedded database by default', () => {
+    expect(validateEnv({}).DEMO_SEED).toBe(true);
+    expect(validateEnv({ DATABASE_URL: 'postgres://localhost/x' }).DEMO_SEED).toBe(false);
+    expect(validateEnv({ DATABASE_URL: 'postgres://localhost/x', DEMO_SEED: 'true' }).DEMO_SEED).toBe(true);
+  });
+
+  it('parses numbers and booleans', () => {
+    const env = validateEnv({ PORT: '8080', MIGRATIONS_RUN: 'false', WEBHOOK_ALLOW_PRIVATE: '1' });
+    expect(env.PORT).toBe(8080);
+    expect(env.MIGRATIONS_RUN).toBe(false);
+    expect(env.WEBHOOK_ALLOW_PRIVATE).toBe(true);
+  });
+
+  it('lists every bad variable at once', () => {
+    let message = '';
+    try {
+      validateEnv({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', ADMIN_TOKEN: 'short', MIGRATIONS_RUN: 'maybe' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('Invalid configuration');
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_TOKEN', 'MIGRATIONS_RUN']) expect(message).toContain(`${name}:`);
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface CliResult {
+  code: number | null;
+  json: any;
+  stderr: string;
+}
+
+describe('provisioning CLI', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Revocation through the CLI happens in another process; without the token cache the app sees it at once.
+    app = await startTestApp({ AUTH_CACHE_TTL_MS: '0' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  /** Runs src/cli.ts against the test app's database (or, embedded, joins the running test app's server). */
+  function cli(...args: string[]): Promise<CliResult> {
+    const env: Record<string, string> = { PATH: process.env.PATH as string };
+    if (app.env.DATABASE_URL) env.DATABASE_URL = app.env.DATABASE_URL;
+    else env.DATA_DIR = app.env.DATA_DIR;
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'cli.ts'), ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    return new Promise((resolve) =>
+      child.on('close', (code) => resolve({ code, json: stdout ? JSON.parse(stdout) : JSON.parse(stderr || 'null'), stderr })),
+    );
+  }
+
+  it('provisions accounts, a case, users, a group and tokens that work over HTTP', async () => {
+    const partner = await cli('accounts:create', '--type', 'partner', '--name', 'CLI Partner');
+    expect(partner.code).toBe(0);
+    expect(partner.json).toMatchObject({ id: expect.any(Number), type: 'partner', name: 'CLI Partner' });
+    const provider = await cli('accounts:create', '--type', 'provider', '--name', 'CLI Provider');
+    const kase = await cli('cases:create', '--partner', String(partner.json.id), '--provider', String(provider.json.id));
+    expect(kase.code).toBe(0);
+    expect(kase.json.guid).toMatch(/^[0-9a-f-]{36}$/);
+    const token = await cli('accounts:token', String(partner.json.id), '--label', 'erp');
+    expect(token.json.token).toMatch(/^[0-9a-f]{64}$/);
+
+    const list = await app.request('GET', `/api/v3/case-messages?guid=${kase.json.guid}&accessToken=${token.json.token}`);
+    expect(list.status).toBe(200);
+
+    const user = await cli('users:create', '--email', 'cli.user@example.com', '--role', 'service');
+    expect(user.json).toMatchObject({ email: 'cli.user@example.com', role: 'service' });
+    const group = await cli('groups:create', '--name', 'CLI group', '--members', user.json.id);
+    expect(group.json).toMatchObject({ name: 'CLI group', memberIds: [user.json.id] });
+    const members = await cli('groups:members', group.json.id, '--members', '');
+    expect(members.json.memberIds).toEqual([]);
+
+    const revoked = await cli('tokens:revoke', token.json.id);
+    expect(revoked.json).toEqual({ id: token.json.id, revoked: true });
+    const after = await app.request('GET', `/api/v3/case-messages?guid=${kase.json.guid}&accessToken=${token.json.token}`);
+    expect(after.status).toBe(401);
+  });
+
+  it('reports bad input and conflicts as JSON errors with exit code 1', async () => {
+    const bad = await cli('accounts:create', '--type', 'insurer', '--name', 'X');
+    expect(bad.code).toBe(1);
+    expect(bad.json).toEqual({ error: { message: 'child "type" fails because ["type" must be one of [partner, provider]]' } });
+    const user = await cli('users:create', '--email', 'dup@example.com', '--id', '1110ac3b-fa49-e540-ac2f-8caff3dd72ee');
+    expect(user.code).toBe(0);
+    const dup = await cli('users:create', '--email', 'dup@example.com', '--id', '1110ac3b-fa49-e540-ac2f-8caff3dd72ee');
+    expect(dup.code).toBe(1);
+    expect(dup.json.error.message).toBe('A user with id 1110ac3b-fa49-e540-ac2f-8caff3dd72ee already exists');
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(1);
+    expect(unknown.json.error.message).toContain('Unknown command "frobnicate"');
+  });
+});

@@ -1,0 +1,119 @@
+import { createAccount, createCase, createUser } from './factories';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('platform: errors, health, metrics, docs, logs', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('reports liveness and readiness', async () => {
+    const live = await app.request('GET', '/health/live');
+    expect(live.status).toBe(200);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await app.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up' } });
+  });
+
+  it('answers an unknown route with a 404 in the envelope', async () => {
+    const res = await app.request('GET', '/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { message: 'Cannot GET /no/such/route' } });
+  });
+
+  it('refuses a body over 1 MiB with 413 in the envelope', async () => {
+    const res = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'x'.repeat(1024 * 1024 + 10) });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ error: { message: 'Request body is too large' } });
+  });
+
+  it('refuses malformed JSON with 400 in the envelope, and writes nothing', async () => {
+    const res = await app.request('POST', '/admin/accounts', {
+      rawBody: '{"type": "partner", "name": ',
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: "Body is not valid JSON but content-type is set to 'application/json'" } });
+    const list = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'after-bad-json' });
+    expect(list.body.id).toBeGreaterThan(0);
+  });
+
+  it('refuses text containing a NUL character', async () => {
+    const res = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'a\u0000b' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: '"name" must not contain NUL characters' } });
+  });
+
+  it('echoes a request id, or makes one', async () => {
+    const given = await app.request('GET', '/health/live', { headers: { 'x-request-id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).toBe('abc-123');
+    const made = await app.request('GET', '/health/live');
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets security headers', async () => {
+    const res = await app.request('GET', '/health/live');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('serves Prometheus metrics with request latency by route', async () => {
+    await app.request('GET', '/health/live');
+    const res = await app.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('http_request_duration_seconds_bucket');
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health\/live",status_code="200"\} \d+/);
+  });
+
+  it('serves the OpenAPI document with every security scheme', async () => {
+    const res = await app.request('GET', '/docs-json');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['BimPlus', 'accessToken', 'admin', 'bearer']);
+    expect(res.body.paths['/admin/accounts']).toBeDefined();
+    const ui = await app.request('GET', '/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('writes one JSON log line per request and never logs a token', async () => {
+    const partner = await createAccount(app, 'partner');
+    const provider = await createAccount(app, 'provider');
+    const user = await createUser(app);
+    const kase = await createCase(app, partner, provider);
+    await app.request('GET', `/api/v3/case-messages?guid=${kase.guid}&accessToken=${partner.token}`);
+    await app.request('GET', `/api/v3/case-messages?guid=${kase.guid}`, { headers: { authorization: `Bearer ${provider.token}` } });
+    await app.request('GET', '/v2/user/me/messages', { headers: { authorization: `BimPlus ${user.token}` } });
+    await app.request('GET', '/health/live', { headers: { authorization: `BimPlus ${user.token}`, 'x-request-id': 'log-probe' } });
+    const all = app.logs.join('\n');
+    for (const token of [partner.token, provider.token, user.token]) expect(all).not.toContain(token);
+    const probe = app.logs.map((l) => JSON.parse(l)).filter((l) => l.reqId === 'log-probe');
+    expect(probe).toHaveLength(1);
+    expect(probe[0]).toMatchObject({ msg: 'request', method: 'GET', url: '/health/live', status: 200 });
+    expect(all).toContain('accessToken=[REDACTED]');
+  });
+});
+
+describe('platform: rate limit', () => {
+  it('answers 429 with Retry-After once a token exceeds its per-minute budget', async () => {
+    const app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const user = await createUser(app);
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 4; i++) {
+        last = await app.request('GET', '/v2/user/me/messages/unreadcount', { headers: { authorization: `BimPlus ${user.token}` } });
+        statuses.push(last.status);
+      }
+      expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
+      expect(last!.status).toBe(429);
+      expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(last!.body.error.message).toBe('Too many requests; retry after the time in Retry-After');
+    } finally {
+      await app.close();
+    }
+  });
+});

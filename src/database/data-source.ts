@@ -22,7 +22,9 @@ export function buildDataSourceOptions(env: EnvironmentVariables, url: string): 
     synchronize: false,
     logging: false,
     extra: {
-      max: env.DB_POOL_SIZE,
+      // The embedded PGlite is one backend: several connections would interleave unrelated
+      // statements on it (measured: "unnamed prepared statement does not exist"), so it gets one.
+      max: env.DATABASE_URL ? env.DB_POOL_SIZE : 1,
       connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       statement_timeout: env.DB_STATEMENT_TIMEOUT_MS,

@@ -1,4 +1,5 @@
+import { CaseMessagesModule } from './case-messages/case-messages.module';
 import { DeliveryModule } from './delivery/delivery.module';
 
 /** The product's feature modules (v3 case messages, v2 user messages, delivery), registered in AppModule. */
-export const FEATURE_MODULES = [DeliveryModule];
+export const FEATURE_MODULES = [CaseMessagesModule, DeliveryModule];

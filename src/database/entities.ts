@@ -1,8 +1,9 @@
 import { ApiToken } from '../auth/api-token.entity';
+import { CaseMessage } from '../case-messages/case-message.entity';
 import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
 import { Group, GroupMember } from '../directory/group.entity';
 import { User } from '../directory/user.entity';
 
 /** Every TypeORM entity, listed once for the app, the CLI and the tests. */
-export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken];
+export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage];

@@ -1,0 +1,74 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CaseMessageType, SenderType } from './case-messages.enums';
+
+/**
+ * A message on a repair case. The case's guid and both parties are copied onto the row (cases never
+ * change parties), so the feed filters and the wire shape need no join with `cases`.
+ */
+@Entity('case_messages')
+@Index('ix_case_messages_case_id_id', ['caseId', 'id'])
+@Index('uq_case_messages_external_id', ['caseId', 'senderAccountId', 'externalId'], { unique: true, where: '"external_id" IS NOT NULL' })
+@Index('ix_case_messages_partner_feed', ['partnerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'partner'` })
+@Index('ix_case_messages_partner_feed_unconfirmed', ['partnerAccountId', 'id'], {
+  where: `"sender_type" IS DISTINCT FROM 'partner' AND "confirmed_at" IS NULL`,
+})
+@Index('ix_case_messages_provider_feed', ['providerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'provider'` })
+@Index('ix_case_messages_provider_feed_unconfirmed', ['providerAccountId', 'id'], {
+  where: `"sender_type" IS DISTINCT FROM 'provider' AND "confirmed_at" IS NULL`,
+})
+export class CaseMessage {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: 'case_id', type: 'int' })
+  caseId: number;
+
+  @Column({ name: 'case_guid', type: 'uuid' })
+  caseGuid: string;
+
+  @Column({ name: 'partner_account_id', type: 'int' })
+  partnerAccountId: number;
+
+  @Column({ name: 'provider_account_id', type: 'int' })
+  providerAccountId: number;
+
+  /** Null for messages the system wrote. */
+  @Column({ name: 'sender_account_id', type: 'int', nullable: true })
+  senderAccountId: number | null;
+
+  @Column({ name: 'sender_type', type: 'varchar', length: 16, nullable: true })
+  senderType: SenderType | null;
+
+  @Column({ name: 'parent_message_id', type: 'int', nullable: true })
+  parentMessageId: number | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  type: CaseMessageType;
+
+  @Column({ type: 'text', nullable: true })
+  content: string | null;
+
+  @Column({ name: 'external_id', type: 'varchar', length: 512, nullable: true })
+  externalId: string | null;
+
+  @Column({ name: 'user_email', type: 'varchar', length: 512, nullable: true })
+  userEmail: string | null;
+
+  @Column({ name: 'user_name', type: 'varchar', length: 512, nullable: true })
+  userName: string | null;
+
+  @Column({ name: 'declared_at', type: 'timestamptz' })
+  declaredAt: Date;
+
+  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
+
+  @Column({ name: 'confirmed_by_account_id', type: 'int', nullable: true })
+  confirmedByAccountId: number | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

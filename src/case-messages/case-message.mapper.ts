@@ -1,0 +1,23 @@
+import { CaseMessage } from './case-message.entity';
+import { CaseMessageResponseDto } from './dto/case-message-response.dto';
+
+/** Entity → wire shape. Every v3 message (create, list, feed, webhooks) goes through here. */
+export function toCaseMessageResponse(message: CaseMessage): CaseMessageResponseDto {
+  return {
+    id: message.id,
+    caseId: message.caseId,
+    guid: message.caseGuid,
+    senderAccountId: message.senderAccountId,
+    senderType: message.senderType,
+    content: message.content,
+    type: message.type,
+    externalId: message.externalId,
+    confirmedAt: message.confirmedAt ? message.confirmedAt.toISOString() : null,
+    createdAt: message.createdAt.toISOString(),
+    updatedAt: message.updatedAt.toISOString(),
+    declaredAt: message.declaredAt.toISOString(),
+    parentMessageId: message.parentMessageId,
+    userEmail: message.userEmail,
+    userName: message.userName,
+  };
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CaseAuth, Principal } from '../auth/auth.decorators';
+import { AccountPrincipal } from '../auth/principal';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { toCaseMessageResponse } from './case-message.mapper';
+import { MAX_CONFIRM_IDS, MAX_INT4 } from './case-messages.enums';
+import { CaseMessagesService } from './case-messages.service';
+import { ConfirmIdsPipe } from './confirm-ids.pipe';
+import { AccessTokenQueryDto, FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
+import { CaseMessageResponseDto, ConfirmResponseDto } from './dto/case-message-response.dto';
+import { CreateCaseMessageDto } from './dto/create-case-message.dto';
+
+const CASE_NOT_FOUND = { description: 'Case not found', type: ErrorResponseDto };
+const INVALID = { description: 'Invalid input; the message names the field', type: ErrorResponseDto };
+
+@ApiTags('case-messages (v3)')
+@CaseAuth()
+@Controller('api/v3/case-messages')
+export class CaseMessagesController {
+  constructor(private readonly messages: CaseMessagesService) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add a message to a case (reply with parentMessageId); idempotent by externalId' })
+  @ApiOkResponse({ type: CaseMessageResponseDto, description: 'The new message, or the stored one for a retry with the same externalId' })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(CASE_NOT_FOUND)
+  @ApiConflictResponse({ description: 'The externalId was used before with a different body', type: ErrorResponseDto })
+  @ApiPayloadTooLargeResponse({ description: 'Body larger than 1 MiB', type: ErrorResponseDto })
+  async create(@Principal() caller: AccountPrincipal, @Query() _query: AccessTokenQueryDto, @Body() dto: CreateCaseMessageDto): Promise<CaseMessageResponseDto> {
+    return toCaseMessageResponse(await this.messages.create(caller, dto));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'All messages of a case, ordered by id' })
+  @ApiOkResponse({ type: [CaseMessageResponseDto] })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(CASE_NOT_FOUND)
+  async list(@Principal() caller: AccountPrincipal, @Query() query: ListCaseMessagesQueryDto): Promise<CaseMessageResponseDto[]> {
+    return (await this.messages.list(caller, query)).map(toCaseMessageResponse);
+  }
+
+  @Get('feed')
+  @ApiOperation({
+    summary: 'Export feed: messages the other party (or the system) sent on any of your cases',
+    description: 'Ordered by id; pass the last id you saw as the next afterId. Default limit 100, max 1000.',
+  })
+  @ApiOkResponse({ type: [CaseMessageResponseDto] })
+  @ApiBadRequestResponse(INVALID)
+  async feed(@Principal() caller: AccountPrincipal, @Query() query: FeedQueryDto): Promise<CaseMessageResponseDto[]> {
+    return (await this.messages.feed(caller, query)).map(toCaseMessageResponse);
+  }
+
+  @Post('confirm')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Confirm messages as delivered and read by the receiving side',
+    description: 'Processes every id it can (no rollback); per-id failures are listed in `errors` in input order.',
+  })
+  @ApiBody({
+    description: `1..${MAX_CONFIRM_IDS} message ids (not externalIds), each a JSON integer in 1..${MAX_INT4}`,
+    schema: { type: 'array', items: { type: 'integer', minimum: 1, maximum: MAX_INT4 }, minItems: 1, maxItems: MAX_CONFIRM_IDS, example: [4377, 4378, 4379, 4380] },
+  })
+  @ApiOkResponse({ type: ConfirmResponseDto })
+  @ApiBadRequestResponse({ description: 'Not an array of ids, e.g. "\\"value\\" at position 0 fails because [\\"0\\" must be a number]"', type: ErrorResponseDto })
+  async confirm(@Principal() caller: AccountPrincipal, @Query() _query: AccessTokenQueryDto, @Body(ConfirmIdsPipe) ids: number[]): Promise<ConfirmResponseDto> {
+    return this.messages.confirm(caller, ids);
+  }
+}

@@ -1,0 +1,29 @@
+/** The ten message types of the original v3 API; the wire values are the enum values. */
+export enum CaseMessageType {
+  ServiceComment = 'serviceComment',
+  CustomerCenterReply = 'customerCenterReply',
+  CostProposalRejectRur = 'costProposalRejectRur',
+  CostProposalRejectScrap = 'costProposalRejectScrap',
+  StatusRequest = 'statusRequest',
+  SpareParts = 'spareParts',
+  Reminder = 'reminder',
+  CostProposal = 'costProposal',
+  Shipment = 'shipment',
+  Forwarding = 'forwarding',
+}
+
+export const CASE_MESSAGE_TYPES = Object.values(CaseMessageType);
+
+/** Which side of the case sent a message; `null` on the wire means the system sent it. */
+export enum SenderType {
+  Partner = 'partner',
+  Provider = 'provider',
+}
+
+export const MAX_CONTENT_LENGTH = 100_000;
+export const MAX_REFERENCE_LENGTH = 512;
+export const MAX_TYPE_LENGTH = 32;
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_FEED_PAGE_SIZE = 100;
+export const MAX_CONFIRM_IDS = 1000;
+export const MAX_INT4 = 2_147_483_647;

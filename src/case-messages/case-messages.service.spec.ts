@@ -1,0 +1,66 @@
+import { ConflictException } from '@nestjs/common';
+import { AccountType } from '../directory/directory.enums';
+import { CaseMessage } from './case-message.entity';
+import { CaseMessageType } from './case-messages.enums';
+import { assertSameRequest, differingField, MessageDraft, otherParty, toDraft } from './case-messages.service';
+
+const stored = {
+  content: 'original',
+  type: CaseMessageType.ServiceComment,
+  parentMessageId: null,
+  userEmail: 'a@example.com',
+  userName: null,
+  declaredAt: new Date('2020-01-01T00:00:00.000Z'),
+} as unknown as CaseMessage;
+
+const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
+  guid: 'g',
+  type: 'serviceComment',
+  content: 'original',
+  externalId: 'x',
+  parentMessageId: null,
+  userEmail: 'a@example.com',
+  userName: null,
+  declaredAt: null,
+  ...overrides,
+});
+
+describe('idempotent create rules', () => {
+  it('accepts a retry that repeats the original, with or without declaredAt', () => {
+    expect(differingField(stored, draft())).toBeUndefined();
+    expect(differingField(stored, draft({ declaredAt: new Date('2020-01-01T00:00:00Z') }))).toBeUndefined();
+  });
+
+  it.each([
+    ['content', { content: 'other' }],
+    ['content', { content: null }],
+    ['type', { type: 'reminder' }],
+    ['parentMessageId', { parentMessageId: 5 }],
+    ['userEmail', { userEmail: null }],
+    ['userName', { userName: 'N' }],
+    ['declaredAt', { declaredAt: new Date('2020-01-01T00:00:00.001Z') }],
+  ])('names %s when the retry differs there', (field, overrides) => {
+    expect(differingField(stored, draft(overrides as Partial<MessageDraft>))).toBe(field);
+    expect(() => assertSameRequest(stored, draft(overrides as Partial<MessageDraft>))).toThrow(ConflictException);
+  });
+
+  it('normalises the body: absent → null, guid lower-cased, empty externalId → none', () => {
+    expect(toDraft({ guid: 'ABC', type: CaseMessageType.Reminder, externalId: '' })).toEqual({
+      guid: 'abc',
+      type: 'reminder',
+      content: null,
+      externalId: null,
+      parentMessageId: null,
+      userEmail: null,
+      userName: null,
+      declaredAt: null,
+    });
+    expect(toDraft({ guid: 'a', type: CaseMessageType.Reminder, declaredAt: '2017-07-25T10:12:54.003Z' }).declaredAt?.toISOString()).toBe('2017-07-25T10:12:54.003Z');
+  });
+
+  it('sends the webhook to the other party, never the sender', () => {
+    const parties = { partnerAccountId: 1, providerAccountId: 2 };
+    expect(otherParty(parties, AccountType.Partner)).toBe(2);
+    expect(otherParty(parties, AccountType.Provider)).toBe(1);
+  });
+});

@@ -1,0 +1,157 @@
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccountPrincipal } from '../auth/principal';
+import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
+import { AccountType } from '../directory/directory.enums';
+import { CaseMessage } from './case-message.entity';
+import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.enums';
+import { CONFIRM_SQL, CREATE_SQL, feedSql, FIND_BY_EXTERNAL_ID_SQL, LIST_SQL } from './case-messages.sql';
+import { distinctIds } from './confirm-ids.pipe';
+import { FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
+import { ConfirmResponseDto } from './dto/case-message-response.dto';
+import { CreateCaseMessageDto } from './dto/create-case-message.dto';
+
+/** A create request after normalisation: absent fields are null, dates are parsed. */
+export interface MessageDraft {
+  guid: string;
+  type: string;
+  content: string | null;
+  externalId: string | null;
+  parentMessageId: number | null;
+  userEmail: string | null;
+  userName: string | null;
+  declaredAt: Date | null;
+}
+
+type CreateRow = Partial<CaseMessage> & { allowed: boolean; parentOk: boolean; inserted: boolean | null };
+type ListRow = Partial<CaseMessage> & { foundCaseId: number; allowed: boolean };
+interface ConfirmRow {
+  id: number;
+  error: string | null;
+  confirmed: boolean;
+}
+
+const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {
+  [AccountType.Partner]: { all: feedSql(AccountType.Partner, false), unconfirmed: feedSql(AccountType.Partner, true) },
+  [AccountType.Provider]: { all: feedSql(AccountType.Provider, false), unconfirmed: feedSql(AccountType.Provider, true) },
+};
+
+/**
+ * The rules of v3 case messages. Each request is one SQL statement (create: one inside a
+ * transaction shared with the delivery outbox); see case-messages.sql.ts for the statements.
+ */
+@Injectable()
+export class CaseMessagesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: DeliveryOutbox,
+  ) {}
+
+  /** Creates a message, or returns the stored one for a retry with the same externalId. */
+  async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessage> {
+    const draft = toDraft(dto);
+    return this.dataSource.transaction(async (manager) => {
+      const [row]: CreateRow[] = await manager.query(CREATE_SQL, createParams(caller, draft));
+      assertCaseAccess(row);
+      if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
+      if (row.inserted) {
+        const message = row as CaseMessage;
+        await this.outbox.enqueueWebhooks(manager, message.id, [otherParty(message, caller.accountType)]);
+        return message;
+      }
+      const stored = row.inserted === false ? (row as CaseMessage) : await this.findByExternalId(manager, caller, draft);
+      assertSameRequest(stored, draft);
+      return stored;
+    });
+  }
+
+  /** Messages of one case in id order. */
+  async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessage[]> {
+    const params = [query.guid.toLowerCase(), caller.accountId, query.afterId ?? 0, query.unconfirmed === true, query.limit ?? null];
+    const rows: ListRow[] = await this.dataSource.query(LIST_SQL, params);
+    assertCaseAccess(rows[0]);
+    return rows[0].id === null ? [] : (rows as CaseMessage[]);
+  }
+
+  /** What the other side (or the system) sent on any of the caller's cases, after a cursor. */
+  async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessage[]> {
+    const sql = FEED_SQL[caller.accountType][query.unconfirmed ? 'unconfirmed' : 'all'];
+    return this.dataSource.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
+  }
+
+  /** Confirms every id it can in one statement; per-id problems are reported, never thrown. */
+  async confirm(caller: AccountPrincipal, ids: number[]): Promise<ConfirmResponseDto> {
+    const rows: ConfirmRow[] = await this.dataSource.query(CONFIRM_SQL, [distinctIds(ids), caller.accountId, caller.accountType]);
+    const result: ConfirmResponseDto = { success: true, errors: [], data: { confirmed: [], alreadyConfirmed: [] } };
+    for (const row of rows) {
+      if (row.error) result.errors.push({ id: row.id, message: row.error });
+      else if (row.confirmed) result.data.confirmed.push(row.id);
+      else result.data.alreadyConfirmed.push(row.id);
+    }
+    return result;
+  }
+
+  /** The twin that won the unique index after our statement's snapshot was taken. */
+  private async findByExternalId(manager: EntityManager, caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessage> {
+    const [stored]: CaseMessage[] = await manager.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
+    // Only possible if the twin was deleted in between; asking the client to retry is honest.
+    if (!stored) throw new ConflictException('A concurrent request with this externalId did not complete; retry');
+    return stored;
+  }
+}
+
+export function toDraft(dto: CreateCaseMessageDto): MessageDraft {
+  return {
+    guid: dto.guid.toLowerCase(),
+    type: dto.type,
+    content: dto.content ?? null,
+    // An empty reference cannot identify anything; treating it as a key would merge unrelated messages.
+    externalId: dto.externalId ? dto.externalId : null,
+    parentMessageId: dto.parentMessageId ?? null,
+    userEmail: dto.userEmail ?? null,
+    userName: dto.userName ?? null,
+    declaredAt: dto.declaredAt ? new Date(dto.declaredAt) : null,
+  };
+}
+
+function createParams(caller: AccountPrincipal, draft: MessageDraft): unknown[] {
+  return [
+    draft.guid,
+    caller.accountId,
+    caller.accountType,
+    draft.type,
+    draft.content,
+    draft.externalId,
+    draft.parentMessageId,
+    draft.userEmail,
+    draft.userName,
+    draft.declaredAt ? draft.declaredAt.toISOString() : null,
+  ];
+}
+
+/** No row: no case with that guid; a row not `allowed`: the caller is neither of its parties. */
+function assertCaseAccess(row: { allowed: boolean } | undefined): void {
+  if (!row) throw new NotFoundException('Case not found');
+  if (!row.allowed) throw new ForbiddenException('No access');
+}
+
+/** The party that receives a message the caller sent. */
+export function otherParty(message: Pick<CaseMessage, 'partnerAccountId' | 'providerAccountId'>, senderSide: AccountType): number {
+  return senderSide === AccountType.Partner ? message.providerAccountId : message.partnerAccountId;
+}
+
+/** A retry must repeat the original; a different body under the same externalId is a 409. */
+export function assertSameRequest(stored: CaseMessage, draft: MessageDraft): void {
+  const field = differingField(stored, draft);
+  if (field) {
+    throw new ConflictException(`A message with externalId "${draft.externalId}" already exists on this case with a different ${field}`);
+  }
+}
+
+export function differingField(stored: CaseMessage, draft: MessageDraft): keyof MessageDraft | undefined {
+  const fields = ['content', 'type', 'parentMessageId', 'userEmail', 'userName'] as const;
+  const field = fields.find((name) => stored[name] !== draft[name]);
+  if (field) return field;
+  if (draft.declaredAt && stored.declaredAt.getTime() !== draft.declaredAt.getTime()) return 'declaredAt';
+  return undefined;
+}

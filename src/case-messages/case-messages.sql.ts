@@ -1,0 +1,103 @@
+import { AccountType } from '../directory/directory.enums';
+
+/**
+ * Every statement the v3 endpoints send, in one place so the count per request stays visible and
+ * the benchmark (bench/scenarios/case-messages.ts) can run exactly the same SQL. Columns are
+ * aliased to CaseMessage's property names, so a row is already a CaseMessage.
+ */
+export const MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
+  provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",
+  parent_message_id AS "parentMessageId", type, content, external_id AS "externalId", user_email AS "userEmail",
+  user_name AS "userName", declared_at AS "declaredAt", confirmed_at AS "confirmedAt",
+  confirmed_by_account_id AS "confirmedByAccountId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/**
+ * List: one statement. $1 case guid, $2 caller account id, $3 afterId, $4 unconfirmed only,
+ * $5 limit (NULL = all). Always one row per message, or one row with a NULL id when the case has
+ * none (or the caller may not read it), so the caller learns "not found" vs "no access" too.
+ */
+export const LIST_SQL = `
+WITH c AS (
+  SELECT id, (partner_account_id = $2 OR provider_account_id = $2) AS allowed FROM cases WHERE guid = $1::uuid
+)
+SELECT c.id AS "foundCaseId", c.allowed, m.*
+  FROM c
+  LEFT JOIN LATERAL (
+    SELECT ${MESSAGE_COLUMNS} FROM case_messages
+     WHERE case_id = c.id AND c.allowed AND id > $3 AND ($4::boolean IS NOT TRUE OR confirmed_at IS NULL)
+     ORDER BY id LIMIT $5
+  ) m ON true`;
+
+/**
+ * Create: one statement that finds the case, checks access and the parent, inserts, and (for a
+ * retry whose original the statement's snapshot can see) returns the stored message instead.
+ * $1 guid, $2 sender account id, $3 sender type, $4 type, $5 content, $6 externalId,
+ * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now).
+ * No row: case not found. `inserted` true: new message; false: stored one; NULL with `allowed`
+ * and `parentOk`: a concurrent twin won the unique index after our snapshot — read it again.
+ */
+export const CREATE_SQL = `
+WITH c AS (
+  SELECT id, guid, partner_account_id, provider_account_id,
+         (partner_account_id = $2 OR provider_account_id = $2) AS allowed,
+         ($7::int IS NULL OR EXISTS (SELECT 1 FROM case_messages p WHERE p.id = $7::int AND p.case_id = cases.id)) AS parent_ok
+    FROM cases WHERE guid = $1::uuid
+), ok AS (
+  SELECT * FROM c WHERE allowed AND parent_ok
+), ins AS (
+  INSERT INTO case_messages (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
+                             parent_message_id, type, content, external_id, user_email, user_name, declared_at, created_at, updated_at)
+  SELECT ok.id, ok.guid, ok.partner_account_id, ok.provider_account_id, $2, $3, $7, $4, $5, $6, $8, $9,
+         COALESCE($10::timestamptz, date_trunc('milliseconds', now())), date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
+    FROM ok
+  ON CONFLICT (case_id, sender_account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
+  RETURNING ${MESSAGE_COLUMNS}, true AS inserted
+), prev AS (
+  SELECT ${MESSAGE_COLUMNS}, false AS inserted FROM case_messages
+   WHERE $6::varchar IS NOT NULL AND case_id = (SELECT id FROM ok) AND sender_account_id = $2 AND external_id = $6
+), m AS (
+  SELECT * FROM ins UNION ALL SELECT * FROM prev
+)
+SELECT c.allowed, c.parent_ok AS "parentOk", m.* FROM c LEFT JOIN m ON true`;
+
+/** The stored message behind an idempotency key. $1 case guid, $2 sender account id, $3 externalId. */
+export const FIND_BY_EXTERNAL_ID_SQL = `
+SELECT ${MESSAGE_COLUMNS} FROM case_messages
+ WHERE case_id = (SELECT id FROM cases WHERE guid = $1::uuid) AND sender_account_id = $2 AND external_id = $3`;
+
+/**
+ * Feed for one side: what the other side or the system sent on the caller's cases, keyset on id.
+ * The literal side in the predicate matches a partial index, so the plan is an index range scan.
+ * $1 caller account id, $2 afterId, $3 limit.
+ */
+export function feedSql(side: AccountType, unconfirmedOnly: boolean): string {
+  return `
+SELECT ${MESSAGE_COLUMNS} FROM case_messages
+ WHERE ${side}_account_id = $1 AND sender_type IS DISTINCT FROM '${side}'${unconfirmedOnly ? ' AND confirmed_at IS NULL' : ''} AND id > $2
+ ORDER BY id LIMIT $3`;
+}
+
+/**
+ * Confirm a batch in one statement: classify every id, confirm the ones still unconfirmed (a
+ * concurrent confirm re-checks `confirmed_at IS NULL` on the locked row, so the first time wins),
+ * and report per id in input order. $1 int[] of distinct ids, $2 caller account id, $3 caller side.
+ */
+export const CONFIRM_SQL = `
+WITH input AS (
+  SELECT t.id, t.ord FROM unnest($1::int[]) WITH ORDINALITY AS t(id, ord)
+), checked AS (
+  SELECT i.id, i.ord,
+         CASE WHEN m.id IS NULL THEN 'Not found'
+              WHEN m.partner_account_id <> $2 AND m.provider_account_id <> $2 THEN 'No access'
+              WHEN m.sender_type = $3 THEN 'Own message' END AS error
+    FROM input i LEFT JOIN case_messages m ON m.id = i.id
+), confirmed AS (
+  UPDATE case_messages m
+     SET confirmed_at = date_trunc('milliseconds', now()), updated_at = date_trunc('milliseconds', now()), confirmed_by_account_id = $2
+    FROM checked k
+   WHERE m.id = k.id AND k.error IS NULL AND m.confirmed_at IS NULL
+  RETURNING m.id
+)
+SELECT k.id, k.error, (f.id IS NOT NULL) AS confirmed
+  FROM checked k LEFT JOIN confirmed f ON f.id = k.id
+ ORDER BY k.ord`;

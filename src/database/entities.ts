@@ -4,6 +4,9 @@ import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
 import { Group, GroupMember } from '../directory/group.entity';
 import { User } from '../directory/user.entity';
+import { UserMessageIdempotencyKey } from '../user-messages/user-message-idempotency-key.entity';
+import { UserMessageRecipient } from '../user-messages/user-message-recipient.entity';
+import { UserMessage } from '../user-messages/user-message.entity';
 
 /** Every TypeORM entity, listed once for the app, the CLI and the tests. */
-export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage];
+export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];

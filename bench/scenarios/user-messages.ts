@@ -1,0 +1,142 @@
+/**
+ * The SQL the v2 User Messages endpoints send, for the benchmark's floor server and its seeding.
+ * Self-contained on purpose (the harness must not load the app); src/user-messages/user-messages.sql.spec.ts
+ * drives the app's repository with a recording fake and fails if these copies drift from it.
+ *
+ * Statements per request in the app (auth is a cached token lookup, 0 when warm):
+ * - inbox first page: 1 (inboxFirstPageSql)
+ * - filter `unread=true&source=…`: 1 (filterUnreadSourceSql)
+ * - unread count: 1 (unreadCountSql)
+ * - mark as read (browser): BEGIN + markReadBrowserSql + the outbox's stream-event insert + findVisibleSql + COMMIT
+ * - create to one user: findAddresseeSql, then BEGIN + insertMessageSql + insertUserRecipientSql + the outbox's
+ *   e-mail insert and stream-event insert (both flags default true) + COMMIT
+ * - create to a group: the same with insertGroupRecipientsSql (one INSERT … SELECT for all members)
+ */
+
+const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
+  m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
+  m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+const ANY_UNREAD_EMAIL = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_email LIMIT 1), false)`;
+const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_browser LIMIT 1), false)`;
+
+/** GET /v2/user/me/messages (first page). $1 user id, $2 limit + 1 (101 by default). */
+export const inboxFirstPageSql = `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+       FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
+       WHERE r.user_id = $1 AND TRUE
+       ORDER BY r."timestamp" DESC, r.message_id DESC
+       LIMIT $2`;
+
+/** GET /v2/messages?filter=unread=true%26source=… (first page). $1 user id, $2 and $3 the source, $4 limit + 1. */
+export const filterUnreadSourceSql = `SELECT * FROM (
+         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+          FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
+          WHERE r.user_id = $1 AND TRUE AND ((r.unread_browser OR r.unread_email)) AND (m.source COLLATE "C" = $2::text)
+          ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT $4)
+         UNION ALL
+         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser"
+          FROM user_messages m
+          WHERE m.sender_id = $1 AND TRUE AND ((${ANY_UNREAD_BROWSER} OR ${ANY_UNREAD_EMAIL})) AND (m.source COLLATE "C" = $3::text)
+            AND NOT EXISTS (SELECT 1 FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1)
+          ORDER BY m."timestamp" DESC, m.id DESC LIMIT $4)
+       ) AS visible
+       ORDER BY "timestamp" DESC, id DESC
+       LIMIT $4`;
+
+/** GET /v2/user/me/messages/unreadcount. $1 user id. */
+export const unreadCountSql = `SELECT (count(*) FILTER (WHERE unread_browser))::int AS browser, (count(*) FILTER (WHERE unread_email))::int AS email
+       FROM user_message_recipients WHERE user_id = $1 AND (unread_browser OR unread_email)`;
+
+/** POST /v2/messages/{id}/markasreadbrowser, first statement. $1 message id, $2 user id, $3 false. No row: 403/404. */
+export const markReadBrowserSql = `WITH changed AS (UPDATE user_message_recipients SET unread_browser = $3 WHERE message_id = $1 AND user_id = $2 RETURNING 1)
+       SELECT 1 FROM changed`;
+
+/** The message as the caller sees it (GET /v2/messages/{id}; the answer of the mark routes). $1 message id, $2 user id. */
+export const findVisibleSql = `SELECT ${MESSAGE_COLUMNS},
+         COALESCE(r.unread_email, ${ANY_UNREAD_EMAIL}) AS "unreadEmail",
+         COALESCE(r.unread_browser, ${ANY_UNREAD_BROWSER}) AS "unreadBrowser",
+         r.user_id IS NOT NULL AS "isRecipient",
+         m.sender_id IS NOT DISTINCT FROM $2::uuid AS "isSender"
+       FROM user_messages m
+       LEFT JOIN user_message_recipients r ON r.message_id = m.id AND r.user_id = $2
+       WHERE m.id = $1 AND (r.user_id IS NOT NULL OR m.sender_id = $2)`;
+
+/** Create, before the transaction: is receiver.id a user or a group? $1 receiver id. */
+export const findAddresseeSql = `SELECT 'user' AS type, email FROM users WHERE id = $1
+       UNION ALL SELECT 'group', NULL FROM groups WHERE id = $1
+       LIMIT 1`;
+
+/**
+ * Create, in the transaction. $1 new id, $2 sender id, $3 sender email, $4 'user'|'group', $5 receiver id,
+ * $6 receiver email (NULL for a group), $7 source, $8 topic, $9 severity (canonical), $10 returnCode,
+ * $11 additionalData, $12 correlationId, $13 the caller's id.
+ */
+export const insertMessageSql = `INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
+         return_code, "timestamp", additional_data, correlation_id, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
+       RETURNING "timestamp"`;
+
+/** Create to a user. $1 message id, $2 unreadEmail, $3 unreadBrowser, $4 the message timestamp, $5 user id, $6 receiver.email override or NULL. */
+export const insertUserRecipientSql = `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
+       SELECT $1, s.*, $2::boolean, $3::boolean, $4::timestamptz FROM (SELECT u.id, COALESCE($6::varchar, u.email) FROM users u WHERE u.id = $5) AS s
+       RETURNING user_id AS "userId", address`;
+
+/** Create to a group: every member at this moment, one statement. $1..$4 as above, $5 group id. */
+export const insertGroupRecipientsSql = `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
+       SELECT $1, s.*, $2::boolean, $3::boolean, $4::timestamptz FROM (SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5) AS s
+       RETURNING user_id AS "userId", address`;
+
+// Ids as bench/lib/fixtures.ts makes them (kept in step by hand: this file imports nothing).
+const userIdSql = (n: string) => `md5('bench-user-' || ${n})::uuid`;
+const userEmailSql = (n: string) => `'user' || ${n} || '@bench.example'`;
+const SERVICE_ID = `md5('bench-service')::uuid`;
+const HEAVY_USER_MESSAGES = 10_000;
+const OTHER_USERS = 9_999;
+
+/**
+ * Seeds `rows` messages over the users 1..10,000 that already exist: user 1 (the heavy user) receives
+ * min(rows, 10,000), the rest go round-robin to users 2..10,000 (so at 1,000,000 rows each has ~99).
+ * Mostly sent by the service user; 1 in 100 of the others is sent by the heavy user, so its sender-side
+ * index is exercised by the filter. Timestamps are spread over the last `rows` seconds, interleaving the
+ * heavy user's messages with everyone else's; about 1/3 are unread in the browser and 1/5 by e-mail.
+ */
+export function seedUserMessagesSql(rows: number): string {
+  const heavy = Math.min(rows, HEAVY_USER_MESSAGES);
+  const receiverNumber = `CASE WHEN g <= ${heavy} THEN 1 ELSE 2 + (g % ${OTHER_USERS}) END`;
+  return `
+WITH seeded AS (
+  INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
+                             return_code, "timestamp", additional_data, correlation_id, created_by)
+  SELECT md5('bench-user-message-' || g)::uuid,
+         CASE WHEN g > ${heavy} AND g % 100 = 0 THEN ${userIdSql('1')} ELSE ${SERVICE_ID} END,
+         CASE WHEN g > ${heavy} AND g % 100 = 0 THEN ${userEmailSql('1')} ELSE 'service@bench.example' END,
+         'user', ${userIdSql(`(${receiverNumber})`)}, ${userEmailSql(`(${receiverNumber})`)},
+         (ARRAY['Import Service', 'Issue Service', 'Model Service', 'Sync Service'])[1 + g % 4],
+         'Job ' || (g % 97) || ' finished',
+         CASE WHEN g % 50 = 0 THEN 'Error' WHEN g % 10 = 0 THEN 'Warning' ELSE 'Info' END,
+         CASE WHEN g % 50 = 0 THEN 'FAILED' ELSE 'OK' END,
+         date_trunc('milliseconds', now()) - make_interval(secs => (g::bigint * 7919) % ${Math.max(rows, 1)}),
+         CASE WHEN g % 3 = 0 THEN '{"model":"bench.ifc","objects":1234}' END,
+         NULL,
+         CASE WHEN g > ${heavy} AND g % 100 = 0 THEN ${userIdSql('1')} ELSE ${SERVICE_ID} END
+    FROM generate_series(1, ${rows}) g
+  RETURNING id, receiver_id, receiver_email, "timestamp"
+)
+INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
+SELECT id, receiver_id, receiver_email,
+       ('x' || substr(id::text, 1, 2))::bit(8)::int % 5 = 0,
+       ('x' || substr(id::text, 3, 2))::bit(8)::int % 3 = 0,
+       "timestamp"
+  FROM seeded`;
+}
+
+/**
+ * A group of `members` existing users (1..members), for a harness that does not build one itself
+ * (bench/lib/fixtures.ts already does: md5('bench-group'), every user). Idempotent.
+ */
+export function seedGroupSql(groupIdSql: string, members: number): string {
+  return `
+INSERT INTO groups (id, name) VALUES (${groupIdSql}, 'Bench group') ON CONFLICT (id) DO NOTHING;
+INSERT INTO group_members (group_id, user_id)
+SELECT ${groupIdSql}, ${userIdSql('g')} FROM generate_series(1, ${members}) g
+ON CONFLICT DO NOTHING`;
+}

@@ -1,0 +1,57 @@
+import { BadRequestException } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { formatValidationErrors } from '../common/validation-message';
+import { CreateUserMessageDto } from './dto/create-user-message.dto';
+
+type Plain = Record<string, unknown>;
+
+// Lower-cased input key → the DTO's property. Anything else (including `id` and `timestamp`) is dropped.
+const MESSAGE_KEYS: Record<string, keyof CreateUserMessageDto> = {
+  receiver: 'receiver',
+  sender: 'sender',
+  source: 'source',
+  topic: 'topic',
+  severity: 'severity',
+  returncode: 'returnCode',
+  unreademail: 'unreadEmail',
+  unreadbrowsernotification: 'unreadBrowserNotification',
+  additionaldata: 'additionalData',
+  correlationid: 'correlationId',
+};
+const PARTY_KEYS: Record<string, 'id' | 'email'> = { id: 'id', email: 'email' };
+
+function isPlainObject(value: unknown): value is Plain {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Keeps the known keys, matched case-insensitively; when two spellings collide the later one wins, as in .NET binding. */
+function pickKeys(input: Plain, known: Record<string, string>): Plain {
+  const picked: Plain = {};
+  for (const [key, value] of Object.entries(input)) {
+    const lower = key.toLowerCase();
+    if (Object.prototype.hasOwnProperty.call(known, lower)) picked[known[lower]] = value;
+  }
+  return picked;
+}
+
+/**
+ * The original .NET service bound JSON case-insensitively and ignored unknown keys; the global
+ * strict pipe would reject both, so the create body is normalised here first, at every level.
+ */
+export function normalizeCreateBody(raw: unknown): Plain {
+  if (!isPlainObject(raw)) throw new BadRequestException('Request body must be a JSON object');
+  const body = pickKeys(raw, MESSAGE_KEYS);
+  for (const party of ['receiver', 'sender'] as const) {
+    if (isPlainObject(body[party])) body[party] = pickKeys(body[party], PARTY_KEYS);
+  }
+  return body;
+}
+
+/** Normalises, then validates with the DTO's class-validator rules; 400 names the first bad field. */
+export function parseCreateBody(raw: unknown): CreateUserMessageDto {
+  const dto = plainToInstance(CreateUserMessageDto, normalizeCreateBody(raw));
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  if (errors.length > 0) throw new BadRequestException(formatValidationErrors(errors));
+  return dto;
+}

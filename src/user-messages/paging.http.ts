@@ -1,0 +1,21 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { UserMessageResponseDto } from './dto/user-message-response.dto';
+import { nextLink } from './paging';
+import { Page } from './user-messages.service';
+
+export const PAGED_LIST_DESCRIPTION = 'Newest first. When more follow, `Link: <…>; rel="next"` points to the next page.';
+
+export function PagingQueries() {
+  return applyDecorators(
+    ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–1000 (default 100)' }),
+    ApiQuery({ name: 'cursor', required: false, description: "Opaque; take it from the previous page's Link header" }),
+  );
+}
+
+/** Sends the page as a bare array and announces the next one in the Link header, keeping `keep` query parameters. */
+export function sendPage(reply: FastifyReply, page: Page, keep: Record<string, string | undefined>): UserMessageResponseDto[] {
+  if (page.next) reply.header('Link', nextLink(reply.request.url.split('?')[0], keep, page.next));
+  return page.items;
+}

@@ -1,0 +1,50 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ReceiverType, Severity } from './user-messages.enums';
+
+/** A v2 notification as its sender addressed it; per-recipient state lives in UserMessageRecipient. */
+@Entity('user_messages')
+@Index('ix_user_messages_sender_timestamp', ['senderId', 'timestamp', 'id'])
+export class UserMessage {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'sender_id', type: 'uuid', nullable: true })
+  senderId: string | null;
+
+  @Column({ name: 'sender_email', type: 'varchar', length: 320, nullable: true })
+  senderEmail: string | null;
+
+  @Column({ name: 'receiver_type', type: 'varchar', length: 8 })
+  receiverType: ReceiverType;
+
+  @Column({ name: 'receiver_id', type: 'uuid' })
+  receiverId: string;
+
+  @Column({ name: 'receiver_email', type: 'varchar', length: 320, nullable: true })
+  receiverEmail: string | null;
+
+  @Column({ type: 'varchar', length: 255 })
+  source: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  topic: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  severity: Severity;
+
+  @Column({ name: 'return_code', type: 'varchar', length: 255 })
+  returnCode: string;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  timestamp: Date;
+
+  @Column({ name: 'additional_data', type: 'text', nullable: true })
+  additionalData: string | null;
+
+  @Column({ name: 'correlation_id', type: 'uuid', nullable: true })
+  correlationId: string | null;
+
+  /** The authenticated caller who posted it (differs from sender when a service names another sender). */
+  @Column({ name: 'created_by', type: 'uuid' })
+  createdBy: string;
+}

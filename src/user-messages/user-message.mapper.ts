@@ -1,0 +1,24 @@
+import { UserMessageResponseDto } from './dto/user-message-response.dto';
+import { UserMessage } from './user-message.entity';
+
+/** A message with the flags the caller sees (its own, or the recipients' for its sender). */
+export type UserMessageView = Omit<UserMessage, 'createdBy'> & { unreadEmail: boolean; unreadBrowser: boolean };
+
+/** Entity → wire shape; the only place the JSON keys of a v2 message are spelled. */
+export function toUserMessageResponse(view: UserMessageView): UserMessageResponseDto {
+  return {
+    id: view.id,
+    sender: view.senderId === null ? null : { id: view.senderId, email: view.senderEmail },
+    receiver: { id: view.receiverId, email: view.receiverEmail },
+    receiverType: view.receiverType,
+    source: view.source,
+    topic: view.topic,
+    severity: view.severity,
+    returnCode: view.returnCode,
+    timestamp: view.timestamp.toISOString(),
+    unreadEmail: view.unreadEmail,
+    unreadBrowserNotification: view.unreadBrowser,
+    additionalData: view.additionalData,
+    correlationId: view.correlationId,
+  };
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CreateUserMessagePipe } from './create-user-message.pipe';
+import { UserInboxController } from './user-inbox.controller';
+import { UserMessagesController } from './user-messages.controller';
+import { UserMessagesRepository } from './user-messages.repository';
+import { UserMessagesService } from './user-messages.service';
+
+/** User Messages API v2: notifications to users and groups with per-recipient read state. */
+@Module({
+  controllers: [UserMessagesController, UserInboxController],
+  providers: [UserMessagesService, UserMessagesRepository, CreateUserMessagePipe],
+})
+export class UserMessagesModule {}

@@ -1,0 +1,263 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { compileFilter, FilterColumns } from './filter/filter-compiler';
+import { FilterClause } from './filter/filter.types';
+import { PageRequest } from './paging';
+import { UserMessageView } from './user-message.mapper';
+import { ReceiverType, Severity } from './user-messages.enums';
+
+const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
+  m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
+  m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+
+// The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
+// Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
+// that reads every unread row of the table.
+const ANY_UNREAD_EMAIL = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_email LIMIT 1), false)`;
+const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_browser LIMIT 1), false)`;
+
+const SHARED_COLUMNS = {
+  'sender.id': 'm.sender_id',
+  'sender.email': 'm.sender_email',
+  'receiver.id': 'm.receiver_id',
+  'receiver.email': 'm.receiver_email',
+  source: 'm.source',
+  topic: 'm.topic',
+  severity: 'm.severity',
+  returnCode: 'm.return_code',
+  correlationId: 'm.correlation_id',
+};
+const RECIPIENT_VIEW: FilterColumns = {
+  ...SHARED_COLUMNS,
+  id: 'r.message_id',
+  timestamp: 'r."timestamp"',
+  unreadEmail: 'r.unread_email',
+  unreadBrowserNotification: 'r.unread_browser',
+  unread: '(r.unread_browser OR r.unread_email)',
+};
+const SENDER_VIEW: FilterColumns = {
+  ...SHARED_COLUMNS,
+  id: 'm.id',
+  timestamp: 'm."timestamp"',
+  unreadEmail: ANY_UNREAD_EMAIL,
+  unreadBrowserNotification: ANY_UNREAD_BROWSER,
+  unread: `(${ANY_UNREAD_BROWSER} OR ${ANY_UNREAD_EMAIL})`,
+};
+
+export interface NewMessage {
+  id: string;
+  senderId: string | null;
+  senderEmail: string | null;
+  receiverType: ReceiverType;
+  receiverId: string;
+  receiverEmail: string | null;
+  source: string;
+  topic: string;
+  severity: Severity;
+  returnCode: string;
+  additionalData: string | null;
+  correlationId: string | null;
+  createdBy: string;
+}
+
+export interface InsertedRecipient {
+  userId: string;
+  address: string;
+}
+
+/** A row of a visible message plus whether the caller holds a recipient row for it. */
+export type VisibleMessage = UserMessageView & { isRecipient: boolean; isSender: boolean };
+
+/** The SQL of the v2 messages: every query is a range over one user's index entries. */
+@Injectable()
+export class UserMessagesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findAddressee(id: string): Promise<{ type: ReceiverType; email: string | null } | undefined> {
+    const rows: { type: ReceiverType; email: string | null }[] = await this.dataSource.query(
+      `SELECT 'user' AS type, email FROM users WHERE id = $1
+       UNION ALL SELECT 'group', NULL FROM groups WHERE id = $1
+       LIMIT 1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async findUserEmail(id: string): Promise<string | undefined> {
+    const rows: { email: string }[] = await this.dataSource.query(`SELECT email FROM users WHERE id = $1`, [id]);
+    return rows[0]?.email;
+  }
+
+  async insertMessage(manager: EntityManager, m: NewMessage): Promise<Date> {
+    const rows: { timestamp: Date }[] = await manager.query(
+      `INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
+         return_code, "timestamp", additional_data, correlation_id, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
+       RETURNING "timestamp"`,
+      [m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity, m.returnCode, m.additionalData, m.correlationId, m.createdBy],
+    );
+    return rows[0].timestamp;
+  }
+
+  /**
+   * One recipient row per addressee — the user, or every member of the group at this moment — in
+   * a single INSERT … SELECT, however large the group.
+   */
+  async insertRecipients(
+    manager: EntityManager,
+    message: { id: string; receiverType: ReceiverType; receiverId: string; receiverEmail: string | null; timestamp: Date },
+    flags: { unreadEmail: boolean; unreadBrowser: boolean },
+  ): Promise<InsertedRecipient[]> {
+    const params: unknown[] = [message.id, flags.unreadEmail, flags.unreadBrowser, message.timestamp, message.receiverId];
+    let source = `SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5`;
+    if (message.receiverType === ReceiverType.User) {
+      params.push(message.receiverEmail);
+      source = `SELECT u.id, COALESCE($6::varchar, u.email) FROM users u WHERE u.id = $5`;
+    }
+    return manager.query(
+      `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
+       SELECT $1, s.*, $2::boolean, $3::boolean, $4::timestamptz FROM (${source}) AS s
+       RETURNING user_id AS "userId", address`,
+      params,
+    );
+  }
+
+  /**
+   * Claims an Idempotency-Key for this caller; undefined when claimed now, else what the first request
+   * stored. A concurrent first request holds the row lock: this INSERT waits for it, then sees its result.
+   */
+  async claimIdempotencyKey(manager: EntityManager, callerId: string, key: string, hash: string): Promise<{ requestHash: string; response: unknown } | undefined> {
+    const claimed = await manager.query(
+      `INSERT INTO user_message_idempotency_keys (caller_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+      [callerId, key, hash],
+    );
+    if (claimed.length > 0) return undefined;
+    const rows: { requestHash: string; response: unknown }[] = await manager.query(
+      `SELECT request_hash AS "requestHash", response FROM user_message_idempotency_keys WHERE caller_id = $1 AND key = $2`,
+      [callerId, key],
+    );
+    return rows[0];
+  }
+
+  async storeIdempotentResponse(manager: EntityManager, callerId: string, key: string, status: number, response: unknown): Promise<void> {
+    await manager.query(`UPDATE user_message_idempotency_keys SET status = $3, response = $4 WHERE caller_id = $1 AND key = $2`, [callerId, key, status, JSON.stringify(response)]);
+  }
+
+  /** The message as `userId` sees it, if they are a recipient or its sender. */
+  async findVisible(messageId: string, userId: string, manager: EntityManager = this.dataSource.manager): Promise<VisibleMessage | undefined> {
+    const rows: VisibleMessage[] = await manager.query(
+      `SELECT ${MESSAGE_COLUMNS},
+         COALESCE(r.unread_email, ${ANY_UNREAD_EMAIL}) AS "unreadEmail",
+         COALESCE(r.unread_browser, ${ANY_UNREAD_BROWSER}) AS "unreadBrowser",
+         r.user_id IS NOT NULL AS "isRecipient",
+         m.sender_id IS NOT DISTINCT FROM $2::uuid AS "isSender"
+       FROM user_messages m
+       LEFT JOIN user_message_recipients r ON r.message_id = m.id AND r.user_id = $2
+       WHERE m.id = $1 AND (r.user_id IS NOT NULL OR m.sender_id = $2)`,
+      [messageId, userId],
+    );
+    return rows[0];
+  }
+
+  /** Deletes the whole message (recipient rows cascade); returns the users who had it in their inbox. */
+  async deleteForEveryone(manager: EntityManager, messageId: string): Promise<string[]> {
+    const rows: { userId: string }[] = await manager.query(
+      `WITH gone AS (DELETE FROM user_message_recipients WHERE message_id = $1 RETURNING user_id)
+       SELECT user_id AS "userId" FROM gone`,
+      [messageId],
+    );
+    await manager.query(`WITH gone AS (DELETE FROM user_messages WHERE id = $1 RETURNING 1) SELECT count(*) FROM gone`, [messageId]);
+    return rows.map((row) => row.userId);
+  }
+
+  async deleteForRecipient(manager: EntityManager, messageId: string, userId: string): Promise<boolean> {
+    const rows = await manager.query(
+      `WITH gone AS (DELETE FROM user_message_recipients WHERE message_id = $1 AND user_id = $2 RETURNING 1) SELECT 1 FROM gone`,
+      [messageId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Sets one of the caller's own flags; false when the caller holds no recipient row. */
+  async setFlag(manager: EntityManager, messageId: string, userId: string, column: 'unread_email' | 'unread_browser', unread: boolean): Promise<boolean> {
+    const rows = await manager.query(
+      `WITH changed AS (UPDATE user_message_recipients SET ${column} = $3 WHERE message_id = $1 AND user_id = $2 RETURNING 1)
+       SELECT 1 FROM changed`,
+      [messageId, userId, unread],
+    );
+    return rows.length > 0;
+  }
+
+  /** Marks every unread message of the user as read on one channel; returns the changed message ids. */
+  async markAllRead(manager: EntityManager, userId: string, column: 'unread_email' | 'unread_browser'): Promise<string[]> {
+    const rows: { messageId: string }[] = await manager.query(
+      `WITH changed AS (
+         UPDATE user_message_recipients SET ${column} = false WHERE user_id = $1 AND ${column} RETURNING message_id)
+       SELECT message_id AS "messageId" FROM changed`,
+      [userId],
+    );
+    return rows.map((row) => row.messageId);
+  }
+
+  async countUnread(userId: string): Promise<{ browser: number; email: number }> {
+    const rows: { browser: number; email: number }[] = await this.dataSource.query(
+      `SELECT (count(*) FILTER (WHERE unread_browser))::int AS browser, (count(*) FILTER (WHERE unread_email))::int AS email
+       FROM user_message_recipients WHERE user_id = $1 AND (unread_browser OR unread_email)`,
+      [userId],
+    );
+    return rows[0];
+  }
+
+  /** The user's inbox (messages they received), newest first, one page plus one row to know if more follow. */
+  async inbox(userId: string, page: PageRequest): Promise<UserMessageView[]> {
+    const params: unknown[] = [userId];
+    const after = keysetCondition('r."timestamp"', 'r.message_id', page, params);
+    params.push(page.limit + 1);
+    return this.dataSource.query(
+      `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+       FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
+       WHERE r.user_id = $1 AND ${after}
+       ORDER BY r."timestamp" DESC, r.message_id DESC
+       LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /**
+   * Every message visible to the user (received, plus sent and not also received) that matches the
+   * filter: two keyset range scans, each limited, merged by one final sort of at most 2 × (limit + 1) rows.
+   */
+  async search(userId: string, clauses: FilterClause[], page: PageRequest): Promise<UserMessageView[]> {
+    const params: unknown[] = [userId];
+    const received = compileFilter(clauses, RECIPIENT_VIEW, params);
+    const receivedAfter = keysetCondition('r."timestamp"', 'r.message_id', page, params);
+    const sent = compileFilter(clauses, SENDER_VIEW, params);
+    const sentAfter = keysetCondition('m."timestamp"', 'm.id', page, params);
+    params.push(page.limit + 1);
+    const limit = `$${params.length}`;
+    return this.dataSource.query(
+      `SELECT * FROM (
+         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+          FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
+          WHERE r.user_id = $1 AND ${receivedAfter} AND ${received}
+          ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT ${limit})
+         UNION ALL
+         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser"
+          FROM user_messages m
+          WHERE m.sender_id = $1 AND ${sentAfter} AND ${sent}
+            AND NOT EXISTS (SELECT 1 FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1)
+          ORDER BY m."timestamp" DESC, m.id DESC LIMIT ${limit})
+       ) AS visible
+       ORDER BY "timestamp" DESC, id DESC
+       LIMIT ${limit}`,
+      params,
+    );
+  }
+}
+
+/** `(timestamp, id) < (cursor)` in the index's own order; TRUE on the first page. */
+function keysetCondition(timestampColumn: string, idColumn: string, page: PageRequest, params: unknown[]): string {
+  if (!page.after) return 'TRUE';
+  params.push(page.after.timestamp, page.after.id);
+  return `(${timestampColumn}, ${idColumn}) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+}

@@ -1,0 +1,215 @@
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { UserPrincipal } from '../auth/principal';
+import { isUuid } from '../common/uuid';
+import { UserRole } from '../directory/directory.enums';
+import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
+import { CreateUserMessageDto } from './dto/create-user-message.dto';
+import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
+import { parseFilter } from './filter/filter-parser';
+import { FilterError } from './filter/filter.types';
+import { Cursor, PageRequest } from './paging';
+import { toUserMessageResponse, UserMessageView } from './user-message.mapper';
+import { NewMessage, UserMessagesRepository } from './user-messages.repository';
+import { canonicalSeverity, ReadChannel, ReceiverType, Severity } from './user-messages.enums';
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+export interface Page {
+  items: UserMessageResponseDto[];
+  /** Where the next page starts; undefined on the last page. */
+  next?: Cursor;
+}
+
+const FLAG_COLUMN: Record<ReadChannel, 'unread_email' | 'unread_browser'> = {
+  [ReadChannel.Email]: 'unread_email',
+  [ReadChannel.Browser]: 'unread_browser',
+};
+
+/** The rules of v2 user messages: who may send as whom, who sees what, per-recipient state. */
+@Injectable()
+export class UserMessagesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messages: UserMessagesRepository,
+    private readonly outbox: DeliveryOutbox,
+  ) {}
+
+  async create(caller: UserPrincipal, dto: CreateUserMessageDto, idempotencyKey?: string): Promise<UserMessageResponseDto> {
+    const key = checkIdempotencyKey(idempotencyKey);
+    const message = await this.buildMessage(caller, dto);
+    const flags = { unreadEmail: dto.unreadEmail ?? true, unreadBrowser: dto.unreadBrowserNotification ?? true };
+    return this.dataSource.transaction(async (manager) => {
+      if (key) {
+        const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto));
+        if (replay) return replay;
+      }
+      const timestamp = await this.messages.insertMessage(manager, message);
+      const recipients = await this.messages.insertRecipients(manager, { ...message, timestamp }, flags);
+      await this.handOverToDelivery(manager, message.id, recipients, flags);
+      const reached = recipients.length > 0;
+      const response = toUserMessageResponse({ ...message, timestamp, unreadEmail: reached && flags.unreadEmail, unreadBrowser: reached && flags.unreadBrowser });
+      if (key) await this.messages.storeIdempotentResponse(manager, caller.userId, key, 201, response);
+      return response;
+    });
+  }
+
+  /** Resolves sender and receiver (400/403 before any write) into the row to insert. */
+  private async buildMessage(caller: UserPrincipal, dto: CreateUserMessageDto): Promise<NewMessage> {
+    const sender = await this.resolveSender(caller, dto);
+    const receiverId = dto.receiver.id.toLowerCase();
+    const addressee = await this.messages.findAddressee(receiverId);
+    if (!addressee) throw new BadRequestException('child "receiver.id" fails because ["receiver.id" must be an existing user or group]');
+    return {
+      id: randomUUID(),
+      ...sender,
+      receiverType: addressee.type,
+      receiverId,
+      receiverEmail: addressee.type === ReceiverType.User ? (dto.receiver.email ?? addressee.email) : null,
+      source: dto.source,
+      topic: dto.topic,
+      severity: canonicalSeverity(dto.severity) as Severity,
+      returnCode: dto.returnCode,
+      additionalData: dto.additionalData ?? null,
+      correlationId: dto.correlationId?.toLowerCase() ?? null,
+      createdBy: caller.userId,
+    };
+  }
+
+  async get(caller: UserPrincipal, messageId: string): Promise<UserMessageResponseDto> {
+    return toUserMessageResponse(await this.requireVisible(caller, messageId));
+  }
+
+  /** By the sender: gone for everyone. By a recipient: gone from that recipient's inbox only. */
+  async delete(caller: UserPrincipal, messageId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const visible = await this.requireVisible(caller, messageId, manager);
+      let affected = [caller.userId];
+      if (visible.isSender) affected = await this.messages.deleteForEveryone(manager, messageId);
+      else await this.messages.deleteForRecipient(manager, messageId, caller.userId);
+      await this.outbox.publishUserEvents(manager, affected.map((userId) => ({ userId, type: 'deleted' as const, messageId })));
+    });
+  }
+
+  /** Sets the caller's own flag; only recipients have flags, so a sender who is not one gets 403. */
+  async mark(caller: UserPrincipal, messageId: string, channel: ReadChannel, unread: boolean): Promise<UserMessageResponseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const changed = await this.messages.setFlag(manager, messageId, caller.userId, FLAG_COLUMN[channel], unread);
+      if (!changed) {
+        await this.requireVisible(caller, messageId, manager);
+        throw new ForbiddenException('Only a recipient of this message has read flags to set');
+      }
+      await this.outbox.publishUserEvents(manager, [{ userId: caller.userId, type: 'updated', messageId }]);
+      return toUserMessageResponse(await this.requireVisible(caller, messageId, manager));
+    });
+  }
+
+  async markAllRead(caller: UserPrincipal, userIdParam: string, channel: ReadChannel): Promise<MarkAllResultDto> {
+    const userId = ownUserId(caller, userIdParam);
+    return this.dataSource.transaction(async (manager) => {
+      const changed = await this.messages.markAllRead(manager, userId, FLAG_COLUMN[channel]);
+      await this.outbox.publishUserEvents(manager, changed.map((messageId) => ({ userId, type: 'updated' as const, messageId })));
+      return { updated: changed.length };
+    });
+  }
+
+  async unreadCount(caller: UserPrincipal, userIdParam: string): Promise<UnreadCountDto> {
+    return this.messages.countUnread(ownUserId(caller, userIdParam));
+  }
+
+  async inbox(caller: UserPrincipal, userIdParam: string, page: PageRequest): Promise<Page> {
+    return toPage(await this.messages.inbox(ownUserId(caller, userIdParam), page), page.limit);
+  }
+
+  async search(caller: UserPrincipal, filter: unknown, page: PageRequest): Promise<Page> {
+    if (filter !== undefined && typeof filter !== 'string') throw new BadRequestException('filter must be given once');
+    let clauses;
+    try {
+      clauses = parseFilter(filter ?? '');
+    } catch (error) {
+      if (error instanceof FilterError) throw new BadRequestException(error.message);
+      throw error;
+    }
+    return toPage(await this.messages.search(caller.userId, clauses, page), page.limit);
+  }
+
+  private async requireVisible(caller: UserPrincipal, messageId: string, manager?: EntityManager) {
+    const visible = await this.messages.findVisible(messageId, caller.userId, manager);
+    if (!visible) throw new NotFoundException('Message not found');
+    return visible;
+  }
+
+  /** The caller by default; another sender only for service users, who may also send without one (null). */
+  private async resolveSender(caller: UserPrincipal, dto: CreateUserMessageDto): Promise<{ senderId: string | null; senderEmail: string | null }> {
+    const self = { senderId: caller.userId, senderEmail: caller.email };
+    const isService = caller.role === UserRole.Service;
+    if (dto.sender === undefined) return self;
+    if (dto.sender === null) return isService ? { senderId: null, senderEmail: null } : self;
+    const id = dto.sender.id.toLowerCase();
+    if (id === caller.userId) return isService ? { senderId: id, senderEmail: dto.sender.email ?? caller.email } : self;
+    if (!isService) throw new ForbiddenException('Only a service user may name another sender');
+    return { senderId: id, senderEmail: dto.sender.email ?? (await this.messages.findUserEmail(id)) ?? null };
+  }
+
+  /** Claims the key for this request, or returns the first result stored under it (409 for another body). */
+  private async claimIdempotencyKey(manager: EntityManager, callerId: string, key: string, hash: string): Promise<UserMessageResponseDto | undefined> {
+    const stored = await this.messages.claimIdempotencyKey(manager, callerId, key, hash);
+    if (!stored) return undefined;
+    if (stored.requestHash !== hash) throw new ConflictException('Idempotency-Key was already used with a different request body');
+    return stored.response as UserMessageResponseDto;
+  }
+
+  private async handOverToDelivery(
+    manager: EntityManager,
+    messageId: string,
+    recipients: { userId: string; address: string }[],
+    flags: { unreadEmail: boolean; unreadBrowser: boolean },
+  ): Promise<void> {
+    if (flags.unreadEmail) await this.outbox.enqueueEmails(manager, messageId, recipients);
+    if (flags.unreadBrowser) {
+      await this.outbox.publishUserEvents(manager, recipients.map(({ userId }) => ({ userId, type: 'message' as const, messageId })));
+    }
+  }
+}
+
+/** `me` or the caller's own id; another user's id is 403. */
+export function ownUserId(caller: UserPrincipal, param: string): string {
+  if (param.toLowerCase() === 'me') return caller.userId;
+  if (!isUuid(param)) throw new BadRequestException('user_id must be a valid GUID or "me"');
+  if (param.toLowerCase() !== caller.userId.toLowerCase()) throw new ForbiddenException('You can only access your own messages');
+  return caller.userId;
+}
+
+function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new BadRequestException(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  }
+  return key;
+}
+
+/** The request as it was understood (after key normalisation), so `returncode` and `returnCode` hash alike. */
+function requestHash(dto: CreateUserMessageDto): string {
+  const canonical = [
+    dto.receiver.id.toLowerCase(),
+    dto.receiver.email ?? null,
+    dto.sender === undefined ? 'default' : dto.sender === null ? null : [dto.sender.id.toLowerCase(), dto.sender.email ?? null],
+    dto.source,
+    dto.topic,
+    canonicalSeverity(dto.severity),
+    dto.returnCode,
+    dto.unreadEmail ?? true,
+    dto.unreadBrowserNotification ?? true,
+    dto.additionalData ?? null,
+    dto.correlationId?.toLowerCase() ?? null,
+  ];
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+function toPage(rows: UserMessageView[], limit: number): Page {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const next = rows.length > limit && last ? { timestamp: last.timestamp.toISOString(), id: last.id } : undefined;
+  return { items: items.map(toUserMessageResponse), next };
+}

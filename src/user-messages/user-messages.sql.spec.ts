@@ -1,0 +1,93 @@
+import { DataSource, EntityManager } from 'typeorm';
+import * as bench from '../../bench/scenarios/user-messages';
+import { parseFilter } from './filter/filter-parser';
+import { UserMessagesRepository } from './user-messages.repository';
+import { ReceiverType, Severity } from './user-messages.enums';
+
+const USER = '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed';
+const MESSAGE = '4633d522-53aa-4d81-90b4-704681e0573d';
+
+/** Records every statement; answers with one plausible row so the repository's code paths complete. */
+class RecordingQueries {
+  readonly calls: { sql: string; params: unknown[] }[] = [];
+  query = async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+    this.calls.push({ sql, params });
+    return [{ timestamp: new Date(0), userId: USER, messageId: MESSAGE }];
+  };
+}
+
+const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+describe('bench/scenarios/user-messages.ts matches the app', () => {
+  let recorder: RecordingQueries;
+  let repository: UserMessagesRepository;
+  let manager: EntityManager;
+
+  beforeEach(() => {
+    recorder = new RecordingQueries();
+    manager = recorder as unknown as EntityManager;
+    repository = new UserMessagesRepository({ query: recorder.query, manager } as unknown as DataSource);
+  });
+  const last = () => recorder.calls[recorder.calls.length - 1];
+
+  it('inbox first page', async () => {
+    await repository.inbox(USER, { limit: 100 });
+    expect(squash(last().sql)).toBe(squash(bench.inboxFirstPageSql));
+    expect(last().params).toEqual([USER, 101]);
+  });
+
+  it('filter unread=true&source=…', async () => {
+    await repository.search(USER, parseFilter('unread=true&source=Import Service'), { limit: 100 });
+    expect(squash(last().sql)).toBe(squash(bench.filterUnreadSourceSql));
+    expect(last().params).toEqual([USER, 'Import Service', 'Import Service', 101]);
+  });
+
+  it('unread count', async () => {
+    await repository.countUnread(USER);
+    expect(squash(last().sql)).toBe(squash(bench.unreadCountSql));
+  });
+
+  it('mark as read and the answer', async () => {
+    await repository.setFlag(manager, MESSAGE, USER, 'unread_browser', false);
+    expect(squash(last().sql)).toBe(squash(bench.markReadBrowserSql));
+    expect(last().params).toEqual([MESSAGE, USER, false]);
+    await repository.findVisible(MESSAGE, USER, manager);
+    expect(squash(last().sql)).toBe(squash(bench.findVisibleSql));
+  });
+
+  it('create to a user and to a group', async () => {
+    await repository.findAddressee(USER);
+    expect(squash(last().sql)).toBe(squash(bench.findAddresseeSql));
+    await repository.insertMessage(manager, {
+      id: MESSAGE,
+      senderId: USER,
+      senderEmail: 'a@b',
+      receiverType: ReceiverType.User,
+      receiverId: USER,
+      receiverEmail: null,
+      source: 's',
+      topic: 't',
+      severity: Severity.Info,
+      returnCode: 'r',
+      additionalData: null,
+      correlationId: null,
+      createdBy: USER,
+    });
+    expect(squash(last().sql)).toBe(squash(bench.insertMessageSql));
+    expect(last().params).toHaveLength(13);
+    const message = { id: MESSAGE, receiverId: USER, receiverEmail: null, timestamp: new Date(0) };
+    await repository.insertRecipients(manager, { ...message, receiverType: ReceiverType.User }, { unreadEmail: true, unreadBrowser: true });
+    expect(squash(last().sql)).toBe(squash(bench.insertUserRecipientSql));
+    expect(last().params).toHaveLength(6);
+    await repository.insertRecipients(manager, { ...message, receiverType: ReceiverType.Group }, { unreadEmail: true, unreadBrowser: true });
+    expect(squash(last().sql)).toBe(squash(bench.insertGroupRecipientsSql));
+    expect(last().params).toHaveLength(5);
+  });
+
+  it('seeds the requested number of messages with generate_series', () => {
+    const sql = bench.seedUserMessagesSql(1_000_000);
+    expect(sql).toContain('generate_series(1, 1000000)');
+    expect(sql).toContain('THEN 1 ELSE 2 + (g % 9999)');
+    expect(bench.seedUserMessagesSql(10_000)).toContain('WHEN g <= 10000');
+  });
+});

@@ -29,6 +29,9 @@ export function buildDataSourceOptions(env: EnvironmentVariables, url: string): 
       idleTimeoutMillis: 30_000,
       statement_timeout: env.DB_STATEMENT_TIMEOUT_MS,
       application_name: 'messaging-service',
+      // Short OLTP queries: parallel plans and JIT compilation cost more than they save here
+      // (measured on the v2 filter: 18–36 ms with parallel workers, 7–14 ms without).
+      ...(env.DATABASE_URL ? { options: '-c max_parallel_workers_per_gather=0 -c jit=off' } : {}),
     },
   };
 }

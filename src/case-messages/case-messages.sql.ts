@@ -29,6 +29,13 @@ SELECT c.id AS "foundCaseId", c.allowed, m.*
   ) m ON true`;
 
 /**
+ * Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)) for "a message is being
+ * written for this receiving account". Ids come from a sequence before commit; without the lock,
+ * id 101 could commit after id 102 and a feed reader that already moved past 102 would never see it.
+ */
+export const FEED_LOCK_NAMESPACE = 3100;
+
+/**
  * Create: one statement that finds the case, checks access and the parent, inserts, and (for a
  * retry whose original the statement's snapshot can see) returns the stored message instead.
  * $1 guid, $2 sender account id, $3 sender type, $4 type, $5 content, $6 externalId,
@@ -40,6 +47,10 @@ export const CREATE_SQL = `
 WITH c AS (
   SELECT id, guid, partner_account_id, provider_account_id,
          (partner_account_id = $2 OR provider_account_id = $2) AS allowed,
+         -- Serialise writes to one receiving account until commit, before the id is drawn: ids in
+         -- an account's feed then commit in id order, so a feed cursor can never step over a
+         -- smaller id that commits later (see FEED_LOCK_NAMESPACE).
+         pg_advisory_xact_lock(${FEED_LOCK_NAMESPACE}, CASE WHEN partner_account_id = $2 THEN provider_account_id ELSE partner_account_id END) AS feed_lock,
          ($7::int IS NULL OR EXISTS (SELECT 1 FROM case_messages p WHERE p.id = $7::int AND p.case_id = cases.id)) AS parent_ok
     FROM cases WHERE guid = $1::uuid
 ), ok AS (
@@ -77,6 +88,7 @@ SELECT ${MESSAGE_COLUMNS} FROM case_messages
  ORDER BY id LIMIT $3`;
 }
 
+
 /**
  * Confirm a batch in one statement: classify every id, confirm the ones still unconfirmed (a
  * concurrent confirm re-checks `confirmed_at IS NULL` on the locked row, so the first time wins),
@@ -91,11 +103,17 @@ WITH input AS (
               WHEN m.partner_account_id <> $2 AND m.provider_account_id <> $2 THEN 'No access'
               WHEN m.sender_type = $3 THEN 'Own message' END AS error
     FROM input i LEFT JOIN case_messages m ON m.id = i.id
+), locked AS (
+  -- Lock in id order, whatever the input order, so two overlapping batches cannot deadlock.
+  SELECT m.id FROM case_messages m JOIN checked k ON k.id = m.id
+   WHERE k.error IS NULL AND m.confirmed_at IS NULL
+   ORDER BY m.id
+     FOR UPDATE OF m
 ), confirmed AS (
   UPDATE case_messages m
      SET confirmed_at = date_trunc('milliseconds', now()), updated_at = date_trunc('milliseconds', now()), confirmed_by_account_id = $2
-    FROM checked k
-   WHERE m.id = k.id AND k.error IS NULL AND m.confirmed_at IS NULL
+    FROM locked l
+   WHERE m.id = l.id AND m.confirmed_at IS NULL
   RETURNING m.id
 )
 SELECT k.id, k.error, (f.id IS NOT NULL) AS confirmed

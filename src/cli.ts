@@ -14,6 +14,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, SetWebhookDto } from './admin/dto/admin.dto';
 import { formatValidationErrors } from './common/validation-message';
+import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
+import { DeliveryQueue } from './delivery/delivery-queue.service';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node dist/cli.js <command> …)
 
@@ -26,6 +28,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node d
   groups:create   --name NAME [--id GUID] [--members ID,ID,…]
   groups:members  GROUP_ID --members ID,ID,…
   tokens:revoke   TOKEN_ID
+${DELIVERY_CLI_USAGE}
 
 Uses DATABASE_URL, or the embedded database under DATA_DIR (joining the running server if there is one).
 Prints JSON on stdout; errors go to stderr with exit code 1.`;
@@ -36,6 +39,7 @@ class CliModule {
     return {
       module: CliModule,
       imports: [ConfigModule.forRoot(env), TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, url), migrationsRun: env.MIGRATIONS_RUN, retryAttempts: 0 }), AuthModule, AdminModule],
+      providers: [DeliveryQueue],
     };
   }
 }
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: Object.fromEntries(
-      ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members'].map((o) => [o, { type: 'string' as const }]),
+      ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'status', 'kind', 'limit'].map((o) => [o, { type: 'string' as const }]),
     ),
   });
   const [command, ...rest] = positionals;
@@ -103,7 +107,9 @@ async function main(): Promise<void> {
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), { logger: false, abortOnError: false });
   try {
-    const result = await run(command, rest, values as Options, app.get(ProvisioningService));
+    const result = command.startsWith('deliveries:')
+      ? await runDeliveryCommand(command, rest, values as Options, app.get(DeliveryQueue))
+      : await run(command, rest, values as Options, app.get(ProvisioningService));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await app.close();

@@ -71,7 +71,7 @@ export class EnvironmentVariables {
   WORKERS_ENABLED = true;
 
   @IsOptional() @IsInt() @Min(1) @Max(100) @Transform(toInt)
-  WORKER_CONCURRENCY = 10;
+  WORKER_CONCURRENCY = 50;
 
   @IsOptional() @IsInt() @Min(1) @Max(50) @Transform(toInt)
   DELIVERY_MAX_ATTEMPTS = 8;

@@ -76,6 +76,11 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     dataDir = mkdtempSync(join(tmpdir(), 'messaging-test-'));
     baseEnv.DATA_DIR = dataDir;
   }
+  if (!dataDir) {
+    // Files the app writes (e.g. .eml e-mails without SMTP_URL) stay out of the checkout.
+    dataDir = mkdtempSync(join(tmpdir(), 'messaging-test-'));
+    baseEnv.DATA_DIR = dataDir;
+  }
   if (baseEnv.DATABASE_URL && options.rewriteDatabaseUrl) baseEnv.DATABASE_URL = options.rewriteDatabaseUrl(baseEnv.DATABASE_URL);
   const env = validateEnv({ ...baseEnv, ...overrides });
   const logs: string[] = [];

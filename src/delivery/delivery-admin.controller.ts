@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { AdminAuth } from '../auth/auth.decorators';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { DeliveryIdPipe } from './delivery-id.pipe';
+import { DeliveryQueue } from './delivery-queue.service';
+import { DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
+
+const DEFAULT_LIMIT = 100;
+
+@ApiTags('admin')
+@AdminAuth()
+@SkipThrottle()
+@Controller('admin/deliveries')
+export class DeliveryAdminController {
+  constructor(private readonly queue: DeliveryQueue) {}
+
+  @Get()
+  @ApiOperation({ summary: 'E-mail and webhook deliveries, newest first (e.g. ?status=failed)' })
+  @ApiOkResponse({ type: [DeliveryResponseDto] })
+  async list(@Query() query: ListDeliveriesQueryDto): Promise<DeliveryResponseDto[]> {
+    const rows = await this.queue.list(query.status, query.kind, query.limit ?? DEFAULT_LIMIT, query.beforeId);
+    return rows.map((row) => toDeliveryResponse(row));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One delivery with its attempt log (status code, latency, error per attempt)' })
+  @ApiOkResponse({ type: DeliveryResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async get(@Param('id', DeliveryIdPipe) id: string): Promise<DeliveryResponseDto> {
+    const { delivery, attempts } = await this.queue.get(id);
+    return toDeliveryResponse(delivery, attempts);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send again now with a fresh attempt budget (a failed delivery, or a redelivery of a sent webhook)' })
+  @ApiOkResponse({ type: DeliveryResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Being sent right now' })
+  async retry(@Param('id', DeliveryIdPipe) id: string): Promise<DeliveryResponseDto> {
+    return toDeliveryResponse(await this.queue.retry(id));
+  }
+}

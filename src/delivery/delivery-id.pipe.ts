@@ -1,0 +1,10 @@
+import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+
+/** A delivery id: a positive 64-bit integer, kept as a string. */
+@Injectable()
+export class DeliveryIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^[1-9]\d{0,17}$/.test(value)) throw new BadRequestException('id must be a delivery id');
+    return value;
+  }
+}

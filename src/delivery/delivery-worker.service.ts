@@ -1,0 +1,149 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EnvironmentVariables } from '../config/env.validation';
+import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
+import { DeliveryKind, DeliveryStatus } from './delivery.enums';
+import { DeliveryMetrics } from './delivery.metrics';
+import { AttemptOutcome, ClaimedDelivery, DeliveryQueue } from './delivery-queue.service';
+import { DeliverySignals } from './delivery-signals';
+import { EmailSender } from './email/email-sender.service';
+import { Waker } from './waker';
+import { WebhookSender } from './webhook/webhook-sender.service';
+
+/** How often idle workers look for due rows written by other instances or whose backoff ran out. */
+const POLL_MS = 500;
+/** After a database error, wait this long before trying again (the pool reconnects by itself). */
+const ERROR_PAUSE_MS = 1000;
+/** Tries to record a round's outcomes before leaving the rows to their lease. */
+const FINISH_ATTEMPTS = 10;
+/** Stream events older than this are pruned; a tab offline longer reloads its inbox instead of replaying. */
+const STREAM_EVENT_RETENTION_DAYS = 7;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+type Result = { delivery: ClaimedDelivery; outcome: AttemptOutcome };
+
+/**
+ * Sends due deliveries in this process when WORKERS_ENABLED (an operator can instead run dedicated
+ * worker instances with it on and API instances with it off). One loop per kind, so a slow webhook
+ * receiver never holds e-mails back; each round claims up to WORKER_CONCURRENCY rows, sends them in
+ * parallel and records all outcomes in one statement. Any number of instances may run side by side.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly wakers = new Map(Object.values(DeliveryKind).map((kind) => [kind, new Waker()]));
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private unsubscribe?: () => void;
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly env: EnvironmentVariables,
+    private readonly queue: DeliveryQueue,
+    private readonly signals: DeliverySignals,
+    private readonly email: EmailSender,
+    private readonly webhook: WebhookSender,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.env.WORKERS_ENABLED) return;
+    this.running = true;
+    this.unsubscribe = this.signals.on('deliveries', () => this.wakers.forEach((w) => w.wake()));
+    this.loops = [...this.wakers.keys()].map((kind) => this.run(kind, this.env.WORKER_CONCURRENCY));
+    this.pruneTimer = setInterval(() => void this.pruneStreamEvents(), PRUNE_EVERY_MS).unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearInterval(this.pruneTimer);
+    this.unsubscribe?.();
+    this.wakers.forEach((w) => w.wake());
+    await Promise.all(this.loops);
+  }
+
+  private async run(kind: DeliveryKind, size: number): Promise<void> {
+    const waker = this.wakers.get(kind) as Waker;
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.runRound(kind, size);
+      } catch (error) {
+        this.logger.warn(`${kind} delivery round failed, retrying: ${(error as Error).message}`);
+        await waker.sleep(ERROR_PAUSE_MS);
+        continue;
+      }
+      if (claimed < size) await waker.sleep(POLL_MS);
+    }
+  }
+
+  /** Claims a batch of one kind, sends it, records it; returns how many rows it claimed. */
+  private async runRound(kind: DeliveryKind, size: number): Promise<number> {
+    const batch = await this.queue.claim(kind, size, this.leaseSeconds());
+    if (batch.length === 0) return 0;
+    const results = kind === DeliveryKind.Email ? await this.sendEmails(batch) : await Promise.all(batch.map((d) => this.attempt(d, () => this.webhook.send(d))));
+    const statuses = await this.finish(results);
+    results.forEach((result, i) => this.record(result, statuses[i]));
+    return batch.length;
+  }
+
+  private async sendEmails(batch: ClaimedDelivery[]): Promise<Result[]> {
+    let messages: Map<string, UserMessageResponseDto>;
+    try {
+      messages = await this.email.prepare(batch);
+    } catch (error) {
+      return batch.map((delivery) => ({ delivery, outcome: { ok: false, error: (error as Error).message, latencyMs: 0 } }));
+    }
+    return Promise.all(batch.map((d) => this.attempt(d, () => this.email.send(d, messages))));
+  }
+
+  private async attempt(delivery: ClaimedDelivery, send: () => Promise<AttemptOutcome>): Promise<Result> {
+    try {
+      return { delivery, outcome: await send() };
+    } catch (error) {
+      return { delivery, outcome: { ok: false, error: (error as Error).message, latencyMs: 0 } };
+    }
+  }
+
+  /**
+   * Records the outcomes, retrying through a short database outage: a sent e-mail whose row stayed
+   * in `sending` would be sent again when its lease runs out.
+   */
+  private async finish(results: Result[]): Promise<DeliveryStatus[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.queue.finish(results, this.env.DELIVERY_MAX_ATTEMPTS, this.env.DELIVERY_BACKOFF_BASE_SECONDS);
+      } catch (error) {
+        if (attempt >= FINISH_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, ERROR_PAUSE_MS));
+      }
+    }
+  }
+
+  private record({ delivery, outcome }: Result, status: DeliveryStatus): void {
+    const kind = delivery.kind;
+    if (status === DeliveryStatus.Sent) {
+      this.metrics.sent.inc({ kind });
+      this.metrics.latency.observe({ kind }, (Date.now() - new Date(delivery.createdAt).getTime()) / 1000);
+      return;
+    }
+    if (status === DeliveryStatus.Cancelled) return;
+    this.metrics.attemptFailures.inc({ kind });
+    if (status === DeliveryStatus.Failed) {
+      this.metrics.failed.inc({ kind });
+      this.logger.warn(`${kind} delivery ${delivery.id} failed after ${delivery.attempts} attempts: ${outcome.error}`);
+    }
+  }
+
+  private async pruneStreamEvents(): Promise<void> {
+    try {
+      await this.queue.pruneStreamEvents(STREAM_EVENT_RETENTION_DAYS);
+    } catch (error) {
+      this.logger.warn(`pruning stream events failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Long enough that a live worker always finishes first; a dead one's rows come back after it. */
+  private leaseSeconds(): number {
+    return Math.max(60, Math.ceil((3 * this.env.WEBHOOK_TIMEOUT_MS) / 1000));
+  }
+}

@@ -1,0 +1,35 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { formatValidationErrors } from '../common/validation-message';
+import { DeliveryIdPipe } from './delivery-id.pipe';
+import { DeliveryQueue } from './delivery-queue.service';
+import { DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
+
+export const DELIVERY_CLI_USAGE = `  deliveries:list [--status pending|sending|sent|failed|cancelled] [--kind email|webhook] [--limit N]
+  deliveries:show  DELIVERY_ID
+  deliveries:retry DELIVERY_ID`;
+
+/** The CLI's delivery commands: the same operations and validation as /admin/deliveries. */
+export async function runDeliveryCommand(
+  command: string,
+  positional: string[],
+  options: Record<string, string | undefined>,
+  queue: DeliveryQueue,
+): Promise<DeliveryResponseDto | DeliveryResponseDto[]> {
+  switch (command) {
+    case 'deliveries:list': {
+      const query = plainToInstance(ListDeliveriesQueryDto, { status: options.status, kind: options.kind, limit: options.limit });
+      const errors = validateSync(query);
+      if (errors.length > 0) throw new Error(formatValidationErrors(errors));
+      return (await queue.list(query.status, query.kind, query.limit ?? 100)).map((row) => toDeliveryResponse(row));
+    }
+    case 'deliveries:show': {
+      const { delivery, attempts } = await queue.get(new DeliveryIdPipe().transform(positional[0] ?? ''));
+      return toDeliveryResponse(delivery, attempts);
+    }
+    case 'deliveries:retry':
+      return toDeliveryResponse(await queue.retry(new DeliveryIdPipe().transform(positional[0] ?? '')));
+    default:
+      throw new Error(`Unknown command "${command}"`);
+  }
+}

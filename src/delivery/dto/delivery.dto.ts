@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEnum, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { DeliveryKind, DeliveryStatus } from '../delivery.enums';
+import { AttemptRow, DeliveryRow } from '../delivery-queue.service';
+
+export class ListDeliveriesQueryDto {
+  @ApiPropertyOptional({ enum: DeliveryStatus })
+  @IsOptional()
+  @IsEnum(DeliveryStatus)
+  status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ enum: DeliveryKind })
+  @IsOptional()
+  @IsEnum(DeliveryKind)
+  kind?: DeliveryKind;
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Only deliveries with a smaller id (next page: the last id seen)' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'beforeId must be a delivery id' })
+  beforeId?: string;
+}
+
+export class DeliveryAttemptResponseDto {
+  @ApiProperty({ example: 1 }) attempt: number;
+  @ApiProperty() ok: boolean;
+  @ApiProperty({ nullable: true, type: Number, example: 503, description: 'HTTP status (webhooks) or SMTP reply code (e-mail)' })
+  statusCode: number | null;
+  @ApiProperty({ example: 42 }) latencyMs: number;
+  @ApiProperty({ nullable: true, type: String }) error: string | null;
+  @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) attemptedAt: string;
+}
+
+export class DeliveryResponseDto {
+  @ApiProperty({ example: '42', description: 'Delivery id (a 64-bit integer, as a string)' }) id: string;
+  @ApiProperty({ enum: DeliveryKind }) kind: DeliveryKind;
+  @ApiProperty({ enum: DeliveryStatus }) status: DeliveryStatus;
+  @ApiProperty({ description: 'v2 message id (e-mail) or v3 case message id (webhook)' }) messageId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Recipient user (e-mail)' }) userId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'E-mail address' }) address: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Receiving account (webhook)' }) accountId: number | null;
+  @ApiProperty({ example: 3 }) attempts: number;
+  @ApiProperty({ description: 'When the next attempt is due (pending) or the lease ends (sending)' }) nextAttemptAt: string;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+  @ApiProperty({ nullable: true, type: String }) sentAt: string | null;
+  @ApiPropertyOptional({ type: [DeliveryAttemptResponseDto], description: 'Only on GET /admin/deliveries/{id}' })
+  attemptLog?: DeliveryAttemptResponseDto[];
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+export function toDeliveryResponse(row: DeliveryRow, attempts?: AttemptRow[]): DeliveryResponseDto {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    messageId: row.messageId,
+    userId: row.userId,
+    address: row.address,
+    accountId: row.accountId,
+    attempts: row.attempts,
+    nextAttemptAt: iso(row.runAt) as string,
+    lastError: row.lastError,
+    createdAt: iso(row.createdAt) as string,
+    updatedAt: iso(row.updatedAt) as string,
+    sentAt: iso(row.sentAt),
+    ...(attempts ? { attemptLog: attempts.map((a) => ({ ...a, attemptedAt: iso(a.attemptedAt) as string })) } : {}),
+  };
+}

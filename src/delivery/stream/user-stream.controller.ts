@@ -1,0 +1,60 @@
+import { BadRequestException, Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
+import { UserPrincipal } from '../../auth/principal';
+import { ErrorResponseDto } from '../../common/error-response.dto';
+import { ownUserId } from '../../user-messages/user-messages.service';
+import { parseLastEventId } from './sse';
+import { UserStreamHub } from './user-stream.hub';
+
+@ApiTags('user-messages')
+@Controller('v2/user/:userId/messages/stream')
+export class UserStreamController {
+  constructor(private readonly hub: UserStreamHub) {}
+
+  @Get()
+  @SkipThrottle()
+  @BimPlusAuth({ allowQueryToken: true })
+  @ApiOperation({
+    summary: 'Server-Sent Events: message (new), updated (flags changed) and deleted events for the caller',
+    description:
+      'Token as `Authorization: BimPlus <token>` or `?accessToken=` (EventSource cannot set headers). Each event id increases per user; ' +
+      'reconnect with `Last-Event-ID` (EventSource does this itself) to replay what was missed. Comment lines are heartbeats.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay events after this id' })
+  @ApiQuery({ name: 'accessToken', required: false })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set it' })
+  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiForbiddenResponse({ description: "Another user's stream", type: ErrorResponseDto })
+  async stream(
+    @Principal() caller: UserPrincipal,
+    @Param('userId') userIdParam: string,
+    @Headers('last-event-id') lastEventHeader: string | undefined,
+    @Query('lastEventId') lastEventQuery: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const userId = ownUserId(caller, userIdParam);
+    const lastEventId = parseLastEventId(lastEventHeader ?? lastEventQuery);
+    if (Number.isNaN(lastEventId)) throw new BadRequestException('Last-Event-ID must be an event id');
+    // From here on the raw socket is ours: keep the headers the hooks set (request id, helmet, CORS).
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    request.raw.socket.setTimeout(0);
+    try {
+      await this.hub.open(userId, lastEventId, raw);
+    } catch {
+      raw.end(); // the database is away; EventSource reconnects by itself
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { EventEmitter } from 'node:events';
+import { ServerResponse } from 'node:http';
+import { DataSource } from 'typeorm';
+import { EnvironmentVariables } from '../../config/env.validation';
+import { DeliveryMetrics } from '../delivery.metrics';
+import { DeliverySignals } from '../delivery-signals';
+import { MessageSource } from '../message-source.service';
+import { StreamNotifier } from './stream-notifier';
+import { MAX_BUFFERED_BYTES, UserStreamHub } from './user-stream.hub';
+
+const USER = '11111111-1111-1111-1111-111111111111';
+
+/** A response that records what was written and can pretend its socket is full. */
+class FakeResponse extends EventEmitter {
+  writes: string[] = [];
+  writableLength = 0;
+  destroyed = false;
+  ended = false;
+  write(chunk: string): boolean {
+    this.writes.push(chunk);
+    return true;
+  }
+  destroy(): void {
+    this.destroyed = true;
+    this.emit('close');
+  }
+  end(): void {
+    this.ended = true;
+  }
+}
+
+function makeHub(events: Array<{ seq: number; type: string; messageId: string }>) {
+  const query = jest.fn(async (sql: string) => {
+    if (sql.includes('user_stream_seqs')) return [{ lastSeq: '0' }];
+    return events.map((e) => ({ userId: USER, seq: String(e.seq), type: e.type, messageId: e.messageId }));
+  });
+  const gauge = { inc: jest.fn(), dec: jest.fn() };
+  const hub = new UserStreamHub(
+    { SSE_HEARTBEAT_MS: 60_000 } as EnvironmentVariables,
+    { query } as unknown as DataSource,
+    { userMessagesFor: async () => new Map([[`${USER}/m1`, { id: 'm1', topic: 't' }]]) } as unknown as MessageSource,
+    { on: () => () => undefined } as unknown as DeliverySignals,
+    { listen: () => undefined, notifyOthers: () => undefined, close: async () => undefined } as unknown as StreamNotifier,
+    { openStreams: gauge } as unknown as DeliveryMetrics,
+  );
+  return { hub, gauge };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe('UserStreamHub', () => {
+  it('replays events after Last-Event-ID as SSE frames, rendering messages and sending {"id"} for deleted ones', async () => {
+    const { hub } = makeHub([
+      { seq: 5, type: 'message', messageId: 'm1' },
+      { seq: 6, type: 'deleted', messageId: 'm2' },
+    ]);
+    const response = new FakeResponse();
+    await hub.open(USER, 4, response as unknown as ServerResponse);
+    await settle();
+    expect(response.writes.slice(1)).toEqual(['id: 5\nevent: message\ndata: {"id":"m1","topic":"t"}\n\n', 'id: 6\nevent: deleted\ndata: {"id":"m2"}\n\n']);
+  });
+
+  it('closes a client whose socket does not drain instead of buffering without bound', async () => {
+    const { hub, gauge } = makeHub([{ seq: 1, type: 'message', messageId: 'm1' }]);
+    const response = new FakeResponse();
+    response.writableLength = MAX_BUFFERED_BYTES + 1;
+    await hub.open(USER, 0, response as unknown as ServerResponse);
+    await settle();
+    expect(response.destroyed).toBe(true);
+    expect(response.writes.some((w) => w.startsWith('id: 1'))).toBe(false);
+    expect(hub.openCount).toBe(0);
+    expect(gauge.dec).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends every stream on shutdown', async () => {
+    const { hub } = makeHub([]);
+    const responses = [new FakeResponse(), new FakeResponse()];
+    for (const r of responses) await hub.open(USER, undefined, r as unknown as ServerResponse);
+    expect(hub.openCount).toBe(2);
+    await hub.beforeApplicationShutdown();
+    expect(responses.every((r) => r.ended)).toBe(true);
+  });
+});

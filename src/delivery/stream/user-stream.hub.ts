@@ -1,0 +1,194 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ServerResponse } from 'node:http';
+import { DataSource } from 'typeorm';
+import { EnvironmentVariables } from '../../config/env.validation';
+import { StreamEventType } from '../delivery.enums';
+import { DeliveryMetrics } from '../delivery.metrics';
+import { DeliverySignals } from '../delivery-signals';
+import { MessageSource } from '../message-source.service';
+import { sseComment, sseEvent } from './sse';
+import { StreamNotifier } from './stream-notifier';
+
+/** A client whose socket holds more unsent bytes than this is too slow: it is closed and reconnects with Last-Event-ID. */
+export const MAX_BUFFERED_BYTES = 256 * 1024;
+/** Events read per user per relay pass; a user with more is served by the next pass at once. */
+const EVENTS_PER_PASS = 200;
+/** Safety net for a lost notification (e.g. while the listener reconnects after a database restart). */
+const POLL_MS = 2000;
+
+interface StreamClient {
+  userId: string;
+  /** The last seq written to this client. */
+  cursor: number;
+  response: ServerResponse;
+}
+
+interface EventRow {
+  userId: string;
+  seq: string;
+  type: StreamEventType;
+  messageId: string;
+}
+
+/**
+ * The open SSE streams of this instance. Events live in user_stream_events (written in the message's
+ * transaction); one relay loop per instance reads what its clients have not seen yet, woken by this
+ * process's commits, by a NOTIFY from another instance, or by a slow poll.
+ */
+@Injectable()
+export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(UserStreamHub.name);
+  private readonly clients = new Map<string, Set<StreamClient>>();
+  private relayRunning = false;
+  private relayAgain = false;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly env: EnvironmentVariables,
+    private readonly dataSource: DataSource,
+    private readonly messages: MessageSource,
+    private readonly signals: DeliverySignals,
+    private readonly notifier: StreamNotifier,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.signals.on('streamEvents', () => {
+      this.relay();
+      this.notifier.notifyOthers();
+    });
+    this.notifier.listen(() => this.relay());
+    this.timers.push(setInterval(() => this.heartbeat(), this.env.SSE_HEARTBEAT_MS).unref());
+    this.timers.push(setInterval(() => this.clients.size > 0 && this.relay(), POLL_MS).unref());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    this.timers.forEach(clearInterval);
+    for (const client of this.allClients()) client.response.end();
+    await this.notifier.close();
+  }
+
+  /** Starts streaming to `response`: from `lastEventId` (replay) or from now. */
+  async open(userId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
+    const cursor = lastEventId ?? (await this.currentSeq(userId));
+    const client: StreamClient = { userId, cursor, response };
+    response.write(`retry: 2000\n\n${sseComment('connected')}`);
+    const set = this.clients.get(userId) ?? new Set();
+    set.add(client);
+    this.clients.set(userId, set);
+    this.metrics.openStreams.inc();
+    response.on('close', () => this.remove(client));
+    if (lastEventId !== undefined) this.relay();
+  }
+
+  get openCount(): number {
+    let n = 0;
+    for (const set of this.clients.values()) n += set.size;
+    return n;
+  }
+
+  private async currentSeq(userId: string): Promise<number> {
+    const rows: Array<{ lastSeq: string }> = await this.dataSource.query(`SELECT last_seq AS "lastSeq" FROM user_stream_seqs WHERE user_id = $1`, [userId]);
+    return rows.length > 0 ? Number(rows[0].lastSeq) : 0;
+  }
+
+  private remove(client: StreamClient): void {
+    const set = this.clients.get(client.userId);
+    if (!set?.delete(client)) return;
+    if (set.size === 0) this.clients.delete(client.userId);
+    this.metrics.openStreams.dec();
+  }
+
+  /** Runs the relay now, or once more right after the pass in progress (never two at a time). */
+  relay(): void {
+    if (this.relayRunning) {
+      this.relayAgain = true;
+      return;
+    }
+    this.relayRunning = true;
+    void this.relayLoop();
+  }
+
+  private async relayLoop(): Promise<void> {
+    try {
+      do {
+        this.relayAgain = false;
+        if (await this.relayPass()) this.relayAgain = true;
+      } while (this.relayAgain);
+    } catch (error) {
+      this.logger.warn(`stream relay failed, the next poll retries: ${(error as Error).message}`);
+    } finally {
+      this.relayRunning = false;
+    }
+  }
+
+  /** Sends every client what it has not seen yet; true when a user had more than one pass's worth. */
+  private async relayPass(): Promise<boolean> {
+    const cursors = [...this.clients].map(([userId, set]) => ({ userId, seq: Math.min(...[...set].map((c) => c.cursor)) }));
+    if (cursors.length === 0) return false;
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT e.user_id AS "userId", e.seq::text AS "seq", e.type, e.message_id AS "messageId"
+       FROM unnest($1::uuid[], $2::bigint[]) AS c(user_id, seq)
+       CROSS JOIN LATERAL (
+         SELECT * FROM user_stream_events e WHERE e.user_id = c.user_id AND e.seq > c.seq ORDER BY e.seq LIMIT ${EVENTS_PER_PASS}
+       ) e
+       ORDER BY e.user_id, e.seq`,
+      [cursors.map((c) => c.userId), cursors.map((c) => c.seq)],
+    );
+    if (rows.length === 0) return false;
+    const rendered = await this.messages.userMessagesFor(
+      rows.filter((r) => r.type !== StreamEventType.Deleted).map((r) => ({ userId: r.userId, messageId: r.messageId })),
+    );
+    const counts = new Map<string, number>();
+    const readFrom = new Map(cursors.map((c) => [c.userId, c.seq]));
+    let behind = false;
+    for (const row of rows) {
+      counts.set(row.userId, (counts.get(row.userId) ?? 0) + 1);
+      // A message deleted since the event was written is sent as {"id"}: the tab drops it either way.
+      const data = rendered.get(`${row.userId}/${row.messageId}`) ?? { id: row.messageId };
+      behind = this.deliver(row.userId, readFrom.get(row.userId) as number, Number(row.seq), row.type, data) || behind;
+    }
+    return behind || [...counts.values()].some((n) => n >= EVENTS_PER_PASS);
+  }
+
+  /**
+   * Writes the event to the user's clients that have not seen it. A client that connected during this
+   * pass with an older cursor than the pass read from is left for the next pass (returns true), so
+   * it never skips an event.
+   */
+  private deliver(userId: string, readFrom: number, seq: number, type: StreamEventType, data: unknown): boolean {
+    let behind = false;
+    for (const client of this.clients.get(userId) ?? []) {
+      if (client.cursor < readFrom) {
+        behind = true;
+        continue;
+      }
+      if (seq <= client.cursor) continue;
+      client.cursor = seq;
+      this.write(client, sseEvent(seq, type, data));
+    }
+    return behind;
+  }
+
+  private heartbeat(): void {
+    const frame = sseComment('heartbeat');
+    for (const client of this.allClients()) this.write(client, frame);
+  }
+
+  /** Writes a frame, closing the stream instead when the client does not keep up (bounded memory per client). */
+  private write(client: StreamClient, frame: string): void {
+    if (client.response.writableLength > MAX_BUFFERED_BYTES) {
+      this.logger.warn(`closing a slow SSE client of user ${client.userId} (${client.response.writableLength} bytes unsent)`);
+      this.remove(client);
+      client.response.destroy();
+      return;
+    }
+    client.response.write(frame);
+  }
+
+  private *allClients(): Iterable<StreamClient> {
+    for (const set of this.clients.values()) yield* set;
+  }
+}

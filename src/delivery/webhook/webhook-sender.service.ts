@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { checkWebhookUrl } from '../../common/url-safety';
+import { EnvironmentVariables } from '../../config/env.validation';
+import { AttemptOutcome, ClaimedDelivery } from '../delivery-queue.service';
+import { MessageSource } from '../message-source.service';
+import { signWebhook } from './webhook-signature';
+
+/** POSTs a case message to the receiving account's webhook, signed with the account's secret. */
+@Injectable()
+export class WebhookSender {
+  constructor(
+    private readonly env: EnvironmentVariables,
+    private readonly dataSource: DataSource,
+    private readonly messages: MessageSource,
+  ) {}
+
+  async send(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    const [account] = await this.dataSource.query(`SELECT webhook_url AS "url", webhook_secret AS "secret" FROM accounts WHERE id = $1`, [delivery.accountId]);
+    if (!account?.url) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
+    const message = await this.messages.caseMessage(Number(delivery.messageId));
+    if (!message) return { ok: false, cancelled: true, error: 'message deleted', latencyMs: elapsed() };
+    // The URL was checked when it was set; DNS may have changed since, so check again right before the call.
+    const refused = await checkWebhookUrl(account.url, this.env.WEBHOOK_ALLOW_PRIVATE);
+    if (refused) return { ok: false, permanent: true, error: refused, latencyMs: elapsed() };
+    return this.post(account.url, account.secret ?? '', JSON.stringify(message), started);
+  }
+
+  private async post(url: string, secret: string, body: string, started: number): Promise<AttemptOutcome> {
+    const timestamp = Math.floor(Date.now() / 1000);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.env.WEBHOOK_TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'messaging-service-webhooks/1',
+          'x-webhook-timestamp': String(timestamp),
+          'x-webhook-signature': signWebhook(secret, timestamp, body),
+        },
+      });
+      await response.body?.cancel();
+      const ok = response.status >= 200 && response.status < 300;
+      return { ok, statusCode: response.status, error: ok ? undefined : `HTTP ${response.status}`, latencyMs: performance.now() - started };
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause?.message;
+      const reason =
+        (error as Error).name === 'TimeoutError' ? `timeout after ${this.env.WEBHOOK_TIMEOUT_MS} ms` : [(error as Error).message, cause].filter(Boolean).join(': ');
+      return { ok: false, error: reason.slice(0, 1000), latencyMs: performance.now() - started };
+    }
+  }
+}

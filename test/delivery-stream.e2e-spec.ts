@@ -1,0 +1,136 @@
+import { createGroup, createUser, UserFixture } from './factories';
+import { SseClient } from './support/sse-client';
+import { HttpResult, startTestApp, TestApp } from './support/test-app';
+
+jest.setTimeout(30_000);
+
+const withServer = Boolean(process.env.DATABASE_URL);
+
+describe('Delivery: SSE message stream', () => {
+  let a: TestApp;
+  /** A second instance on the same database (the same instance on the embedded database, which one process owns). */
+  let b: TestApp;
+  let service: UserFixture;
+  let alice: UserFixture;
+  let bob: UserFixture;
+  const streams: SseClient[] = [];
+
+  const open = async (app: TestApp, user: UserFixture, headers: Record<string, string> = {}, path = 'me'): Promise<SseClient> => {
+    const client = await SseClient.open(`${app.baseUrl}/v2/user/${path}/messages/stream`, { authorization: `BimPlus ${user.token}`, ...headers });
+    streams.push(client);
+    return client;
+  };
+  const as = (app: TestApp, user: UserFixture, method: string, path: string, body?: unknown): Promise<HttpResult> =>
+    app.request(method, path, { body, headers: { authorization: `BimPlus ${user.token}` } });
+  const send = async (to: string, body: Record<string, unknown> = {}) => {
+    const res = await as(a, service, 'POST', '/v2/messages', { receiver: { id: to }, source: 'Jobs', topic: 'done', severity: 'info', returnCode: 'OK', ...body });
+    if (res.status !== 201) throw new Error(`send: ${res.status} ${res.text}`);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    a = await startTestApp({ SSE_HEARTBEAT_MS: '1000' });
+    b = withServer ? await startTestApp({ SSE_HEARTBEAT_MS: '1000', WORKERS_ENABLED: 'false' }, { shareDatabaseUrl: a.databaseUrl }) : a;
+    [service, alice, bob] = await Promise.all([createUser(a, 'service'), createUser(a), createUser(a)]);
+  });
+  afterAll(async () => {
+    await Promise.all(streams.map((s) => s.close()));
+    if (b !== a) await b.close();
+    await a.close();
+  });
+
+  it('refuses another user, a missing token and a malformed Last-Event-ID', async () => {
+    const other = await open(b, alice, {}, bob.id);
+    expect(other.status).toBe(403);
+    const anonymous = await SseClient.open(`${b.baseUrl}/v2/user/me/messages/stream`);
+    expect(anonymous.status).toBe(401);
+    const malformed = await open(b, alice, { 'last-event-id': 'yesterday' });
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body as string)).toEqual({ error: { message: 'Last-Event-ID must be an event id' } });
+  });
+
+  it('delivers a message posted through instance A to a stream on instance B, with an id', async () => {
+    const stream = await open(b, alice);
+    expect(stream.status).toBe(200);
+    expect(stream.headers?.get('content-type')).toContain('text/event-stream');
+    expect(stream.headers?.get('x-request-id')).toBeTruthy();
+    const message = await send(alice.id);
+    const [event] = await stream.waitFor((e) => e.length >= 1);
+    expect(event.event).toBe('message');
+    expect(Number(event.id)).toBeGreaterThan(0);
+    expect(JSON.parse(event.data)).toEqual(message);
+  });
+
+  it('accepts the token as accessToken query parameter (EventSource) and sends heartbeats', async () => {
+    const stream = await SseClient.open(`${b.baseUrl}/v2/user/${bob.id}/messages/stream?accessToken=${bob.token}`);
+    streams.push(stream);
+    expect(stream.status).toBe(200);
+    await stream.waitFor(() => stream.comments >= 2);
+    const message = await send(bob.id);
+    const [event] = await stream.waitFor((e) => e.length >= 1);
+    expect(JSON.parse(event.data).id).toBe(message.id);
+  });
+
+  it('sends updated and deleted events in order with increasing ids, and nothing for unreadBrowserNotification=false', async () => {
+    const stream = await open(b, alice);
+    const quiet = await send(alice.id, { unreadBrowserNotification: false, topic: 'quiet' });
+    const message = await send(alice.id, { topic: 'loud' });
+    // Each event carries the message as it is when the stream sends it, so let each one arrive first.
+    await stream.waitFor((e) => e.length >= 1);
+    expect((await as(a, alice, 'POST', `/v2/messages/${message.id}/markasreadbrowser`)).status).toBe(200);
+    await stream.waitFor((e) => e.length >= 2);
+    expect((await as(a, alice, 'DELETE', `/v2/messages/${message.id}`)).status).toBe(200);
+    const events = await stream.waitFor((e) => e.length >= 3);
+    expect(events.map((e) => e.event)).toEqual(['message', 'updated', 'deleted']);
+    expect(JSON.parse(events[0].data).topic).toBe('loud');
+    expect(JSON.parse(events[1].data)).toMatchObject({ id: message.id, unreadBrowserNotification: false });
+    expect(JSON.parse(events[2].data)).toEqual({ id: message.id });
+    const ids = events.map((e) => Number(e.id));
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(3);
+    expect(events.some((e) => JSON.parse(e.data).id === quiet.id)).toBe(false);
+  });
+
+  it('replays what was missed after a disconnect from Last-Event-ID', async () => {
+    const first = await open(b, bob);
+    const seen = await send(bob.id, { topic: 'seen' });
+    const [seenEvent] = await first.waitFor((e) => e.some((x) => JSON.parse(x.data).id === seen.id));
+    await first.close();
+    const missed = [await send(bob.id, { topic: 'missed 1' }), await send(bob.id, { topic: 'missed 2' })];
+    const resumed = await open(b, bob, { 'last-event-id': seenEvent.id as string });
+    const events = await resumed.waitFor((e) => e.length >= 2);
+    expect(events.map((e) => JSON.parse(e.data).id)).toEqual(missed.map((m) => m.id));
+    expect(Number(events[0].id)).toBe(Number(seenEvent.id) + 1);
+  });
+
+  it('fans a group message out to every member stream', async () => {
+    const group = await createGroup(a, [alice, bob]);
+    const streamsByUser = [await open(b, alice), await open(b, bob)];
+    const message = await send(group.id);
+    for (const stream of streamsByUser) {
+      const events = await stream.waitFor((e) => e.some((x) => JSON.parse(x.data).id === message.id));
+      expect(events.find((x) => JSON.parse(x.data).id === message.id)?.event).toBe('message');
+    }
+    const metrics = await b.request('GET', '/metrics');
+    expect(metrics.text).toMatch(/sse_open_streams [1-9]/);
+  });
+
+  it('documents the stream and the delivery admin routes in OpenAPI', async () => {
+    const doc = (await a.request('GET', '/docs-json')).body;
+    const stream = doc.paths['/v2/user/{userId}/messages/stream'].get;
+    expect(stream.security).toEqual(expect.arrayContaining([{ BimPlus: [] }]));
+    expect(Object.keys(stream.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    expect(doc.paths['/admin/deliveries'].get).toBeDefined();
+    expect(doc.paths['/admin/deliveries/{id}/retry'].post).toBeDefined();
+    expect(doc.paths['/inbox']).toBeUndefined();
+  });
+
+  it('closes open streams when the instance shuts down', async () => {
+    if (b === a) return; // the embedded instance is closed in afterAll
+    const stream = await open(b, alice);
+    await b.close();
+    b = a;
+    await stream.waitFor(() => stream.ended, 5000);
+    expect(stream.ended).toBe(true);
+  });
+});

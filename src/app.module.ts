@@ -6,7 +6,8 @@ import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { readCaseToken } from './auth/case-auth.guard';
-import { hashToken, readAuthorization } from './auth/token.util';
+import { TokenService } from './auth/token.service';
+import { readAuthorization } from './auth/token.util';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { ConfigModule } from './config/config.module';
@@ -18,10 +19,15 @@ import { ObservabilityModule } from './observability/observability.module';
 
 const ONE_MINUTE_MS = 60_000;
 
-/** Rate limits count per token (hashed), or per client address for calls without one. */
-function throttleKey(request: FastifyRequest): string {
+/**
+ * Rate limits count per valid token, or per client address for calls without one. An unknown
+ * token counts against the address, so inventing a new token per request buys no fresh budget.
+ * The lookup is the auth guard's own (cached), so it costs no extra query.
+ */
+async function throttleKey(request: FastifyRequest, tokens: TokenService): Promise<string> {
   const token = readCaseToken(request) ?? readAuthorization(request.headers.authorization, 'BimPlus');
-  return token ? `token:${hashToken(token).toString('base64')}` : `ip:${request.ip}`;
+  const principal = token ? await tokens.resolve(token).catch(() => undefined) : undefined;
+  return principal ? `token:${principal.tokenId}` : `ip:${request.ip}`;
 }
 
 @Module({})
@@ -32,11 +38,14 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(env),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, databaseUrl), migrationsRun: env.MIGRATIONS_RUN, retryAttempts: 5, retryDelay: 2000 }),
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
-          skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
-          getTracker: (request) => throttleKey(request as FastifyRequest),
-          errorMessage: 'Too many requests; retry after the time in Retry-After',
+        ThrottlerModule.forRootAsync({
+          inject: [TokenService],
+          useFactory: (tokens: TokenService) => ({
+            throttlers: [{ ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
+            skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
+            getTracker: (request) => throttleKey(request as FastifyRequest, tokens),
+            errorMessage: 'Too many requests; retry after the time in Retry-After',
+          }),
         }),
         AuthModule,
         ObservabilityModule,

@@ -74,6 +74,14 @@ describe('Case Messages API v3: create and list', () => {
       for (const message of res.body) expect(Object.keys(message).sort()).toEqual(ALL_KEYS);
     });
 
+    it('reads a declaredAt without an offset as UTC, and one with an offset in UTC', async () => {
+      const plain = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: { guid: kase.guid, type: 'reminder', declaredAt: '2017-07-25T10:12:54' } });
+      expect(plain.status).toBe(200);
+      expect(plain.body.declaredAt).toBe('2017-07-25T10:12:54.000Z');
+      const offset = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: { guid: kase.guid, type: 'reminder', declaredAt: '2017-07-25T12:12:54.5+02:00' } });
+      expect(offset.body.declaredAt).toBe('2017-07-25T10:12:54.500Z');
+    });
+
     it('defaults declaredAt to the time of creation', async () => {
       const res = await create(partner.token, { guid: kase.guid, type: 'reminder' });
       expect(res.status).toBe(200);
@@ -116,6 +124,10 @@ describe('Case Messages API v3: create and list', () => {
       ['userEmail', { userEmail: 'not-an-email' }, 'child "userEmail" fails because ["userEmail" must be a valid email]'],
       ['declaredAt', { declaredAt: 'yesterday' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
       ['declaredAt', { declaredAt: '2017-02-30T10:00:00Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      ['declaredAt', { declaredAt: '2017-W30-1' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      ['declaredAt', { declaredAt: '2017-123' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      ['declaredAt', { declaredAt: '20170725T101254Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      ['declaredAt', { declaredAt: '2017-07-25T10Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
       ['parentMessageId', { parentMessageId: 1.5 }, 'child "parentMessageId" fails because ["parentMessageId" must be an integer]'],
       ['parentMessageId', { parentMessageId: '1' }, 'child "parentMessageId" fails because ["parentMessageId" must be an integer]'],
       ['parentMessageId', { parentMessageId: 0 }, 'child "parentMessageId" fails because ["parentMessageId" must be a positive number]'],

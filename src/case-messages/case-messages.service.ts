@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountPrincipal } from '../auth/principal';
+import { parseTimestamp } from '../common/iso-timestamp';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { AccountType } from '../directory/directory.enums';
 import { CaseMessage } from './case-message.entity';
@@ -110,7 +111,8 @@ export function toDraft(dto: CreateCaseMessageDto): MessageDraft {
     parentMessageId: dto.parentMessageId ?? null,
     userEmail: dto.userEmail ?? null,
     userName: dto.userName ?? null,
-    declaredAt: dto.declaredAt ? new Date(dto.declaredAt) : null,
+    // Validated by IsIsoTimestamp; parsed the same way so an offset-less time is UTC, not server-local.
+    declaredAt: dto.declaredAt ? new Date(parseTimestamp(dto.declaredAt) as string) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsDefined, Matches, ValidationOptions } from 'class-validator';
+import { IsDefined, Matches, ValidateBy, ValidationOptions } from 'class-validator';
+import { parseTimestamp } from './iso-timestamp';
 import { UUID_PATTERN } from './uuid';
 
 /** A mandatory field, worded as the original API words it: `"guid" is required`. */
@@ -10,4 +11,12 @@ export function Required(options?: ValidationOptions) {
 /** An 8-4-4-4-12 hexadecimal id (see UUID_PATTERN). */
 export function IsLooseUuid(options?: ValidationOptions) {
   return applyDecorators(Matches(UUID_PATTERN, { message: '$property must be a valid GUID', ...options }));
+}
+
+/** An ISO 8601 date or date-time (up to milliseconds; no offset means UTC), as parseTimestamp reads it. */
+export function IsIsoTimestamp(options?: ValidationOptions) {
+  return ValidateBy(
+    { name: 'isIsoTimestamp', validator: { validate: (value) => typeof value === 'string' && parseTimestamp(value) !== undefined } },
+    { message: '$property must be a valid ISO 8601 date', ...options },
+  );
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsLooseUuid, Required } from '../../common/validation.decorators';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIsoTimestamp, IsLooseUuid, Required } from '../../common/validation.decorators';
 import { CASE_MESSAGE_TYPES, CaseMessageType, MAX_CONTENT_LENGTH, MAX_INT4, MAX_REFERENCE_LENGTH, MAX_TYPE_LENGTH } from '../case-messages.enums';
 
 /**
@@ -32,7 +32,7 @@ export class CreateCaseMessageDto {
     format: 'date-time',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: '$property must be a valid ISO 8601 date' })
+  @IsIsoTimestamp()
   declaredAt?: string | null;
 
   @ApiPropertyOptional({

@@ -1,3 +1,4 @@
+import { parseTimestamp } from '../../common/iso-timestamp';
 import { isUuid } from '../../common/uuid';
 import { canonicalSeverity } from '../user-messages.enums';
 import { FilterClause, FilterError, FilterOperator, FilterProperty, FilterValueType } from './filter.types';
@@ -34,7 +35,6 @@ const BY_LOWER_NAME = new Map(PROPERTIES.map((p) => [p.name.toLowerCase(), p]));
 // Longest first, so "<=" is never read as "<" followed by a value starting with "=".
 const OPERATORS_LONGEST_FIRST: FilterOperator[] = ['!=', '<=', '>=', '=', '<', '>'];
 const PROPERTY_PREFIX = /^[A-Za-z][A-Za-z0-9_.]*/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|z|[+\- ]\d{2}:?\d{2})?$/;
 
 /**
  * Parses `<property><operator><value>` clauses joined by `&` into typed clauses. Pure: no SQL
@@ -83,29 +83,6 @@ function parseValue(spec: PropertySpec, operator: FilterOperator, raw: string, f
   }
 }
 
-/** ISO 8601 at up to millisecond precision; no offset means UTC. A space stands for "+", since a query string decodes "+" to a space. */
-export function parseTimestamp(raw: string): string | undefined {
-  const match = TIMESTAMP.exec(raw);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
-  const millis = Number((match[7] ?? '0').padEnd(3, '0'));
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(local);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const offset = offsetMinutes(match[8]);
-  if (offset === undefined) return undefined;
-  return new Date(local - offset * 60_000).toISOString();
-}
-
-function offsetMinutes(zone: string | undefined): number | undefined {
-  if (!zone || zone.toUpperCase() === 'Z') return 0;
-  const digits = zone.slice(1).replace(':', '');
-  const hours = Number(digits.slice(0, 2));
-  const minutes = Number(digits.slice(2));
-  if (hours > 23 || minutes > 59) return undefined;
-  return (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
-}
 
 function shown(text: string): string {
   return text.length > MAX_SHOWN_CLAUSE ? `${text.slice(0, MAX_SHOWN_CLAUSE)}…` : text;

@@ -121,6 +121,15 @@ describe('user messages v2', () => {
       expect(second.status).toBe(404);
       expect(second.body).toEqual({ error: { message: 'Message not found' } });
     });
+
+    it('answers exactly one of two simultaneous DELETEs with 200, by a recipient and by the sender', async () => {
+      const forBob = await send(alice, { receiver: { id: bob.id } });
+      const byRecipient = await Promise.all([1, 2].map(() => as(bob, 'DELETE', `/v2/messages/${forBob.id}`)));
+      expect(byRecipient.map((r) => r.status).sort()).toEqual([200, 404]);
+      const fromAlice = await send(alice, { receiver: { id: bob.id } });
+      const bySender = await Promise.all([1, 2].map(() => as(alice, 'DELETE', `/v2/messages/${fromAlice.id}`)));
+      expect(bySender.map((r) => r.status).sort()).toEqual([200, 404]);
+    });
   });
 
   describe('authentication and visibility', () => {

@@ -160,14 +160,15 @@ export class UserMessagesRepository {
   }
 
   /** Deletes the whole message (recipient rows cascade); returns the users who had it in their inbox. */
-  async deleteForEveryone(manager: EntityManager, messageId: string): Promise<string[]> {
-    const rows: { userId: string }[] = await manager.query(
-      `WITH gone AS (DELETE FROM user_message_recipients WHERE message_id = $1 RETURNING user_id)
-       SELECT user_id AS "userId" FROM gone`,
+  /** Deletes the message for everyone; the former recipients, or undefined when a concurrent delete got there first. */
+  async deleteForEveryone(manager: EntityManager, messageId: string): Promise<string[] | undefined> {
+    const rows: { userId: string | null }[] = await manager.query(
+      `WITH gone AS (DELETE FROM user_message_recipients WHERE message_id = $1 RETURNING user_id),
+            message AS (DELETE FROM user_messages WHERE id = $1 RETURNING id)
+       SELECT g.user_id AS "userId" FROM message m LEFT JOIN gone g ON true`,
       [messageId],
     );
-    await manager.query(`WITH gone AS (DELETE FROM user_messages WHERE id = $1 RETURNING 1) SELECT count(*) FROM gone`, [messageId]);
-    return rows.map((row) => row.userId);
+    return rows.length === 0 ? undefined : rows.flatMap((row) => (row.userId ? [row.userId] : []));
   }
 
   async deleteForRecipient(manager: EntityManager, messageId: string, userId: string): Promise<boolean> {

@@ -85,9 +85,11 @@ export class UserMessagesService {
   async delete(caller: UserPrincipal, messageId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const visible = await this.requireVisible(caller, messageId, manager);
-      let affected = [caller.userId];
-      if (visible.isSender) affected = await this.messages.deleteForEveryone(manager, messageId);
-      else await this.messages.deleteForRecipient(manager, messageId, caller.userId);
+      // A concurrent DELETE may have won since requireVisible: the second one is a 404, as the spec says.
+      const affected = visible.isSender
+        ? await this.messages.deleteForEveryone(manager, messageId)
+        : (await this.messages.deleteForRecipient(manager, messageId, caller.userId)) && [caller.userId];
+      if (!affected) throw new NotFoundException('Message not found');
       await this.outbox.publishUserEvents(manager, affected.map((userId) => ({ userId, type: 'deleted' as const, messageId })));
     });
   }

@@ -8,7 +8,7 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { findNulCharacter } from './common/nul-guard';
-import { EnvironmentVariables } from './config/env.validation';
+import { EnvironmentVariables, trustProxySetting } from './config/env.validation';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { createRootLogger, PinoLoggerService, redactUrl } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
@@ -33,7 +33,7 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
       loggerInstance: logger,
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: BODY_LIMIT_BYTES,
-      trustProxy: true,
+      trustProxy: trustProxySetting(env.TRUST_PROXY),
       genReqId: (request: IncomingMessage) => {
         const given = request.headers['x-request-id'];
         return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();

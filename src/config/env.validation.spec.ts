@@ -1,4 +1,4 @@
-import { validateEnv } from './env.validation';
+import { trustProxySetting, validateEnv } from './env.validation';
 
 describe('validateEnv', () => {
   it('applies defaults', () => {
@@ -29,5 +29,22 @@ describe('validateEnv', () => {
     }
     expect(message).toContain('Invalid configuration');
     for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_TOKEN', 'MIGRATIONS_RUN']) expect(message).toContain(`${name}:`);
+  });
+});
+
+describe('trustProxySetting', () => {
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['10.0.0.0/8,127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+  ])('reads %s', (raw, expected) => expect(trustProxySetting(raw)).toEqual(expected));
+
+  it('trusts a number of hops', () => {
+    const trust = trustProxySetting('2') as (address: string, hop: number) => boolean;
+    expect([0, 1, 2].map((hop) => trust('10.0.0.1', hop))).toEqual([true, true, false]);
+  });
+
+  it('refuses anything else at start-up', () => {
+    expect(() => validateEnv({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY:/);
   });
 });

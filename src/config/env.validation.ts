@@ -52,6 +52,12 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   CORS_ORIGINS = '';
 
+  /** Which proxies' X-Forwarded-For to believe: false, true, a hop count, or addresses/CIDRs. */
+  @IsOptional() @IsString() @Matches(/^(true|false|\d+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses',
+  })
+  TRUST_PROXY = 'false';
+
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -107,4 +113,14 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   }
   if (env.DEMO_SEED === undefined) env.DEMO_SEED = !env.DATABASE_URL;
   return env;
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` option takes it. */
+export function trustProxySetting(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',');
 }

@@ -6,6 +6,11 @@ describe('redactUrl', () => {
     expect(redactUrl('/x?guid=1&ACCESSTOKEN=secret')).toBe('/x?guid=1&ACCESSTOKEN=[REDACTED]');
   });
 
+  it('hides values behind an encoded parameter name too', () => {
+    expect(redactUrl('/x?access%54oken=secret&a=1')).toBe('/x?access%54oken=[REDACTED]&a=1');
+    expect(redactUrl('/x?accessToken')).toBe('/x?accessToken=[REDACTED]');
+  });
+
   it('leaves other URLs alone', () => {
     expect(redactUrl('/health/ready')).toBe('/health/ready');
   });

@@ -8,9 +8,30 @@ export function createRootLogger(level: string): Logger {
   return pino({ level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'messaging-service' } });
 }
 
-/** Hides `accessToken` query values in a URL before it is logged. */
+/**
+ * Hides `accessToken` query values in a URL before it is logged. Names are compared decoded
+ * (`access%54oken` is the same parameter to the server), so an encoded name cannot slip through.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]accessToken=)[^&#]*/gi, '$1[REDACTED]');
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const params = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return safeDecode(name).toLowerCase() === 'accesstoken' ? `${name}=[REDACTED]` : pair;
+    });
+  return `${url.slice(0, query)}?${params.join('&')}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 /** Routes Nest's own logging (bootstrap, exceptions) into the same JSON log stream. */

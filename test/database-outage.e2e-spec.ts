@@ -1,4 +1,4 @@
-import { TcpProxy } from './support/tcp-proxy';
+import { startDatabaseProxy, TcpProxy, throughProxy } from './support/tcp-proxy';
 import { startTestApp, TestApp } from './support/test-app';
 
 // An outage of an external PostgreSQL server: the app reaches its database through a TCP proxy
@@ -11,18 +11,11 @@ describeWithServer('database outage', () => {
   let proxy: TcpProxy;
 
   beforeAll(async () => {
-    const target = new URL(process.env.DATABASE_URL as string);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    proxy = await startDatabaseProxy();
     app = await startTestApp(
       { DB_CONNECT_TIMEOUT_MS: '1000', DB_STATEMENT_TIMEOUT_MS: '2000', AUTH_CACHE_TTL_MS: '0' },
       {
-        rewriteDatabaseUrl: (url) => {
-          const u = new URL(url);
-          u.hostname = '127.0.0.1';
-          u.port = String(proxy.port);
-          return u.toString();
-        },
+        rewriteDatabaseUrl: throughProxy(proxy),
       },
     );
   });

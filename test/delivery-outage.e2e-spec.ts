@@ -1,7 +1,7 @@
 import { createUser, UserFixture } from './factories';
 import { SmtpSink } from './support/smtp-sink';
 import { SseClient } from './support/sse-client';
-import { TcpProxy } from './support/tcp-proxy';
+import { startDatabaseProxy, TcpProxy, throughProxy } from './support/tcp-proxy';
 import { startTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
@@ -18,20 +18,13 @@ describeWithServer('Delivery: database restart while jobs are pending', () => {
 
   beforeAll(async () => {
     await sink.start();
-    const target = new URL(process.env.DATABASE_URL as string);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    proxy = await startDatabaseProxy();
     writer = await startTestApp({ WORKERS_ENABLED: 'false', SMTP_URL: sink.url });
     worker = await startTestApp(
       { SMTP_URL: sink.url, DELIVERY_BACKOFF_BASE_SECONDS: '1', DB_CONNECT_TIMEOUT_MS: '1000' },
       {
         shareDatabaseUrl: writer.databaseUrl,
-        rewriteDatabaseUrl: (url) => {
-          const u = new URL(url);
-          u.hostname = '127.0.0.1';
-          u.port = String(proxy.port);
-          return u.toString();
-        },
+        rewriteDatabaseUrl: throughProxy(proxy),
       },
     );
   });

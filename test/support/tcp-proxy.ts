@@ -44,3 +44,21 @@ export class TcpProxy {
     if (!this.server) await this.start(this.port);
   }
 }
+
+/** A proxy in front of the server named by DATABASE_URL, started. */
+export async function startDatabaseProxy(): Promise<TcpProxy> {
+  const target = new URL(process.env.DATABASE_URL as string);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.start();
+  return proxy;
+}
+
+/** Rewrites a database URL so it goes through `proxy` (for startTestApp's rewriteDatabaseUrl). */
+export function throughProxy(proxy: TcpProxy): (url: string) => string {
+  return (url) => {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(proxy.port);
+    return u.toString();
+  };
+}

@@ -125,6 +125,15 @@ describe('Delivery: SSE message stream', () => {
     expect(doc.paths['/inbox']).toBeUndefined();
   });
 
+  it('ends a stream at the next heartbeat once its token is revoked', async () => {
+    const carol = await createUser(a);
+    const stream = await open(b, carol);
+    expect(stream.status).toBe(200);
+    expect((await a.admin('DELETE', `/admin/tokens/${carol.tokenId}`)).status).toBe(200);
+    await stream.waitUntilEnded();
+    expect(stream.ended).toBe(true);
+  });
+
   it('closes open streams when the instance shuts down', async () => {
     if (b === a) return; // the embedded instance is closed in afterAll
     const stream = await open(b, alice);

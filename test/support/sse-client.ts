@@ -72,6 +72,15 @@ export class SseClient {
     return this.events;
   }
 
+  /** Resolves when the server ends the stream; rejects after `timeoutMs`. */
+  async waitUntilEnded(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the server to end the stream');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   async close(): Promise<void> {
     this.controller.abort();
     await this.done;

@@ -52,7 +52,7 @@ export class UserStreamController {
     });
     request.raw.socket.setTimeout(0);
     try {
-      await this.hub.open(userId, lastEventId, raw);
+      await this.hub.open(userId, caller.tokenId, lastEventId, raw);
     } catch {
       raw.end(); // the database is away; EventSource reconnects by itself
     }

@@ -9,6 +9,7 @@ import { StreamNotifier } from './stream-notifier';
 import { MAX_BUFFERED_BYTES, UserStreamHub } from './user-stream.hub';
 
 const USER = '11111111-1111-1111-1111-111111111111';
+const TOKEN = '22222222-2222-2222-2222-222222222222';
 
 /** A response that records what was written and can pretend its socket is full. */
 class FakeResponse extends EventEmitter {
@@ -55,7 +56,7 @@ describe('UserStreamHub', () => {
       { seq: 6, type: 'deleted', messageId: 'm2' },
     ]);
     const response = new FakeResponse();
-    await hub.open(USER, 4, response as unknown as ServerResponse);
+    await hub.open(USER, TOKEN, 4, response as unknown as ServerResponse);
     await settle();
     expect(response.writes.slice(1)).toEqual(['id: 5\nevent: message\ndata: {"id":"m1","topic":"t"}\n\n', 'id: 6\nevent: deleted\ndata: {"id":"m2"}\n\n']);
   });
@@ -64,7 +65,7 @@ describe('UserStreamHub', () => {
     const { hub, gauge } = makeHub([{ seq: 1, type: 'message', messageId: 'm1' }]);
     const response = new FakeResponse();
     response.writableLength = MAX_BUFFERED_BYTES + 1;
-    await hub.open(USER, 0, response as unknown as ServerResponse);
+    await hub.open(USER, TOKEN, 0, response as unknown as ServerResponse);
     await settle();
     expect(response.destroyed).toBe(true);
     expect(response.writes.some((w) => w.startsWith('id: 1'))).toBe(false);
@@ -75,7 +76,7 @@ describe('UserStreamHub', () => {
   it('ends every stream on shutdown', async () => {
     const { hub } = makeHub([]);
     const responses = [new FakeResponse(), new FakeResponse()];
-    for (const r of responses) await hub.open(USER, undefined, r as unknown as ServerResponse);
+    for (const r of responses) await hub.open(USER, TOKEN, undefined, r as unknown as ServerResponse);
     expect(hub.openCount).toBe(2);
     await hub.beforeApplicationShutdown();
     expect(responses.every((r) => r.ended)).toBe(true);

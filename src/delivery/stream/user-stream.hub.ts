@@ -18,6 +18,8 @@ const POLL_MS = 2000;
 
 interface StreamClient {
   userId: string;
+  /** The token the stream was opened with: a revoked token ends the stream at the next heartbeat. */
+  tokenId: string;
   /** The last seq written to this client. */
   cursor: number;
   response: ServerResponse;
@@ -71,9 +73,9 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Starts streaming to `response`: from `lastEventId` (replay) or from now. */
-  async open(userId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
+  async open(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
     const cursor = lastEventId ?? (await this.currentSeq(userId));
-    const client: StreamClient = { userId, cursor, response };
+    const client: StreamClient = { userId, tokenId, cursor, response };
     response.write(`retry: 2000\n\n${sseComment('connected')}`);
     const set = this.clients.get(userId) ?? new Set();
     set.add(client);
@@ -175,6 +177,27 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   private heartbeat(): void {
     const frame = sseComment('heartbeat');
     for (const client of this.allClients()) this.write(client, frame);
+    void this.closeRevoked();
+  }
+
+  /** Ends the streams whose token has been revoked since they opened: one query for all of them. */
+  private async closeRevoked(): Promise<void> {
+    const tokenIds = [...new Set([...this.allClients()].map((c) => c.tokenId))];
+    if (tokenIds.length === 0) return;
+    try {
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        `SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NOT NULL`,
+        [tokenIds],
+      );
+      const revoked = new Set(rows.map((r) => r.id));
+      for (const client of this.allClients()) {
+        if (!revoked.has(client.tokenId)) continue;
+        this.remove(client);
+        client.response.end();
+      }
+    } catch (error) {
+      this.logger.warn(`could not check streams for revoked tokens: ${(error as Error).message}`);
+    }
   }
 
   /** Writes a frame, closing the stream instead when the client does not keep up (bounded memory per client). */

@@ -64,6 +64,8 @@ export class UserMessages1795362000000 implements MigrationInterface {
         "created_at" timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY ("caller_id", "key")
       )`);
+    // Serves the hourly expiry of keys older than a day (IdempotencyKeyPruner).
+    await queryRunner.query(`CREATE INDEX "ix_user_message_idempotency_keys_created_at" ON "user_message_idempotency_keys" ("created_at")`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { IdempotencyKeyPruner } from '../src/user-messages/idempotency-key.pruner';
 import { createGroup, createUser, UserFixture } from './factories';
 import { HttpResult, startTestApp, TestApp } from './support/test-app';
 
@@ -416,6 +418,17 @@ describe('user messages v2', () => {
       const conflict = await as(alice, 'POST', '/v2/messages', { ...body(), topic: 'other' }, headers);
       expect(conflict.status).toBe(409);
       expect(conflict.body).toEqual({ error: { message: 'Idempotency-Key was already used with a different request body' } });
+    });
+
+    it('forgets a key after a day, so the key can start a new message', async () => {
+      const headers = { 'idempotency-key': 'key-expiring' };
+      const first = await as(alice, 'POST', '/v2/messages', body(), headers);
+      const db = app.running.app.get(DataSource);
+      await db.query(`UPDATE user_message_idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'key-expiring'`);
+      expect(await app.running.app.get(IdempotencyKeyPruner).prune()).toBeGreaterThanOrEqual(1);
+      const later = await as(alice, 'POST', '/v2/messages', { ...body(), topic: 'a new one' }, headers);
+      expect(later.status).toBe(201);
+      expect(later.body.id).not.toBe(first.body.id);
     });
 
     it('rejects an over-long key', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CreateUserMessagePipe } from './create-user-message.pipe';
+import { IdempotencyKeyPruner } from './idempotency-key.pruner';
 import { UserInboxController } from './user-inbox.controller';
 import { UserMessagesController } from './user-messages.controller';
 import { UserMessagesRepository } from './user-messages.repository';
@@ -8,6 +9,6 @@ import { UserMessagesService } from './user-messages.service';
 /** User Messages API v2: notifications to users and groups with per-recipient read state. */
 @Module({
   controllers: [UserMessagesController, UserInboxController],
-  providers: [UserMessagesService, UserMessagesRepository, CreateUserMessagePipe],
+  providers: [UserMessagesService, UserMessagesRepository, CreateUserMessagePipe, IdempotencyKeyPruner],
 })
 export class UserMessagesModule {}

@@ -1,10 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Account } from '../directory/account.entity';
+import { User } from '../directory/user.entity';
 
 /**
  * An API token. Only the SHA-256 of the secret is stored: tokens carry 256 random bits, so a
  * fast hash is enough (there is nothing to brute-force) and lookups stay one index probe.
  */
 @Entity('api_tokens')
+@Check('ck_api_tokens_one_owner', `("account_id" IS NULL) <> ("user_id" IS NULL)`)
 export class ApiToken {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -32,4 +35,13 @@ export class ApiToken {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  // The foreign keys, for the schema only: never loaded (services use accountId / userId).
+  @ManyToOne(() => Account, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'api_tokens_account_id_fkey' })
+  account?: Account | null;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'api_tokens_user_id_fkey' })
+  user?: User | null;
 }

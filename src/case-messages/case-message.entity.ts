@@ -1,4 +1,6 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Account } from '../directory/account.entity';
+import { Case } from '../directory/case.entity';
 import { CaseMessageType, SenderType } from './case-messages.enums';
 
 /**
@@ -6,6 +8,7 @@ import { CaseMessageType, SenderType } from './case-messages.enums';
  * change parties), so the feed filters and the wire shape need no join with `cases`.
  */
 @Entity('case_messages')
+@Check('case_messages_sender_type_check', `"sender_type" IN ('partner', 'provider')`)
 @Index('ix_case_messages_case_id_id', ['caseId', 'id'])
 @Index('uq_case_messages_external_id', ['caseId', 'senderAccountId', 'externalId'], { unique: true, where: '"external_id" IS NOT NULL' })
 @Index('ix_case_messages_partner_feed', ['partnerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'partner'` })
@@ -66,9 +69,26 @@ export class CaseMessage {
   @Column({ name: 'confirmed_by_account_id', type: 'int', nullable: true })
   confirmedByAccountId: number | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
+
+  // The foreign keys, for the schema only: never loaded (services use the id columns above).
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'case_messages_case_id_fkey' })
+  case?: Case;
+
+  @ManyToOne(() => Account)
+  @JoinColumn({ name: 'sender_account_id', foreignKeyConstraintName: 'case_messages_sender_account_id_fkey' })
+  senderAccount?: Account | null;
+
+  @ManyToOne(() => CaseMessage, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'parent_message_id', foreignKeyConstraintName: 'case_messages_parent_message_id_fkey' })
+  parentMessage?: CaseMessage | null;
+
+  @ManyToOne(() => Account)
+  @JoinColumn({ name: 'confirmed_by_account_id', foreignKeyConstraintName: 'case_messages_confirmed_by_account_id_fkey' })
+  confirmedByAccount?: Account | null;
 }

@@ -1,8 +1,12 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { DeliveryKind, DeliveryStatus, StreamEventType } from './delivery.enums';
 
 /** One e-mail (message × recipient) or one webhook call (case message × receiving account). */
 @Entity('deliveries')
+@Check('deliveries_kind_check', `"kind" IN ('email', 'webhook')`)
+@Check('deliveries_status_check', `"status" IN ('pending', 'sending', 'sent', 'failed', 'cancelled')`)
+@Index('ix_deliveries_due', ['kind', 'runAt'], { where: `"status" IN ('pending', 'sending')` })
+@Index('ix_deliveries_status_id', ['status', 'id'])
 export class Delivery {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -10,7 +14,7 @@ export class Delivery {
   @Column({ type: 'varchar', length: 16 })
   kind: DeliveryKind;
 
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: 16, default: DeliveryStatus.Pending })
   status: DeliveryStatus;
 
   /** The v2 message uuid (e-mail) or the v3 case message id (webhook), as text. */
@@ -26,19 +30,19 @@ export class Delivery {
   @Column({ name: 'account_id', type: 'int', nullable: true })
   accountId: number | null;
 
-  @Column({ type: 'int' })
+  @Column({ type: 'int', default: 0 })
   attempts: number;
 
-  @Column({ name: 'run_at', type: 'timestamptz' })
+  @Column({ name: 'run_at', type: 'timestamptz', default: () => 'now()' })
   runAt: Date;
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
@@ -47,6 +51,7 @@ export class Delivery {
 
 /** The log of one send attempt, for operators. */
 @Entity('delivery_attempts')
+@Index('ix_delivery_attempts_delivery_id', ['deliveryId', 'id'])
 export class DeliveryAttempt {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -69,12 +74,18 @@ export class DeliveryAttempt {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
-  @Column({ name: 'attempted_at', type: 'timestamptz' })
+  @Column({ name: 'attempted_at', type: 'timestamptz', default: () => 'now()' })
   attemptedAt: Date;
+
+  // The foreign key, for the schema only: never loaded (services use deliveryId).
+  @ManyToOne(() => Delivery, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'delivery_id', foreignKeyConstraintName: 'delivery_attempts_delivery_id_fkey' })
+  delivery?: Delivery;
 }
 
 /** One change a user's open streams must hear about; (user, seq) is the SSE event id. */
 @Entity('user_stream_events')
+@Check('user_stream_events_type_check', `"type" IN ('message', 'updated', 'deleted')`)
 export class UserStreamEventRow {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId: string;
@@ -88,6 +99,7 @@ export class UserStreamEventRow {
   @Column({ name: 'message_id', type: 'uuid' })
   messageId: string;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Index('ix_user_stream_events_created_at')
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }

@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { AccountType } from './directory.enums';
 
 /** A service partner or service provider company; v3 tokens belong to an account. */
 @Entity('accounts')
+@Check('accounts_type_check', `"type" IN ('partner', 'provider')`)
 export class Account {
   @PrimaryGeneratedColumn()
   id: number;

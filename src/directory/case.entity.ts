@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Account } from './account.entity';
 
 /** A repair case between one partner account and one provider account. */
 @Entity('cases')
@@ -20,4 +21,13 @@ export class Case {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  // The foreign keys, for the schema only: never loaded (services use the id columns above).
+  @ManyToOne(() => Account)
+  @JoinColumn({ name: 'partner_account_id', foreignKeyConstraintName: 'cases_partner_account_id_fkey' })
+  partnerAccount?: Account;
+
+  @ManyToOne(() => Account)
+  @JoinColumn({ name: 'provider_account_id', foreignKeyConstraintName: 'cases_provider_account_id_fkey' })
+  providerAccount?: Account;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { User } from './user.entity';
 
 /** A named set of users; a v2 message addressed to a group reaches every member at send time. */
 @Entity('groups')
@@ -22,4 +23,13 @@ export class GroupMember {
   @Index('ix_group_members_user_id')
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId: string;
+
+  // The foreign keys, for the schema only: never loaded.
+  @ManyToOne(() => Group, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'group_id', foreignKeyConstraintName: 'group_members_group_id_fkey' })
+  group?: Group;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'group_members_user_id_fkey' })
+  user?: User;
 }

@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { UserRole } from './directory.enums';
 
 /** A portal user (or a service acting as one); v2 tokens belong to a user. */
 @Entity('users')
+@Check('users_role_check', `"role" IN ('user', 'service')`)
 export class User {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The first result of a create sent with an `Idempotency-Key`, per caller. */
 @Entity('user_message_idempotency_keys')
@@ -18,6 +18,7 @@ export class UserMessageIdempotencyKey {
   @Column({ type: 'json', nullable: true })
   response: unknown;
 
+  @Index('ix_user_message_idempotency_keys_created_at')
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,8 +1,18 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { User } from '../directory/user.entity';
+import { UserMessage } from './user-message.entity';
 
 /** One user's copy of a message: its own read flags, its own deletion (the row is removed). */
 @Entity('user_message_recipients')
-@Index('ix_user_message_recipients_inbox', ['userId', 'timestamp', 'messageId'])
+// These three indexes are created by the migration with INCLUDE ("unread_email", "unread_browser") (and the
+// inbox one with DESC keys), which TypeORM's index metadata cannot describe; they are declared by name only
+// so the schema sync neither drops nor re-creates them. See migrations/1795362000000-UserMessages.ts.
+//   ix_user_message_recipients_inbox:          ("user_id", "timestamp" DESC, "message_id" DESC) INCLUDE (...)
+//   ix_user_message_recipients_user_unread:    ("user_id") INCLUDE (...) WHERE "unread_browser" OR "unread_email"
+//   ix_user_message_recipients_message_unread: ("message_id") INCLUDE (...) WHERE "unread_browser" OR "unread_email"
+@Index('ix_user_message_recipients_inbox', { synchronize: false })
+@Index('ix_user_message_recipients_user_unread', { synchronize: false })
+@Index('ix_user_message_recipients_message_unread', { synchronize: false })
 export class UserMessageRecipient {
   @PrimaryColumn({ name: 'message_id', type: 'uuid' })
   messageId: string;
@@ -23,4 +33,13 @@ export class UserMessageRecipient {
   /** Copied from the message so the inbox is one index range per user. */
   @Column({ type: 'timestamptz', precision: 3 })
   timestamp: Date;
+
+  // The foreign keys, for the schema only: never loaded.
+  @ManyToOne(() => UserMessage, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id', foreignKeyConstraintName: 'user_message_recipients_message_id_fkey' })
+  message?: UserMessage;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'user_message_recipients_user_id_fkey' })
+  user?: User;
 }

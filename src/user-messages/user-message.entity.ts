@@ -1,8 +1,10 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { ReceiverType, Severity } from './user-messages.enums';
 
 /** A v2 notification as its sender addressed it; per-recipient state lives in UserMessageRecipient. */
 @Entity('user_messages')
+@Check('user_messages_receiver_type_check', `"receiver_type" IN ('user', 'group')`)
+@Check('user_messages_severity_check', `"severity" IN ('Info', 'Warning', 'Error')`)
 @Index('ix_user_messages_sender_timestamp', ['senderId', 'timestamp', 'id'])
 export class UserMessage {
   @PrimaryColumn({ type: 'uuid' })

@@ -1,0 +1,67 @@
+import { FastifyInstance } from 'fastify';
+import { Pool } from 'pg';
+import * as scenario from '../scenarios/case-messages';
+import { floorOutbox } from './outbox';
+import { accountOf, TokenMap } from './tokens';
+
+const BASE = '/api/v3/case-messages';
+
+/** The v3 routes the benchmark drives, each sending the app's statements (bench/scenarios/case-messages.ts). */
+export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMap): void {
+  app.get(BASE, async (request, reply) => {
+    const caller = accountOf(tokens, request, reply);
+    if (!caller) return reply;
+    const query = request.query as Record<string, string>;
+    const { rows } = await pool.query(scenario.listSql, [query.guid, caller.accountId, 0, false, null]);
+    if (rows.length === 0) return reply.code(404).send({ error: { message: 'Case not found' } });
+    if (!rows[0].allowed) return reply.code(403).send({ error: { message: 'No access' } });
+    return rows[0].id === null ? [] : rows;
+  });
+
+  app.get(`${BASE}/feed`, async (request, reply) => {
+    const caller = accountOf(tokens, request, reply);
+    if (!caller) return reply;
+    const query = request.query as Record<string, string>;
+    const { rows } = await pool.query(scenario.feedSql(caller.accountType, false), [caller.accountId, Number(query.afterId ?? 0), Number(query.limit ?? 100)]);
+    return rows;
+  });
+
+  app.post(`${BASE}/create`, async (request, reply) => {
+    const caller = accountOf(tokens, request, reply);
+    if (!caller) return reply;
+    const body = request.body as Record<string, string | undefined>;
+    const params = [body.guid, caller.accountId, caller.accountType, body.type, body.content ?? null, body.externalId ?? null, null, body.userEmail ?? null, body.userName ?? null, null];
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(scenario.createSql, params);
+      const row = rows[0];
+      if (row?.inserted) {
+        const receiver = caller.accountType === 'partner' ? row.providerAccountId : row.partnerAccountId;
+        await floorOutbox.enqueueWebhooks(client, row.id, [receiver]);
+      }
+      await client.query('COMMIT');
+      if (!row) return reply.code(404).send({ error: { message: 'Case not found' } });
+      return row;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  });
+
+  app.post(`${BASE}/confirm`, async (request, reply) => {
+    const caller = accountOf(tokens, request, reply);
+    if (!caller) return reply;
+    const ids = [...new Set(request.body as number[])];
+    const { rows } = await pool.query(scenario.confirmSql, [ids, caller.accountId, caller.accountType]);
+    const result = { success: true, errors: [] as unknown[], data: { confirmed: [] as number[], alreadyConfirmed: [] as number[] } };
+    for (const row of rows) {
+      if (row.error) result.errors.push({ id: row.id, message: row.error });
+      else if (row.confirmed) result.data.confirmed.push(row.id);
+      else result.data.alreadyConfirmed.push(row.id);
+    }
+    return result;
+  });
+}

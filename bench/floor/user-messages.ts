@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { FastifyInstance, FastifyReply } from 'fastify';
+import { Pool, PoolClient } from 'pg';
+import * as scenario from '../scenarios/user-messages';
+import { floorOutbox } from './outbox';
+import { FloorUser, TokenMap, userOf } from './tokens';
+
+const PAGE = 100;
+
+/** The v2 routes the benchmark drives, each sending the app's statements (bench/scenarios/user-messages.ts). */
+export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMap): void {
+  app.get('/v2/user/me/messages', async (request, reply) => {
+    const caller = userOf(tokens, request, reply);
+    if (!caller) return reply;
+    const { rows } = await pool.query(scenario.inboxFirstPageSql, [caller.userId, PAGE + 1]);
+    return page(reply, rows);
+  });
+
+  app.get('/v2/user/me/messages/unreadcount', async (request, reply) => {
+    const caller = userOf(tokens, request, reply);
+    if (!caller) return reply;
+    return (await pool.query(scenario.unreadCountSql, [caller.userId])).rows[0];
+  });
+
+  // Only the benchmark's filter shape, `unread=true&source=…`: the app's parser is part of what it costs.
+  app.get('/v2/messages', async (request, reply) => {
+    const caller = userOf(tokens, request, reply);
+    if (!caller) return reply;
+    const filter = String((request.query as Record<string, string>).filter ?? '');
+    const source = new URLSearchParams(filter).get('source');
+    const { rows } = await pool.query(scenario.filterUnreadSourceSql, [caller.userId, source, source, PAGE + 1]);
+    return page(reply, rows);
+  });
+
+  app.post('/v2/messages/:id/markasreadbrowser', async (request, reply) => {
+    const caller = userOf(tokens, request, reply);
+    if (!caller) return reply;
+    const { id } = request.params as { id: string };
+    return inTransaction(pool, async (client) => {
+      const changed = await client.query(scenario.markReadBrowserSql, [id, caller.userId, false]);
+      if (changed.rowCount === 0) return reply.code(404).send({ error: { message: 'Message not found' } });
+      await floorOutbox.publishUserEvents(client, [{ userId: caller.userId, type: 'updated', messageId: id }]);
+      return (await client.query(scenario.findVisibleSql, [id, caller.userId])).rows[0];
+    });
+  });
+
+  app.post('/v2/messages', async (request, reply) => {
+    const caller = userOf(tokens, request, reply);
+    if (!caller) return reply;
+    return create(pool, caller, request.body as CreateBody, reply);
+  });
+}
+
+interface CreateBody {
+  receiver: { id: string; email?: string };
+  source: string;
+  topic: string;
+  severity: string;
+  returnCode: string;
+  additionalData?: string;
+  unreadEmail?: boolean;
+  unreadBrowserNotification?: boolean;
+}
+
+async function create(pool: Pool, caller: FloorUser, body: CreateBody, reply: FastifyReply) {
+  const addressee = (await pool.query(scenario.findAddresseeSql, [body.receiver.id])).rows[0];
+  if (!addressee) return reply.code(400).send({ error: { message: 'receiver.id must be an existing user or group' } });
+  const id = randomUUID();
+  const unreadEmail = body.unreadEmail ?? true;
+  const unreadBrowser = body.unreadBrowserNotification ?? true;
+  const receiverEmail = addressee.type === 'user' ? (body.receiver.email ?? addressee.email) : null;
+  const message = await inTransaction(pool, async (client) => {
+    const [{ timestamp }] = (
+      await client.query(scenario.insertMessageSql, [
+        id, caller.userId, caller.email, addressee.type, body.receiver.id, receiverEmail, body.source, body.topic,
+        body.severity, body.returnCode, body.additionalData ?? null, null, caller.userId,
+      ])
+    ).rows;
+    const recipientSql = addressee.type === 'user' ? scenario.insertUserRecipientSql : scenario.insertGroupRecipientsSql;
+    const recipientParams = [id, unreadEmail, unreadBrowser, timestamp, body.receiver.id, ...(addressee.type === 'user' ? [body.receiver.email ?? null] : [])];
+    const recipients = (await client.query(recipientSql, recipientParams)).rows as { userId: string; address: string }[];
+    if (unreadEmail) await floorOutbox.enqueueEmails(client, id, recipients);
+    if (unreadBrowser) await floorOutbox.publishUserEvents(client, recipients.map((r) => ({ userId: r.userId, type: 'message', messageId: id })));
+    return { id, ...body, timestamp, unreadEmail, unreadBrowserNotification: unreadBrowser };
+  });
+  return reply.code(201).send(message);
+}
+
+function page(reply: FastifyReply, rows: unknown[]) {
+  if (rows.length > PAGE) void reply.header('link', '</next>; rel="next"');
+  return rows.slice(0, PAGE);
+}
+
+async function inTransaction<T>(pool: Pool, body: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await body(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,100 @@
+import autocannon from 'autocannon';
+
+/** One request of a workload: path (with query) and optional JSON body. */
+export interface RequestSpec {
+  path: string;
+  body?: string;
+}
+
+/** An endpoint under load: every call of `next()` yields the next request, so writes never repeat a key. */
+export interface Workload {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  headers: Record<string, string>;
+  next: () => RequestSpec;
+  /** Said after the run, e.g. that a write workload ran out of fresh ids and started over. */
+  note?: () => string | undefined;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  firstFailure?: string;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** A fixed number of requests instead of a duration. */
+  amount?: number;
+}
+
+/** Checks one request by hand (a workload that answers 4xx would measure the error path), then loads it. */
+export async function measure(baseUrl: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
+  const probe = await probeOnce(baseUrl, workload);
+  if (probe) return { requestsPerSecond: 0, p50: 0, p99: 0, total: 0, non2xx: 1, errors: 0, firstFailure: probe };
+  if (options.warmupSeconds > 0) await run(baseUrl, workload, { ...options, durationSeconds: options.warmupSeconds, amount: undefined });
+  return run(baseUrl, workload, options);
+}
+
+export async function probeOnce(baseUrl: string, workload: Workload): Promise<string | undefined> {
+  const spec = workload.next();
+  const response = await fetchWithRetry(`${baseUrl}${spec.path}`, { method: workload.method, headers: workload.headers, body: spec.body });
+  if (response.status >= 200 && response.status < 300) {
+    await response.arrayBuffer();
+    return undefined;
+  }
+  return `${workload.method} ${spec.path} → ${response.status} ${(await response.text()).slice(0, 300)}`;
+}
+
+/**
+ * fetch, retried on a network error: a keep-alive socket the server closes for idleness (Node's 5 s
+ * keepAliveTimeout) can race with its reuse, which is the client's problem, not the server's answer.
+ */
+export async function fetchWithRetry(url: string, init: RequestInit, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+async function run(baseUrl: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
+  let firstFailure: string | undefined;
+  const result = await autocannon({
+    url: baseUrl,
+    connections: options.connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds }),
+    method: workload.method,
+    headers: workload.headers,
+    requests: [
+      {
+        setupRequest: (request: any) => {
+          const spec = workload.next();
+          request.path = spec.path;
+          request.body = spec.body;
+          return request;
+        },
+        onResponse: (status: number, body: string) => {
+          if ((status < 200 || status >= 300) && !firstFailure) firstFailure = `${status} ${String(body).slice(0, 300)}`;
+        },
+      },
+    ],
+  } as any);
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    firstFailure,
+  };
+}

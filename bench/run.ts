@@ -1,0 +1,320 @@
+/**
+ * `npm run bench`: seeds a 1,000,000-row and a 10,000-row database, drives the real built server
+ * (`node dist/main.js`) and a minimal Fastify + pg floor with autocannon, counts the SQL statements each
+ * request sends, measures delivery (issue 5), prints a Markdown report and writes it into docs/performance.md.
+ * Knobs (see docs/performance.md): BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS,
+ * BENCH_ONLY=v3|v2|delivery, BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_REUSE_DB=1, BENCH_WRITE_DOCS=0,
+ * BENCH_DELIVERY=0, BENCH_DATABASE_URL (the name must contain "bench").
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildServer, freePort, startChild } from './lib/children';
+import { BenchConfig, databaseUrl, readBenchConfig } from './lib/config';
+import { appSessionOptions, openPool } from './lib/db';
+import { appDist } from './lib/dist';
+import { benchIds, issueTokens } from './lib/fixtures';
+import { fetchWithRetry, LoadOptions, LoadResult, measure, Workload } from './lib/load';
+import { watchMachine } from './lib/machine';
+import { log, prepareDatabase, PreparedDatabase } from './lib/prepare';
+import { EndpointResult, GroupCreateResult, RunInfo, StatementCount } from './lib/report';
+import { renderReport, writePerformanceDoc } from './lib/render';
+import { EndpointBench, Suite, SuiteContext, Target } from './lib/suite';
+import type { DeliveryResult } from './suites/delivery';
+
+const ROOT = join(__dirname, '..');
+const SERIAL_SECONDS = 3;
+
+async function main(): Promise<void> {
+  const config = readBenchConfig();
+  const info: RunInfo = { config, startedAt: new Date(), finishedAt: new Date(), loadBefore: loadavg(), seedSeconds: {}, notes: [] };
+  const suites = await loadSuites(config, info);
+  const stopWatching = await watchMachine(config);
+  log(`bench: ${suites.map((s) => s.api).join(' + ')}, ${config.connections} connections, ${config.durationSeconds} s per endpoint`);
+
+  const large = await prepare(config, config.largeDb, config.largeRows, suites, info);
+  const small = await prepare(config, config.smallDb, config.smallRows, suites, info);
+  const results: EndpointResult[] = ordered(suites).map((bench) => ({ bench, notes: [] }));
+  const loadPhases = config.only !== 'delivery';
+
+  let group: GroupCreateResult | undefined;
+  if (loadPhases) group = await largePhase(config, large, suites, results, info);
+  let delivery: DeliveryResult | undefined;
+  await withDatabase(config, small, async (ctx) => {
+    if (loadPhases) await scaleAndStatements(config, small, ctx, results);
+    if (config.delivery && suites.length === 2) delivery = await deliveryPhase(config, small, ctx, info);
+  });
+
+  info.finishedAt = new Date();
+  info.machine = await stopWatching();
+  const report = renderReport(results, group, delivery, info);
+  process.stdout.write(`\n${report}\n`);
+  if (config.writeDocs && loadPhases) {
+    writePerformanceDoc(join(ROOT, 'docs', 'performance.md'), report);
+    log('written to docs/performance.md');
+  }
+}
+
+/** Every endpoint on the 1M-row database, app then floor, and the 10,000-member group create. */
+async function largePhase(config: BenchConfig, large: PreparedDatabase, suites: Suite[], results: EndpointResult[], info: RunInfo): Promise<GroupCreateResult | undefined> {
+  let group: GroupCreateResult | undefined;
+  await withDatabase(config, large, async (ctx) => {
+    const app = await startApp(config, large.database);
+    const floor = await startFloor(config, large.database);
+    try {
+      for (const result of results) await guarded(result, () => loadBoth(result, ctx, app, floor, config));
+      if (suites.some((s) => s.api === 'v2')) {
+        const { measureGroupCreate } = await import('./suites/user-messages');
+        group = await measureGroupCreate(ctx, app.baseUrl).catch((error: Error) => void info.notes.push(`group create not measured: ${error.message}`));
+      }
+    } finally {
+      await Promise.all([app.stop(), floor.stop()]);
+    }
+  });
+  return group;
+}
+
+async function deliveryPhase(config: BenchConfig, small: PreparedDatabase, ctx: SuiteContext, info: RunInfo): Promise<DeliveryResult | undefined> {
+  const { measureDelivery } = await import('./suites/delivery');
+  return measureDelivery(config, ctx, (env) => startApp(config, small.database, [], env)).catch((error: Error) => {
+    info.notes.push(`delivery not measured: ${error.message.split('\n')[0]}`);
+    return undefined;
+  });
+}
+
+/** A suite whose scenario file (bench/scenarios/*) is missing or broken is reported and skipped, not fatal. */
+async function loadSuites(config: BenchConfig, info: RunInfo): Promise<Suite[]> {
+  const suites: Suite[] = [];
+  if (config.only !== 'v2') {
+    try {
+      suites.push((await import('./suites/case-messages')).caseMessagesSuite);
+    } catch (error) {
+      info.notes.push(`v3 skipped: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (config.only !== 'v3') {
+    try {
+      suites.push((await import('./suites/user-messages')).userMessagesSuite);
+    } catch (error) {
+      info.notes.push(`v2 skipped: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  for (const note of info.notes) log(note);
+  if (suites.length === 0) throw new Error('no suite to run');
+  return suites;
+}
+
+/** The 10k-row half of the scale check, then the statement count (which does not depend on size). */
+async function scaleAndStatements(config: BenchConfig, small: PreparedDatabase, ctx: SuiteContext, results: EndpointResult[]): Promise<void> {
+  const app = await startApp(config, small.database);
+  try {
+    for (const result of results.filter((r) => r.bench.scale)) {
+      log(`  [${small.rows.toLocaleString('en')} rows] ${result.bench.api} ${result.bench.label}`);
+      await guarded(result, async () => {
+        result.small = await measure(app.baseUrl, await result.bench.workload(ctx, 'app'), loadOptions(config));
+        result.serialSmall = await measure(app.baseUrl, await result.bench.workload(ctx, 'app'), serialOptions());
+      });
+    }
+  } finally {
+    await app.stop();
+  }
+  await countStatements(config, small.database, ctx, results);
+}
+
+async function prepare(config: BenchConfig, database: string, rows: number, suites: Suite[], info: RunInfo): Promise<PreparedDatabase> {
+  log(`preparing ${database} (${rows.toLocaleString('en')} messages per API)`);
+  const prepared = await prepareDatabase(config, database, rows, suites);
+  info.seedSeconds[database] = prepared.seconds;
+  log(prepared.seededNow ? `  seeded in ${prepared.seconds.toFixed(0)} s` : '  reused the existing seed (BENCH_REUSE_DB)');
+  if (!prepared.seededNow) info.notes.push(`${database} was reused from an earlier run (BENCH_REUSE_DB), so earlier write benchmarks had changed it.`);
+  return prepared;
+}
+
+/** Read endpoints first: the write benchmarks change what the reads would see. */
+function ordered(suites: Suite[]): EndpointBench[] {
+  const all = suites.flatMap((s) => s.endpoints);
+  return [...all.filter((e) => !e.writes), ...all.filter((e) => e.writes)];
+}
+
+async function withDatabase(config: BenchConfig, db: PreparedDatabase, body: (ctx: SuiteContext) => Promise<void>): Promise<void> {
+  const pool = openPool(config, db.database);
+  try {
+    const ids = await benchIds(pool);
+    const tokens = await issueTokens(pool, ids);
+    await body({ pool, ids, tokens, rows: db.rows, cases: db.cases });
+  } finally {
+    await pool.end();
+  }
+}
+
+async function loadBoth(result: EndpointResult, ctx: SuiteContext, app: ChildServer, floor: ChildServer, config: BenchConfig): Promise<void> {
+  const { bench } = result;
+  log(`  [${ctx.rows.toLocaleString('en')} rows] ${bench.api} ${bench.label}: app`);
+  result.app = await measureNoted(result, app.baseUrl, await bench.workload(ctx, 'app'), loadOptions(config), 'app');
+  if (bench.floor) {
+    log(`  [${ctx.rows.toLocaleString('en')} rows] ${bench.api} ${bench.label}: floor`);
+    result.floor = await measureNoted(result, floor.baseUrl, await bench.workload(ctx, 'floor'), loadOptions(config), 'floor');
+  }
+  if (bench.scale && !bench.writes) result.serialLarge = await measure(app.baseUrl, await bench.workload(ctx, 'app'), serialOptions());
+  log(`    app ${summary(result.app)}${result.floor ? ` | floor ${summary(result.floor)}` : ''}`);
+}
+
+/** One endpoint that cannot be measured (a changed route, an empty seed) is reported, and the run goes on. */
+async function guarded(result: EndpointResult, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    result.notes.push(`not measured: ${message}`);
+    log(`    ${result.bench.api} ${result.bench.label}: ${message}`);
+  }
+}
+
+async function measureNoted(result: EndpointResult, baseUrl: string, workload: Workload, options: LoadOptions, target: Target): Promise<LoadResult> {
+  const outcome = await measure(baseUrl, workload, options);
+  if (outcome.firstFailure) result.notes.push(`${target}: first failure ${outcome.firstFailure}`);
+  const note = workload.note?.();
+  if (note) result.notes.push(`${target}: ${note}`);
+  return outcome;
+}
+
+function summary(r: LoadResult): string {
+  const bad = r.non2xx + r.errors > 0 ? ` (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
+  return `${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${bad}`;
+}
+
+const loadOptions = (config: BenchConfig): LoadOptions => ({
+  connections: config.connections,
+  durationSeconds: config.durationSeconds,
+  warmupSeconds: config.warmupSeconds,
+});
+const serialOptions = (): LoadOptions => ({ connections: 1, durationSeconds: SERIAL_SECONDS, warmupSeconds: 0 });
+
+/** A fresh DATA_DIR per server start, removed when the harness exits. */
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function appEnv(config: BenchConfig, database: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl(config, database),
+    HOST: '127.0.0.1',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    DEMO_SEED: 'false',
+    MIGRATIONS_RUN: 'true',
+    // Delivery workers would drain the outbox in the same two cores; the API numbers are measured without
+    // them (an operator may run workers as separate instances). Issue 5's numbers measure delivery itself.
+    WORKERS_ENABLED: 'false',
+    DATA_DIR: dataDir(),
+    DB_POOL_SIZE: String(config.poolSize),
+  };
+}
+
+async function startApp(config: BenchConfig, database: string, preload: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildServer> {
+  const env = { ...appEnv(config, database), ...extraEnv };
+  return startChild('app (node dist/main.js)', [...preload, join(appDist(), 'main.js')], env, await freePort());
+}
+
+async function startFloor(config: BenchConfig, database: string, preload: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildServer> {
+  const sessionOptions = await appSessionOptions(config, database);
+  const env = { DATABASE_URL: databaseUrl(config, database), DB_POOL_SIZE: String(config.poolSize), FLOOR_PG_OPTIONS: sessionOptions ?? '', ...extraEnv };
+  const args = ['-r', 'ts-node/register/transpile-only', ...preload, join(ROOT, 'bench', 'floor-server.ts')];
+  return startChild('floor (bench/floor-server.ts)', args, env, await freePort());
+}
+
+const COUNTED_REQUESTS = 10;
+const WARM_REQUESTS = 45;
+
+/**
+ * App and floor again, each with bench/lib/statement-counter.ts preloaded, on the small database (the count
+ * does not depend on size): one request to warm the token cache, one to show its statements, ten to count.
+ */
+async function countStatements(config: BenchConfig, database: string, ctx: SuiteContext, results: EndpointResult[]): Promise<void> {
+  log('  counting SQL statements per request');
+  const counterPorts = { app: await freePort(), floor: await freePort() };
+  const counter = join(ROOT, 'bench', 'lib', 'statement-counter.ts');
+  const app = await startApp(config, database, ['-r', 'ts-node/register/transpile-only', '-r', counter], { BENCH_COUNTER_PORT: String(counterPorts.app) });
+  const floor = await startFloor(config, database, ['-r', counter], { BENCH_COUNTER_PORT: String(counterPorts.floor) });
+  try {
+    for (const result of results) {
+      await guarded(result, async () => {
+        result.appStatements = await countFor(app.baseUrl, counterPorts.app, await result.bench.workload(ctx, 'app'));
+        if (result.bench.floor) result.floorStatements = await countFor(floor.baseUrl, counterPorts.floor, await result.bench.workload(ctx, 'floor'));
+        const drift = sqlDrift(result.appStatements, result.floorStatements);
+        if (drift) result.notes.push(`app and floor SQL differ (the floor is not the same work): ${drift}`);
+      });
+    }
+  } finally {
+    await Promise.all([app.stop(), floor.stop()]);
+  }
+}
+
+async function countFor(baseUrl: string, counterPort: number, workload: Workload): Promise<StatementCount> {
+  const counter = `http://127.0.0.1:${counterPort}`;
+  const send = async () => {
+    const spec = workload.next();
+    const response = await fetchWithRetry(`${baseUrl}${spec.path}`, { method: workload.method, headers: workload.headers, body: spec.body });
+    await response.arrayBuffer();
+  };
+  // Warm every token the workload rotates through (feed and confirm use one per account), so the count
+  // shows the steady state: the app caches resolved tokens for AUTH_CACHE_TTL_MS.
+  for (let i = 0; i < WARM_REQUESTS; i++) await send();
+  await fetch(`${counter}/reset`, { method: 'POST' });
+  await send();
+  const sample = (await (await fetch(`${counter}/statements`)).json()) as string[];
+  await fetch(`${counter}/reset`, { method: 'POST' });
+  for (let i = 0; i < COUNTED_REQUESTS; i++) await send();
+  const all = (await (await fetch(`${counter}/statements`)).json()) as string[];
+  const notifies = all.filter(isNotify).length;
+  return {
+    perRequest: (all.length - notifies) / COUNTED_REQUESTS,
+    notifiesPerRequest: notifies / COUNTED_REQUESTS,
+    sample: sample.map(shorten),
+    texts: sample.filter((sql) => !isNotify(sql)).map(normalise),
+  };
+}
+
+/** The first statement where app and floor differ, if any: the floor must run exactly the app's SQL. */
+function sqlDrift(app: StatementCount, floor: StatementCount | undefined): string | undefined {
+  if (!floor) return undefined;
+  const length = Math.max(app.texts.length, floor.texts.length);
+  for (let i = 0; i < length; i++) {
+    const a = app.texts[i] ?? '(none)';
+    const f = floor.texts[i] ?? '(none)';
+    if (a === f) continue;
+    let at = 0;
+    while (a[at] === f[at]) at++;
+    const around = (text: string) => `…${text.slice(Math.max(0, at - 20), at + 40)}…`;
+    return `statement ${i + 1} (${shorten(a)}): app \`${around(a)}\` vs floor \`${around(f)}\``;
+  }
+  return undefined;
+}
+
+/** Whitespace collapsed; TypeORM's START TRANSACTION is the floor's BEGIN. */
+function normalise(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return /^(START TRANSACTION|BEGIN)$/i.test(flat) ? 'BEGIN' : flat;
+}
+
+/** Delivery's wake-up for other instances, sent after commit and coalesced; counted apart from the endpoint's own SQL. */
+function isNotify(sql: string): boolean {
+  return /^\s*(SELECT pg_notify|NOTIFY)\b/i.test(sql);
+}
+
+function shorten(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 70 ? `${flat.slice(0, 67)}…` : flat;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

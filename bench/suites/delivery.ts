@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { createServer, request as httpRequest, IncomingMessage, Server } from 'node:http';
+import { SMTPServer } from 'smtp-server';
+import { ChildServer } from '../lib/children';
+import { BenchConfig } from '../lib/config';
+import { issueUserTokens, PARTNER_ACCOUNTS, PROVIDER_ACCOUNTS } from '../lib/fixtures';
+import { LoadResult, measure } from '../lib/load';
+import { log } from '../lib/prepare';
+import { SuiteContext } from '../lib/suite';
+import { createWorkload } from './user-messages';
+
+/** Issue 5's numbers. Every step runs against the real built server with its in-process workers enabled. */
+export interface DeliveryResult {
+  emails?: DrainResult;
+  webhooks?: DrainResult;
+  stream?: StreamResult;
+  createWithDelivery?: LoadResult;
+  createWithout?: LoadResult;
+  notes: string[];
+}
+
+export interface DrainResult {
+  count: number;
+  expected: number;
+  seconds: number;
+}
+
+export interface StreamResult {
+  streams: number;
+  events: number;
+  missed: number;
+  p50: number;
+  p99: number;
+  rssBytesPerStream: number;
+}
+
+export type StartApp = (env: Record<string, string>) => Promise<ChildServer>;
+
+// The drain rate is count ÷ time either way; the cap keeps a slow drain from eating the run's time budget.
+const DRAIN_TIMEOUT_MS = 45_000;
+const WEBHOOK_MESSAGES = 2_000;
+const STREAMS = 1_000;
+/** Opened first so that code paths compiled on first use do not count as memory per stream. */
+const WARM_STREAMS = 50;
+const STREAM_POSTS = 300;
+const STREAM_POST_CONCURRENCY = 8;
+
+/** A local SMTP server that accepts and counts every message. */
+async function startSmtpSink(): Promise<{ port: number; count: () => number; reset: () => void; close: () => Promise<void> }> {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => {
+        received++;
+        callback();
+      });
+      stream.resume();
+    },
+  });
+  const port = await listen((server as unknown as { server: Server }).server, (cb) => server.listen(0, '127.0.0.1', cb));
+  return { port, count: () => received, reset: () => (received = 0), close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A local webhook receiver that answers 200 and counts calls. */
+async function startWebhookReceiver(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      received++;
+      response.end('ok');
+    });
+  });
+  const port = await listen(server);
+  return { port, count: () => received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+function listen(server: Server, start: (callback: () => void) => void = (cb) => server.listen(0, '127.0.0.1', cb)): Promise<number> {
+  return new Promise((resolve) => {
+    start(() => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+}
+
+async function waitForCount(count: () => number, expected: number, timeoutMs: number): Promise<DrainResult> {
+  const started = performance.now();
+  while (count() < expected && performance.now() - started < timeoutMs) await sleep(50);
+  return { count: count(), expected, seconds: (performance.now() - started) / 1000 };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Nothing left from earlier phases may compete with what is measured. */
+async function cancelPending(ctx: SuiteContext): Promise<void> {
+  await ctx.pool.query(`UPDATE deliveries SET status = 'cancelled' WHERE status IN ('pending', 'sending')`);
+}
+
+export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, startApp: StartApp): Promise<DeliveryResult> {
+  const result: DeliveryResult = { notes: [] };
+  const smtp = await startSmtpSink();
+  const receiver = await startWebhookReceiver();
+  const workersOn = { WORKERS_ENABLED: 'true', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WEBHOOK_ALLOW_PRIVATE: 'true' };
+  const workersOff = { ...workersOn, WORKERS_ENABLED: 'false' };
+  const step = async <T>(name: string, body: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await body();
+    } catch (error) {
+      result.notes.push(`${name} not measured: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
+    }
+  };
+  try {
+    result.emails = await step('e-mail drain', () => emailDrain(ctx, startApp, workersOn, workersOff, smtp));
+    result.webhooks = await step('webhook drain', () => webhookDrain(ctx, startApp, workersOn, workersOff, receiver));
+    const app = await startApp(workersOn);
+    try {
+      result.stream = await step('SSE', () => streamLatency(ctx, app));
+      await cancelPending(ctx);
+      log('  [delivery] v2 create with e-mail and push off, then on (workers running)');
+      const options = { connections: config.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
+      const off = { unreadEmail: false, unreadBrowserNotification: false };
+      const on = { unreadEmail: true, unreadBrowserNotification: true };
+      result.createWithout = await step('create without delivery', () => measure(app.baseUrl, createWorkload(ctx, 'delivery-off', off), options));
+      result.createWithDelivery = await step('create with delivery', () => measure(app.baseUrl, createWorkload(ctx, 'delivery-on', on), options));
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await cancelPending(ctx);
+    await Promise.all([smtp.close(), receiver.close()]);
+  }
+  return result;
+}
+
+/** One message to the 10,000-member group is queued with workers off; then a worker instance drains it into the sink. */
+async function emailDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, smtp: { count: () => number; reset: () => void }): Promise<DrainResult> {
+  await cancelPending(ctx);
+  const queueing = await startApp(off);
+  let expected = 0;
+  try {
+    const response = await fetch(`${queueing.baseUrl}/v2/messages`, {
+      method: 'POST',
+      headers: { authorization: `BimPlus ${ctx.tokens.service}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ receiver: { id: ctx.ids.groupId }, source: 'Bench Mail', topic: 'E-mail drain', severity: 'Info', returnCode: 'OK', unreadBrowserNotification: false }),
+    });
+    if (response.status !== 201) throw new Error(`group create answered ${response.status}`);
+    const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE kind = 'email' AND status = 'pending'`);
+    expected = rows[0].n;
+  } finally {
+    await queueing.stop();
+  }
+  log(`  [delivery] draining ${expected.toLocaleString('en')} e-mails into a local SMTP sink`);
+  smtp.reset();
+  const worker = await startApp(on);
+  try {
+    return await waitForCount(smtp.count, expected, DRAIN_TIMEOUT_MS);
+  } finally {
+    await worker.stop();
+  }
+}
+
+/** Every provider gets a webhook to the local receiver; the partners post WEBHOOK_MESSAGES messages with workers off, then a worker drains them. */
+async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, receiver: { port: number; count: () => number }): Promise<DrainResult> {
+  await cancelPending(ctx);
+  await ctx.pool.query(`UPDATE accounts SET webhook_url = $1, webhook_secret = 'bench-webhook-secret-0123456789' WHERE id > $2 AND id <= $3`, [
+    `http://127.0.0.1:${receiver.port}/hook`,
+    PARTNER_ACCOUNTS,
+    PARTNER_ACCOUNTS + PROVIDER_ACCOUNTS,
+  ]);
+  const queueing = await startApp(off);
+  try {
+    await measure(queueing.baseUrl, await webhookCreates(ctx), { connections: 16, durationSeconds: 0, warmupSeconds: 0, amount: WEBHOOK_MESSAGES });
+  } finally {
+    await queueing.stop();
+  }
+  const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE kind = 'webhook' AND status = 'pending'`);
+  log(`  [delivery] draining ${rows[0].n.toLocaleString('en')} webhooks into a local receiver`);
+  const before = receiver.count();
+  const worker = await startApp(on);
+  try {
+    const drained = await waitForCount(() => receiver.count() - before, rows[0].n, DRAIN_TIMEOUT_MS);
+    return drained;
+  } finally {
+    await ctx.pool.query(`UPDATE accounts SET webhook_url = NULL, webhook_secret = NULL`);
+    await worker.stop();
+  }
+}
+
+async function webhookCreates(ctx: SuiteContext) {
+  const { caseMessagesSuite } = await import('./case-messages');
+  const create = caseMessagesSuite.endpoints.find((e) => e.key === 'v3-create');
+  if (!create) throw new Error('v3 create workload missing');
+  return create.workload(ctx, 'app');
+}
+
+interface OpenStream {
+  userId: string;
+  response: IncomingMessage;
+}
+
+/** 1,000 users each hold a stream open; messages are posted to random ones and timed until their event arrives. */
+async function streamLatency(ctx: SuiteContext, app: ChildServer): Promise<StreamResult> {
+  const users = await issueUserTokens(ctx.pool, STREAMS + WARM_STREAMS);
+  const arrivals = new Map<string, number>();
+  log(`  [delivery] opening ${STREAMS} SSE streams`);
+  const warm = await Promise.all(users.slice(STREAMS).map((u) => openStream(app.baseUrl, u.userId, u.token, arrivals)));
+  await sleep(1_000);
+  const rssBefore = rssBytes(app);
+  const streams = await Promise.all(users.slice(0, STREAMS).map((u) => openStream(app.baseUrl, u.userId, u.token, arrivals)));
+  await sleep(2_000);
+  const rssAfter = rssBytes(app);
+  const latencies: number[] = [];
+  let missed = 0;
+  let next = 0;
+  const poster = async () => {
+    while (next < STREAM_POSTS) {
+      const i = next++;
+      const target = streams[(i * 7919) % streams.length];
+      const started = performance.now();
+      const response = await fetch(`${app.baseUrl}/v2/messages`, {
+        method: 'POST',
+        headers: { authorization: `BimPlus ${ctx.tokens.service}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ receiver: { id: target.userId }, source: 'Bench Push', topic: `Popup ${i}`, severity: 'Info', returnCode: 'OK', unreadEmail: false }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const arrived = await waitForArrival(arrivals, id, 5_000);
+      if (arrived === undefined) missed++;
+      else latencies.push(arrived - started);
+    }
+  };
+  await Promise.all(Array.from({ length: STREAM_POST_CONCURRENCY }, poster));
+  for (const stream of [...warm, ...streams]) stream.response.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
+  return { streams: streams.length, events: latencies.length, missed, p50: pct(50), p99: pct(99), rssBytesPerStream: (rssAfter - rssBefore) / streams.length };
+}
+
+async function waitForArrival(arrivals: Map<string, number>, id: string, timeoutMs: number): Promise<number | undefined> {
+  const deadline = performance.now() + timeoutMs;
+  while (!arrivals.has(id) && performance.now() < deadline) await sleep(2);
+  return arrivals.get(id);
+}
+
+function openStream(baseUrl: string, userId: string, token: string, arrivals: Map<string, number>): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${baseUrl}/v2/user/me/messages/stream?accessToken=${token}`, { agent: false }, (response) => {
+      if (response.statusCode !== 200) return reject(new Error(`stream answered ${response.statusCode}`));
+      let buffer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block);
+          if (/^event: message$/m.test(block) && data) arrivals.set((JSON.parse(data[1]) as { id: string }).id, performance.now());
+        }
+      });
+      response.on('error', () => undefined);
+      resolve({ userId, response });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function rssBytes(server: ChildServer): number {
+  const status = readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : NaN;
+}

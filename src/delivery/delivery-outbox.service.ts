@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { INSERT_EMAILS, INSERT_STREAM_EVENTS, INSERT_WEBHOOKS } from './delivery-outbox.sql';
 import { DeliverySignals } from './delivery-signals';
 
 /** One recipient of a new v2 message, as the delivery side needs it. */
@@ -16,24 +17,6 @@ export interface UserStreamEvent {
   messageId: string;
 }
 
-// Bumps each user's counter once for all of the user's events (locking the users in id order so two
-// concurrent writers cannot deadlock), then numbers the events under it: one statement for N users.
-const INSERT_STREAM_EVENTS = `
-  WITH input AS (
-    SELECT e.user_id, e.type, e.message_id, e.ord
-    FROM unnest($1::uuid[], $2::varchar[], $3::uuid[]) WITH ORDINALITY AS e(user_id, type, message_id, ord)
-  ), counts AS (
-    SELECT user_id, count(*) AS n FROM input GROUP BY user_id
-  ), bumped AS (
-    INSERT INTO user_stream_seqs (user_id, last_seq)
-    SELECT user_id, n FROM counts ORDER BY user_id
-    ON CONFLICT (user_id) DO UPDATE SET last_seq = user_stream_seqs.last_seq + EXCLUDED.last_seq
-    RETURNING user_id, last_seq
-  )
-  INSERT INTO user_stream_events (user_id, seq, type, message_id)
-  SELECT i.user_id, b.last_seq - c.n + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord), i.type, i.message_id
-  FROM input i JOIN counts c ON c.user_id = i.user_id JOIN bumped b ON b.user_id = i.user_id`;
-
 /**
  * The features' only door into delivery. Every method takes the caller's transaction manager and
  * writes durable rows in that same transaction, so a committed message always has its deliveries
@@ -47,8 +30,7 @@ export class DeliveryOutbox {
   async enqueueEmails(manager: EntityManager, messageId: string, recipients: EmailRecipient[]): Promise<void> {
     if (recipients.length === 0) return;
     await manager.query(
-      `INSERT INTO deliveries (kind, message_id, user_id, address)
-       SELECT 'email', $1, r.user_id, r.address FROM unnest($2::uuid[], $3::varchar[]) AS r(user_id, address)`,
+      INSERT_EMAILS,
       [messageId, recipients.map((r) => r.userId), recipients.map((r) => r.address)],
     );
     this.signals.afterCommit(manager, 'deliveries');
@@ -65,9 +47,7 @@ export class DeliveryOutbox {
   async enqueueWebhooks(manager: EntityManager, caseMessageId: number, receiverAccountIds: number[]): Promise<void> {
     if (receiverAccountIds.length === 0) return;
     const rows: unknown[] = await manager.query(
-      `INSERT INTO deliveries (kind, message_id, account_id)
-       SELECT 'webhook', $1, a.id FROM accounts a WHERE a.id = ANY($2::int[]) AND a.webhook_url IS NOT NULL
-       RETURNING id`,
+      INSERT_WEBHOOKS,
       [String(caseMessageId), receiverAccountIds],
     );
     if (rows.length > 0) this.signals.afterCommit(manager, 'deliveries');

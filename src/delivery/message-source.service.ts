@@ -2,19 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { toCaseMessageResponse } from '../case-messages/case-message.mapper';
 import { CaseMessage } from '../case-messages/case-message.entity';
+import { MESSAGE_COLUMNS as CASE_MESSAGE_COLUMNS } from '../case-messages/case-messages.sql';
 import { CaseMessageResponseDto } from '../case-messages/dto/case-message-response.dto';
 import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
 import { toUserMessageResponse, UserMessageView } from '../user-messages/user-message.mapper';
-
-const USER_MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
-  m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity, m.return_code AS "returnCode",
-  m.timestamp, m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
-
-const CASE_MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
-  provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",
-  parent_message_id AS "parentMessageId", type, content, external_id AS "externalId", user_email AS "userEmail",
-  user_name AS "userName", declared_at AS "declaredAt", confirmed_at AS "confirmedAt",
-  confirmed_by_account_id AS "confirmedByAccountId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+import { MESSAGE_COLUMNS as USER_MESSAGE_COLUMNS } from '../user-messages/user-messages.repository';
 
 /**
  * Reads the messages delivery sends, at send time, in their features' wire shapes (through the

@@ -6,7 +6,8 @@ import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
 import { ReceiverType, Severity } from './user-messages.enums';
 
-const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
+/** The user_messages columns (alias `m`) as UserMessageView's property names; also read by delivery. */
+export const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
   m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
   m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
 

@@ -4,8 +4,14 @@ import { feedSql } from './case-messages.sql';
 
 describe('case-messages SQL', () => {
   it('words the feed predicate exactly as the partial indexes do, so the planner can use them', () => {
-    expect(feedSql(AccountType.Partner, false)).toContain(`partner_account_id = $1 AND sender_type IS DISTINCT FROM 'partner' AND id > $2`);
-    expect(feedSql(AccountType.Provider, true)).toContain(`provider_account_id = $1 AND sender_type IS DISTINCT FROM 'provider' AND confirmed_at IS NULL AND id > $2`);
+    expect(feedSql(AccountType.Partner, false)).toContain(`sender_type IS DISTINCT FROM 'partner'\n`);
+    expect(feedSql(AccountType.Provider, true)).toContain(`sender_type IS DISTINCT FROM 'provider' AND confirmed_at IS NULL\n`);
+  });
+
+  it('pages with a row comparison ordered like the (side_account_id, id) index, so the primary key cannot serve the order', () => {
+    const sql = feedSql(AccountType.Provider, false);
+    expect(sql).toContain('(provider_account_id, id) > ($1::int, $2::int) AND provider_account_id <= $1::int');
+    expect(sql).toContain('ORDER BY provider_account_id, id LIMIT $3');
     expect(feedSql(AccountType.Partner, false)).not.toMatch(/OFFSET/i);
   });
 

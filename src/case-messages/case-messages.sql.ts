@@ -78,14 +78,19 @@ SELECT ${MESSAGE_COLUMNS} FROM case_messages
 
 /**
  * Feed for one side: what the other side or the system sent on the caller's cases, keyset on id.
- * The literal side in the predicate matches a partial index, so the plan is an index range scan.
+ * The literal side in the predicate matches a partial index on (side_account_id, id). The keyset is
+ * written as a row comparison, `(side_account_id, id) > ($1, $2) AND side_account_id <= $1`, which
+ * means exactly `side_account_id = $1 AND id > $2` but can only be ordered by that index: with the
+ * plain equality the planner (at 1,000,000 rows, 20 accounts per side) walked the primary key from
+ * $2 and filtered out ~3,900 other accounts' rows per page (1.6 ms warm instead of 0.1 ms).
  * $1 caller account id, $2 afterId, $3 limit.
  */
 export function feedSql(side: AccountType, unconfirmedOnly: boolean): string {
   return `
 SELECT ${MESSAGE_COLUMNS} FROM case_messages
- WHERE ${side}_account_id = $1 AND sender_type IS DISTINCT FROM '${side}'${unconfirmedOnly ? ' AND confirmed_at IS NULL' : ''} AND id > $2
- ORDER BY id LIMIT $3`;
+ WHERE (${side}_account_id, id) > ($1::int, $2::int) AND ${side}_account_id <= $1::int
+   AND sender_type IS DISTINCT FROM '${side}'${unconfirmedOnly ? ' AND confirmed_at IS NULL' : ''}
+ ORDER BY ${side}_account_id, id LIMIT $3`;
 }
 
 

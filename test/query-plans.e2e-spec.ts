@@ -1,0 +1,102 @@
+import { Pool } from 'pg';
+import { benchIds, seedDirectory } from '../bench/lib/fixtures';
+import * as v3 from '../bench/scenarios/case-messages';
+import * as v2 from '../bench/scenarios/user-messages';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * The hot statements' plans on a database big enough for the planner to choose like production: every
+ * one must be an index range scan on the index it was designed for, never a sequential scan and (for
+ * the feed) never the primary key walked with a filter. The data is the benchmark's own seed, smaller.
+ * On a PostgreSQL server only: the embedded PGlite is another major version with its own planner, and
+ * production runs on a server.
+ */
+const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
+
+const CASES = 2_000;
+const CASE_MESSAGES = 100_000;
+const USER_MESSAGES = 50_000;
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+
+describeWithServer('query plans at volume', () => {
+  let app: TestApp;
+  let pool: Pool;
+  let heavyUserId: string;
+
+  /** Every node of the statement's plan, with the session settings the app uses. */
+  async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+    const { rows } = await pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    return nodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+  }
+  const indexes = (plan: PlanNode[]) => plan.flatMap((node) => (node['Index Name'] ? [node['Index Name']] : []));
+  const seqScans = (plan: PlanNode[]) => plan.filter((node) => node['Node Type'] === 'Seq Scan').map((node) => node['Relation Name']);
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    pool = new Pool({ connectionString: app.databaseUrl, max: 1, options: '-c jit=off -c max_parallel_workers_per_gather=0' });
+    await seedDirectory(pool, { cases: CASES, users: 10_000 });
+    await pool.query(v3.seedCaseMessagesSql(CASE_MESSAGES, CASES));
+    await pool.query(v2.seedUserMessagesSql(USER_MESSAGES));
+    await pool.query('VACUUM ANALYZE');
+    heavyUserId = (await benchIds(pool)).heavyUserId;
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await app?.close();
+  });
+
+  it.each([
+    ['partner', false, 'ix_case_messages_partner_feed'],
+    ['partner', true, 'ix_case_messages_partner_feed_unconfirmed'],
+    ['provider', false, 'ix_case_messages_provider_feed'],
+    ['provider', true, 'ix_case_messages_provider_feed_unconfirmed'],
+  ] as const)('v3 feed of a %s (unconfirmed only: %s) is a range scan on %s', async (side, unconfirmed, index) => {
+    const account = side === 'partner' ? 3 : 23;
+    for (const afterId of [0, CASE_MESSAGES / 2, CASE_MESSAGES - 500]) {
+      const steps = await plan(v3.feedSql(side, unconfirmed), [account, afterId, 100]);
+      expect(indexes(steps)).toEqual([index]);
+      expect(seqScans(steps)).toEqual([]);
+    }
+  });
+
+  it('v3 list reads one case through (case_id, id)', async () => {
+    const guid = (await pool.query(`SELECT guid FROM cases WHERE id = 7`)).rows[0].guid;
+    const steps = await plan(v3.listSql, [guid, 1, 0, false, null]);
+    expect(indexes(steps)).toContain('ix_case_messages_case_id_id');
+    expect(seqScans(steps)).toEqual([]);
+  });
+
+  it('v3 confirm looks each id up by primary key', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => 1_000 + i * 37);
+    const steps = await plan(v3.confirmSql, [ids, 3, 'partner']);
+    expect(indexes(steps)).toContain('case_messages_pkey');
+    expect(seqScans(steps)).toEqual([]);
+  });
+
+  it('v2 inbox first page walks the user\'s inbox index', async () => {
+    const steps = await plan(v2.inboxFirstPageSql, [heavyUserId, 101]);
+    expect(indexes(steps)).toContain('ix_user_message_recipients_inbox');
+    expect(seqScans(steps)).toEqual([]);
+  });
+
+  it('v2 unread count reads only the user\'s unread index entries', async () => {
+    const steps = await plan(v2.unreadCountSql, [heavyUserId]);
+    expect(indexes(steps)).toEqual(['ix_user_message_recipients_user_unread']);
+    expect(seqScans(steps)).toEqual([]);
+  });
+
+  it('v2 filter unread=true&source=… pages the received and the sent messages by their own indexes', async () => {
+    const steps = await plan(v2.filterUnreadSourceSql, [heavyUserId, 'Import Service', 'Import Service', 101]);
+    expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_timestamp']));
+    expect(seqScans(steps)).toEqual([]);
+  });
+});

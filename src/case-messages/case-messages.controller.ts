@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,6 +18,7 @@ import { MAX_CONFIRM_IDS, MAX_INT4 } from './case-messages.enums';
 import { CaseMessagesService } from './case-messages.service';
 import { ConfirmIdsPipe } from './confirm-ids.pipe';
 import { AccessTokenQueryDto, FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
+import { CASE_MESSAGE_LIST, ONE_CASE_MESSAGE } from './dto/case-message.json-schema';
 import { CaseMessageResponseDto, ConfirmResponseDto } from './dto/case-message-response.dto';
 import { CreateCaseMessageDto } from './dto/create-case-message.dto';
 
@@ -31,6 +33,7 @@ export class CaseMessagesController {
 
   @Post('create')
   @HttpCode(200)
+  @RouteSchema(ONE_CASE_MESSAGE)
   @ApiOperation({ summary: 'Add a message to a case (reply with parentMessageId); idempotent by externalId' })
   @ApiOkResponse({ type: CaseMessageResponseDto, description: 'The new message, or the stored one for a retry with the same externalId' })
   @ApiBadRequestResponse(INVALID)
@@ -42,6 +45,7 @@ export class CaseMessagesController {
   }
 
   @Get()
+  @RouteSchema(CASE_MESSAGE_LIST)
   @ApiOperation({ summary: 'All messages of a case, ordered by id' })
   @ApiOkResponse({ type: [CaseMessageResponseDto] })
   @ApiBadRequestResponse(INVALID)
@@ -51,6 +55,7 @@ export class CaseMessagesController {
   }
 
   @Get('feed')
+  @RouteSchema(CASE_MESSAGE_LIST)
   @ApiOperation({
     summary: 'Export feed: messages the other party (or the system) sent on any of your cases',
     description: 'Ordered by id; pass the last id you saw as the next afterId. Default limit 100, max 1000.',

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../auth/auth.decorators';
 import { UserPrincipal } from '../auth/principal';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
+import { USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
 import { PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
 import { UserMessagesService } from './user-messages.service';
@@ -21,6 +23,7 @@ export class UserInboxController {
   constructor(private readonly service: UserMessagesService) {}
 
   @Get()
+  @RouteSchema(USER_MESSAGE_PAGE)
   @ApiOperation({ summary: 'The caller\'s inbox (messages received)', description: PAGED_LIST_DESCRIPTION })
   @PagingQueries()
   @ApiOkResponse({ type: UserMessageResponseDto, isArray: true })

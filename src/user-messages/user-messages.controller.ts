@@ -13,6 +13,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../auth/auth.decorators';
 import { UserPrincipal } from '../auth/principal';
@@ -21,6 +22,7 @@ import { GuidPipe } from '../common/param.pipes';
 import { CreateUserMessagePipe } from './create-user-message.pipe';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
+import { CREATED_USER_MESSAGE, ONE_USER_MESSAGE, USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
 import { PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
 import { UserMessagesService } from './user-messages.service';
@@ -34,6 +36,7 @@ export class UserMessagesController {
   constructor(private readonly service: UserMessagesService) {}
 
   @Post()
+  @RouteSchema(CREATED_USER_MESSAGE)
   @ApiOperation({ summary: 'Send a message to a user or a group', description: 'Input keys are matched case-insensitively; unknown keys, `id` and `timestamp` are ignored.' })
   @ApiBody({ type: CreateUserMessageDto })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Per caller: a retry with the same key and body returns the first result' })
@@ -50,6 +53,7 @@ export class UserMessagesController {
   }
 
   @Get()
+  @RouteSchema(USER_MESSAGE_PAGE)
   @ApiOperation({ summary: 'Messages visible to the caller (received and sent), filtered', description: PAGED_LIST_DESCRIPTION })
   @ApiQuery({
     name: 'filter',
@@ -68,6 +72,7 @@ export class UserMessagesController {
   }
 
   @Get(':id')
+  @RouteSchema(ONE_USER_MESSAGE)
   @ApiOperation({ summary: 'One message, if the caller is a recipient or its sender' })
   @ApiOkResponse({ type: UserMessageResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -119,6 +124,7 @@ export class UserMessagesController {
 
 function MarkResponses() {
   return applyDecorators(
+    RouteSchema(ONE_USER_MESSAGE),
     ApiParam({ name: 'id', description: 'Message id' }),
     ApiOkResponse({ type: UserMessageResponseDto, description: 'The updated message' }),
     ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The caller is the sender but not a recipient' }),

@@ -1,5 +1,5 @@
 import { PoolClient } from 'pg';
-import { INSERT_EMAILS, INSERT_STREAM_EVENTS, INSERT_WEBHOOKS } from '../../src/delivery/delivery-outbox.sql';
+import { INSERT_NEW_MESSAGE_DELIVERIES, INSERT_STREAM_EVENTS, INSERT_WEBHOOKS } from '../../src/delivery/delivery-outbox.sql';
 
 /**
  * What src/delivery/delivery-outbox.service.ts adds to a write transaction, with the app's own
@@ -10,8 +10,9 @@ export const floorOutbox = {
     await client.query(INSERT_WEBHOOKS, [String(caseMessageId), receiverAccountIds]);
   },
 
-  async enqueueEmails(client: PoolClient, messageId: string, recipients: { userId: string; address: string }[]): Promise<void> {
-    await client.query(INSERT_EMAILS, [messageId, recipients.map((r) => r.userId), recipients.map((r) => r.address)]);
+  async announceNewMessage(client: PoolClient, messageId: string, recipients: { userId: string; address: string }[], channels: { email: boolean; push: boolean }): Promise<void> {
+    if (recipients.length === 0 || (!channels.email && !channels.push)) return;
+    await client.query(INSERT_NEW_MESSAGE_DELIVERIES, [messageId, recipients.map((r) => r.userId), recipients.map((r) => r.address), channels.email, channels.push]);
   },
 
   async publishUserEvents(client: PoolClient, events: { userId: string; type: string; messageId: string }[]): Promise<void> {

@@ -79,8 +79,7 @@ async function create(pool: Pool, caller: FloorUser, body: CreateBody, reply: Fa
     const recipientSql = addressee.type === 'user' ? scenario.insertUserRecipientSql : scenario.insertGroupRecipientsSql;
     const recipientParams = [id, unreadEmail, unreadBrowser, timestamp, body.receiver.id, ...(addressee.type === 'user' ? [body.receiver.email ?? null] : [])];
     const recipients = (await client.query(recipientSql, recipientParams)).rows as { userId: string; address: string }[];
-    if (unreadEmail) await floorOutbox.enqueueEmails(client, id, recipients);
-    if (unreadBrowser) await floorOutbox.publishUserEvents(client, recipients.map((r) => ({ userId: r.userId, type: 'message', messageId: id })));
+    await floorOutbox.announceNewMessage(client, id, recipients, { email: unreadEmail, push: unreadBrowser });
     return { id, ...body, timestamp, unreadEmail, unreadBrowserNotification: unreadBrowser };
   });
   return reply.code(201).send(message);

@@ -9,7 +9,7 @@
  * - unread count: 1 (unreadCountSql)
  * - mark as read (browser): BEGIN + markReadBrowserSql + the outbox's stream-event insert + findVisibleSql + COMMIT
  * - create to one user: findAddresseeSql, then BEGIN + insertMessageSql + insertUserRecipientSql + the outbox's
- *   e-mail insert and stream-event insert (both flags default true) + COMMIT
+ *   one statement for the e-mails and stream events (when either flag is true; both default true) + COMMIT
  * - create to a group: the same with insertGroupRecipientsSql (one INSERT … SELECT for all members)
  */
 

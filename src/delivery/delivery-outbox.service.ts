@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { INSERT_EMAILS, INSERT_STREAM_EVENTS, INSERT_WEBHOOKS } from './delivery-outbox.sql';
+import { INSERT_NEW_MESSAGE_DELIVERIES, INSERT_STREAM_EVENTS, INSERT_WEBHOOKS } from './delivery-outbox.sql';
 import { DeliverySignals } from './delivery-signals';
 
 /** One recipient of a new v2 message, as the delivery side needs it. */
@@ -26,14 +26,15 @@ export interface UserStreamEvent {
 export class DeliveryOutbox {
   constructor(private readonly signals: DeliverySignals) {}
 
-  /** Queues one e-mail per recipient for a new v2 message. */
-  async enqueueEmails(manager: EntityManager, messageId: string, recipients: EmailRecipient[]): Promise<void> {
-    if (recipients.length === 0) return;
-    await manager.query(
-      INSERT_EMAILS,
-      [messageId, recipients.map((r) => r.userId), recipients.map((r) => r.address)],
-    );
-    this.signals.afterCommit(manager, 'deliveries');
+  /**
+   * For a new v2 message: one e-mail per recipient (`email`) and a `message` event on each recipient's
+   * stream (`push`), in one statement.
+   */
+  async announceNewMessage(manager: EntityManager, messageId: string, recipients: EmailRecipient[], channels: { email: boolean; push: boolean }): Promise<void> {
+    if (recipients.length === 0 || (!channels.email && !channels.push)) return;
+    await manager.query(INSERT_NEW_MESSAGE_DELIVERIES, [messageId, recipients.map((r) => r.userId), recipients.map((r) => r.address), channels.email, channels.push]);
+    if (channels.email) this.signals.afterCommit(manager, 'deliveries');
+    if (channels.push) this.signals.afterCommit(manager, 'streamEvents');
   }
 
   /** Records stream events (new, updated, deleted) for users' open SSE streams. */

@@ -47,7 +47,7 @@ export class UserMessagesService {
       }
       const timestamp = await this.messages.insertMessage(manager, message);
       const recipients = await this.messages.insertRecipients(manager, { ...message, timestamp }, flags);
-      await this.handOverToDelivery(manager, message.id, recipients, flags);
+      await this.outbox.announceNewMessage(manager, message.id, recipients, { email: flags.unreadEmail, push: flags.unreadBrowser });
       const reached = recipients.length > 0;
       const response = toUserMessageResponse({ ...message, timestamp, unreadEmail: reached && flags.unreadEmail, unreadBrowser: reached && flags.unreadBrowser });
       if (key) await this.messages.storeIdempotentResponse(manager, caller.userId, key, 201, response);
@@ -160,18 +160,6 @@ export class UserMessagesService {
     if (!stored) return undefined;
     if (stored.requestHash !== hash) throw new ConflictException('Idempotency-Key was already used with a different request body');
     return stored.response as UserMessageResponseDto;
-  }
-
-  private async handOverToDelivery(
-    manager: EntityManager,
-    messageId: string,
-    recipients: { userId: string; address: string }[],
-    flags: { unreadEmail: boolean; unreadBrowser: boolean },
-  ): Promise<void> {
-    if (flags.unreadEmail) await this.outbox.enqueueEmails(manager, messageId, recipients);
-    if (flags.unreadBrowser) {
-      await this.outbox.publishUserEvents(manager, recipients.map(({ userId }) => ({ userId, type: 'message' as const, messageId })));
-    }
   }
 }
 

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, IncomingMessage, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { ChildServer } from '../lib/children';
 import { BenchConfig } from '../lib/config';
@@ -16,6 +18,9 @@ export interface DeliveryResult {
   stream?: StreamResult;
   createWithDelivery?: LoadResult;
   createWithout?: LoadResult;
+  /** The same pair on an API instance with workers off (workers run as separate instances). */
+  apiOnlyCreateWithDelivery?: LoadResult;
+  apiOnlyCreateWithout?: LoadResult;
   notes: string[];
 }
 
@@ -31,7 +36,12 @@ export interface StreamResult {
   missed: number;
   p50: number;
   p99: number;
+  /** RSS growth ÷ streams, each RSS read after a forced full GC: what the open streams hold, heap and native. */
   rssBytesPerStream: number;
+  /** The same growth read without forcing a GC (the method before): also counts garbage not yet collected. */
+  rssBytesPerStreamNoGc: number;
+  /** V8 heap in use after the forced GC, growth ÷ streams: the JavaScript objects alone. */
+  heapBytesPerStream: number;
 }
 
 export type StartApp = (env: Record<string, string>) => Promise<ChildServer>;
@@ -44,6 +54,55 @@ const STREAMS = 1_000;
 const WARM_STREAMS = 50;
 const STREAM_POSTS = 300;
 const STREAM_POST_CONCURRENCY = 8;
+
+/**
+ * Preloaded into the server the stream step measures (bench only): on SIGUSR2 it runs a full GC and
+ * writes the V8 heap in use to BENCH_MEMORY_FILE. Without the GC, RSS growth while 1,000 streams open
+ * at once mostly counts the garbage of handling 1,000 simultaneous requests (promoted because they are
+ * all in flight), which the next major GC returns whether or not a stream stays open.
+ */
+const MEMORY_PROBE = `
+const { renameSync, writeFileSync } = require('node:fs');
+process.on('SIGUSR2', () => {
+  global.gc();
+  global.gc();
+  const file = process.env.BENCH_MEMORY_FILE;
+  writeFileSync(file + '.tmp', JSON.stringify({ heapUsed: process.memoryUsage().heapUsed }));
+  renameSync(file + '.tmp', file);
+});
+`;
+/** V8 returns the pages a GC freed on a background thread: RSS read at once still contains them. */
+const AFTER_GC_MS = 250;
+
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+}
+
+/** The probe's files and the environment that loads it into a server. */
+function memoryProbe(): { env: Record<string, string>; sample: (server: ChildServer) => Promise<MemorySample>; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-memory-'));
+  const script = join(dir, 'probe.js');
+  const file = join(dir, 'sample.json');
+  writeFileSync(script, MEMORY_PROBE);
+  const sample = async (server: ChildServer): Promise<MemorySample> => {
+    rmSync(file, { force: true });
+    server.process.kill('SIGUSR2');
+    const deadline = performance.now() + 10_000;
+    while (!existsSync(file)) {
+      if (performance.now() > deadline) throw new Error('the memory probe did not answer');
+      await sleep(20);
+    }
+    const { heapUsed } = JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number };
+    await sleep(AFTER_GC_MS);
+    return { heapUsed, rss: rssBytes(server) };
+  };
+  return {
+    env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --require ${script}`.trim(), BENCH_MEMORY_FILE: file },
+    sample,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
 
 /** A local SMTP server that accepts and counts every message. */
 async function startSmtpSink(): Promise<{ port: number; count: () => number; reset: () => void; close: () => Promise<void> }> {
@@ -106,6 +165,7 @@ export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, st
   const receiver = await startWebhookReceiver();
   const workersOn = { WORKERS_ENABLED: 'true', SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WEBHOOK_ALLOW_PRIVATE: 'true' };
   const workersOff = { ...workersOn, WORKERS_ENABLED: 'false' };
+  const probe = memoryProbe();
   const step = async <T>(name: string, body: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await body();
@@ -117,9 +177,10 @@ export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, st
   try {
     result.emails = await step('e-mail drain', () => emailDrain(ctx, startApp, workersOn, workersOff, smtp));
     result.webhooks = await step('webhook drain', () => webhookDrain(ctx, startApp, workersOn, workersOff, receiver));
-    const app = await startApp(workersOn);
+    const app = await startApp({ ...workersOn, ...probe.env });
     try {
-      result.stream = await step('SSE', () => streamLatency(ctx, app));
+      result.stream = await step('SSE', () => streamLatency(ctx, app, probe.sample));
+      if (result.stream) result.notes.push(streamMemoryNote(result.stream));
       await cancelPending(ctx);
       log('  [delivery] v2 create with e-mail and push off, then on (workers running)');
       const options = { connections: config.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
@@ -130,9 +191,26 @@ export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, st
     } finally {
       await app.stop();
     }
+    // The write path alone: an API instance with workers off, as when an operator runs workers separately.
+    // The outbox rows are written either way; nothing sends them during the measurement.
+    await cancelPending(ctx);
+    const api = await startApp(workersOff);
+    try {
+      log('  [delivery] v2 create with e-mail and push off, then on (API instance, workers off)');
+      const options = { connections: config.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
+      result.apiOnlyCreateWithout = await step('create without delivery (workers off)', () =>
+        measure(api.baseUrl, createWorkload(ctx, 'delivery-off', { unreadEmail: false, unreadBrowserNotification: false }), options),
+      );
+      result.apiOnlyCreateWithDelivery = await step('create with delivery (workers off)', () =>
+        measure(api.baseUrl, createWorkload(ctx, 'delivery-on', { unreadEmail: true, unreadBrowserNotification: true }), options),
+      );
+    } finally {
+      await api.stop();
+    }
   } finally {
     await cancelPending(ctx);
     await Promise.all([smtp.close(), receiver.close()]);
+    probe.remove();
   }
   return result;
 }
@@ -204,16 +282,18 @@ interface OpenStream {
 }
 
 /** 1,000 users each hold a stream open; messages are posted to random ones and timed until their event arrives. */
-async function streamLatency(ctx: SuiteContext, app: ChildServer): Promise<StreamResult> {
+async function streamLatency(ctx: SuiteContext, app: ChildServer, memory: (server: ChildServer) => Promise<MemorySample>): Promise<StreamResult> {
   const users = await issueUserTokens(ctx.pool, STREAMS + WARM_STREAMS);
   const arrivals = new Map<string, number>();
   log(`  [delivery] opening ${STREAMS} SSE streams`);
   const warm = await Promise.all(users.slice(STREAMS).map((u) => openStream(app.baseUrl, u.userId, u.token, arrivals)));
   await sleep(1_000);
   const rssBefore = rssBytes(app);
+  const before = await memory(app);
   const streams = await Promise.all(users.slice(0, STREAMS).map((u) => openStream(app.baseUrl, u.userId, u.token, arrivals)));
   await sleep(2_000);
   const rssAfter = rssBytes(app);
+  const after = await memory(app);
   const latencies: number[] = [];
   let missed = 0;
   let next = 0;
@@ -237,7 +317,27 @@ async function streamLatency(ctx: SuiteContext, app: ChildServer): Promise<Strea
   for (const stream of [...warm, ...streams]) stream.response.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? NaN;
-  return { streams: streams.length, events: latencies.length, missed, p50: pct(50), p99: pct(99), rssBytesPerStream: (rssAfter - rssBefore) / streams.length };
+  const perStream = (growth: number) => growth / streams.length;
+  return {
+    streams: streams.length,
+    events: latencies.length,
+    missed,
+    p50: pct(50),
+    p99: pct(99),
+    rssBytesPerStream: perStream(after.rss - before.rss),
+    rssBytesPerStreamNoGc: perStream(rssAfter - rssBefore),
+    heapBytesPerStream: perStream(after.heapUsed - before.heapUsed),
+  };
+}
+
+function streamMemoryNote(stream: StreamResult): string {
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  return (
+    `memory per open stream: server RSS growth while ${stream.streams} streams opened, each RSS read after a forced full GC ` +
+    `(bench-only preload), ${kib(stream.rssBytesPerStream)}; of it V8 heap ${kib(stream.heapBytesPerStream)}, the rest outside ` +
+    `the heap (HTTP parsers, libuv handles) and heap page slack. Read without forcing a GC, as before: ${kib(stream.rssBytesPerStreamNoGc)} (includes uncollected ` +
+    `garbage of the 1,000 simultaneous opens). Kernel socket buffers are in neither.`
+  );
 }
 
 async function waitForArrival(arrivals: Map<string, number>, id: string, timeoutMs: number): Promise<number | undefined> {

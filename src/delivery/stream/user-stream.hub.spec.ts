@@ -44,7 +44,7 @@ function makeHub(events: Array<{ seq: number; type: string; messageId: string }>
     { listen: () => undefined, notifyOthers: () => undefined, close: async () => undefined } as unknown as StreamNotifier,
     { openStreams: gauge } as unknown as DeliveryMetrics,
   );
-  return { hub, gauge };
+  return { hub, gauge, query };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -71,6 +71,29 @@ describe('UserStreamHub', () => {
     expect(response.writes.some((w) => w.startsWith('id: 1'))).toBe(false);
     expect(hub.openCount).toBe(0);
     expect(gauge.dec).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not register a stream whose client left, or shutdown began, while its cursor was read', async () => {
+    const { hub, gauge, query } = makeHub([]);
+    let release = () => undefined as void;
+    query.mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve([{ lastSeq: '0' }]))));
+    const leaving = new FakeResponse();
+    const opening = hub.open(USER, TOKEN, undefined, leaving as unknown as ServerResponse);
+    leaving.destroy();
+    release();
+    await opening;
+
+    const late = new FakeResponse();
+    query.mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve([{ lastSeq: '0' }]))));
+    const lateOpening = hub.open(USER, TOKEN, undefined, late as unknown as ServerResponse);
+    await hub.beforeApplicationShutdown();
+    release();
+    await lateOpening;
+
+    expect(hub.openCount).toBe(0);
+    expect(gauge.inc).not.toHaveBeenCalled();
+    expect(late.ended).toBe(true);
+    expect(late.writes).toEqual([]);
   });
 
   it('ends every stream on shutdown', async () => {

@@ -43,6 +43,7 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   private readonly clients = new Map<string, Set<StreamClient>>();
   private relayRunning = false;
   private relayAgain = false;
+  private closing = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe?: () => void;
 
@@ -66,6 +67,7 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     this.unsubscribe?.();
     this.timers.forEach(clearInterval);
     for (const client of this.allClients()) client.response.end();
@@ -75,6 +77,12 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   /** Starts streaming to `response`: from `lastEventId` (replay) or from now. */
   async open(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
     const cursor = lastEventId ?? (await this.currentSeq(userId));
+    // Registering a client that left while the cursor was read would leak it; one still opening when
+    // shutdown began would hold the HTTP server open.
+    if (response.destroyed || this.closing) {
+      response.end();
+      return;
+    }
     const client: StreamClient = { userId, tokenId, cursor, response };
     response.write(`retry: 2000\n\n${sseComment('connected')}`);
     const set = this.clients.get(userId) ?? new Set();

@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
-import { DeliveryOutbox } from '../src/delivery/delivery-outbox.service';
+import { DataSource } from 'typeorm';
 import { AccountFixture, createAccount, createCase, createUser } from './factories';
 import { HttpResult, startTestApp, TestApp } from './support/test-app';
 
@@ -33,7 +32,8 @@ describe('Case Messages API v3: confirm and feed', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // No delivery workers: their polls of the deliveries table would mix with the statements counted below.
+    app = await startTestApp({ WORKERS_ENABLED: 'false' });
     db = app.running.app.get(DataSource);
     partner = await createAccount(app, 'partner');
     provider = await createAccount(app, 'provider');
@@ -256,8 +256,8 @@ describe('Case Messages API v3: confirm and feed', () => {
       spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
         const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
         // Not the request's statements: token use recorded off the request path (fire-and-forget), and the
-        // delivery workers' and stream relay's background polls of their own tables.
-        if (text && !/^\s*UPDATE api_tokens SET last_used_at|\bdeliveries\b|\buser_stream_events\b/.test(text)) queries.push(text);
+        // stream relay's background polls of its own table (this file's app runs without delivery workers).
+        if (text && !/^\s*UPDATE api_tokens SET last_used_at|\buser_stream_events\b/.test(text)) queries.push(text);
         return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
       } as never);
     });
@@ -277,38 +277,39 @@ describe('Case Messages API v3: confirm and feed', () => {
       expect(queries).toHaveLength(1);
     });
 
-    it('creates with BEGIN, one statement and COMMIT, handing the other party to the outbox inside the transaction', async () => {
-      const outbox = app.running.app.get(DeliveryOutbox);
-      let inTransaction: boolean | undefined;
-      const enqueue = jest.spyOn(outbox, 'enqueueWebhooks').mockImplementation(async (manager: EntityManager) => {
-        inTransaction = manager.queryRunner?.isTransactionActive;
-      });
-      try {
-        await feed(provider);
-        queries.length = 0;
-        const id = await create(provider, kase.guid);
-        expect(queries.map((q) => q.trim().split(/\s+/)[0].toUpperCase())).toEqual(['START', 'WITH', 'COMMIT']);
-        expect(enqueue).toHaveBeenCalledTimes(1);
-        expect(enqueue.mock.calls[0].slice(1)).toEqual([id, [partner.id]]);
-        expect(inTransaction).toBe(true);
-        enqueue.mockClear();
-        await create(partner, kase.guid);
-        expect(enqueue.mock.calls[0][2]).toEqual([provider.id]);
-      } finally {
-        enqueue.mockRestore();
+    it("creates in one statement that also queues the webhook call to the other party (never the sender)", async () => {
+      const webhooks = async (messageId: number): Promise<number[]> =>
+        (await db.query(`SELECT account_id FROM deliveries WHERE kind = 'webhook' AND message_id = $1 ORDER BY id`, [String(messageId)])).map(
+          (row: { account_id: number }) => row.account_id,
+        );
+      for (const account of [partner, provider]) {
+        const res = await app.admin('PUT', `/admin/accounts/${account.id}/webhook`, { url: `https://hooks.example.com/${account.id}`, secret: 'a-long-random-shared-secret' });
+        expect(res.status).toBe(200);
       }
+      await feed(provider);
+      queries.length = 0;
+      const fromProvider = await create(provider, kase.guid);
+      expect(queries.map((q) => q.trim().split(/\s+/)[0].toUpperCase())).toEqual(['WITH']);
+      expect(await webhooks(fromProvider)).toEqual([partner.id]);
+      expect(await webhooks(await create(partner, kase.guid))).toEqual([provider.id]);
+
+      const retry = { guid: kase.guid, type: 'serviceComment', content: 'once', externalId: 'webhook-once' };
+      const first = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: retry });
+      const again = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: retry });
+      expect(again.body.id).toBe(first.body.id);
+      expect(await webhooks(first.body.id)).toEqual([provider.id]);
     });
 
-    it('rolls the message back when the outbox fails', async () => {
-      const outbox = app.running.app.get(DeliveryOutbox);
+    it('stores no message when its webhook row cannot be written', async () => {
       const before = (await app.request('GET', `${BASE}?guid=${kase.guid}&accessToken=${partner.token}`)).body.length;
-      const enqueue = jest.spyOn(outbox, 'enqueueWebhooks').mockRejectedValue(new Error('outbox down'));
+      await app.admin('PUT', `/admin/accounts/${provider.id}/webhook`, { url: 'https://hooks.example.com/provider', secret: 'a-long-random-shared-secret' });
+      await db.query(`ALTER TABLE deliveries ADD CONSTRAINT test_no_webhooks CHECK (kind <> 'webhook') NOT VALID`);
       try {
         const res = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: { guid: kase.guid, type: 'serviceComment' } });
         expect(res.status).toBe(500);
         expect(res.body).toEqual({ error: { message: 'Internal server error' } });
       } finally {
-        enqueue.mockRestore();
+        await db.query(`ALTER TABLE deliveries DROP CONSTRAINT test_no_webhooks`);
       }
       const after = (await app.request('GET', `${BASE}?guid=${kase.guid}&accessToken=${partner.token}`)).body.length;
       expect(after).toBe(before);

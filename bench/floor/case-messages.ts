@@ -1,7 +1,6 @@
 import { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import * as scenario from '../scenarios/case-messages';
-import { floorOutbox } from './outbox';
 import { accountOf, TokenMap } from './tokens';
 
 const BASE = '/api/v3/case-messages';
@@ -31,24 +30,9 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     if (!caller) return reply;
     const body = request.body as Record<string, string | undefined>;
     const params = [body.guid, caller.accountId, caller.accountType, body.type, body.content ?? null, body.externalId ?? null, null, body.userEmail ?? null, body.userName ?? null, null];
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query(scenario.createSql, params);
-      const row = rows[0];
-      if (row?.inserted) {
-        const receiver = caller.accountType === 'partner' ? row.providerAccountId : row.partnerAccountId;
-        await floorOutbox.enqueueWebhooks(client, row.id, [receiver]);
-      }
-      await client.query('COMMIT');
-      if (!row) return reply.code(404).send({ error: { message: 'Case not found' } });
-      return row;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    const { rows } = await pool.query(scenario.createSql, params);
+    if (!rows[0]) return reply.code(404).send({ error: { message: 'Case not found' } });
+    return rows[0];
   });
 
   app.post(`${BASE}/confirm`, async (request, reply) => {

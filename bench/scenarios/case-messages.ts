@@ -3,9 +3,8 @@
  * The statements are the app's own (src/case-messages/case-messages.sql.ts), imported rather than
  * copied, so the floor always runs exactly what the endpoints run.
  *
- * Statements per request in the app: list 1, feed 1, confirm 1; create = BEGIN + createSql + the
- * delivery outbox's webhook insert + COMMIT (a retry whose original is visible: the same; a retry
- * that raced a concurrent twin adds findByExternalIdSql). Auth is a cached token lookup (0 when warm).
+ * Statements per request in the app: list 1, feed 1, confirm 1, create 1 (createSql, which also queues
+ * the webhook delivery; a retry that raced a concurrent twin adds findByExternalIdSql). Auth is a cached token lookup (0 when warm).
  */
 import {
   CONFIRM_SQL as confirmSql,

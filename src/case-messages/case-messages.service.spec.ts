@@ -1,8 +1,7 @@
 import { ConflictException } from '@nestjs/common';
-import { AccountType } from '../directory/directory.enums';
 import { CaseMessage } from './case-message.entity';
 import { CaseMessageType } from './case-messages.enums';
-import { assertSameRequest, differingField, MessageDraft, otherParty, toDraft } from './case-messages.service';
+import { assertSameRequest, differingField, MessageDraft, toDraft } from './case-messages.service';
 
 const stored = {
   content: 'original',
@@ -56,11 +55,5 @@ describe('idempotent create rules', () => {
       declaredAt: null,
     });
     expect(toDraft({ guid: 'a', type: CaseMessageType.Reminder, declaredAt: '2017-07-25T10:12:54.003Z' }).declaredAt?.toISOString()).toBe('2017-07-25T10:12:54.003Z');
-  });
-
-  it('sends the webhook to the other party, never the sender', () => {
-    const parties = { partnerAccountId: 1, providerAccountId: 2 };
-    expect(otherParty(parties, AccountType.Partner)).toBe(2);
-    expect(otherParty(parties, AccountType.Provider)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AccountPrincipal } from '../auth/principal';
 import { parseTimestamp } from '../common/iso-timestamp';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
@@ -24,7 +24,7 @@ export interface MessageDraft {
   declaredAt: Date | null;
 }
 
-type CreateRow = Partial<CaseMessage> & { allowed: boolean; parentOk: boolean; inserted: boolean | null };
+type CreateRow = Partial<CaseMessage> & { allowed: boolean; parentOk: boolean; inserted: boolean | null; webhooksQueued: number };
 type ListRow = Partial<CaseMessage> & { foundCaseId: number; allowed: boolean };
 interface ConfirmRow {
   id: number;
@@ -38,8 +38,8 @@ const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {
 };
 
 /**
- * The rules of v3 case messages. Each request is one SQL statement (create: one inside a
- * transaction shared with the delivery outbox); see case-messages.sql.ts for the statements.
+ * The rules of v3 case messages. Each request is one SQL statement (create's also queues the
+ * webhook delivery); see case-messages.sql.ts for the statements.
  */
 @Injectable()
 export class CaseMessagesService {
@@ -48,22 +48,21 @@ export class CaseMessagesService {
     private readonly outbox: DeliveryOutbox,
   ) {}
 
-  /** Creates a message, or returns the stored one for a retry with the same externalId. */
+  /**
+   * Creates a message, or returns the stored one for a retry with the same externalId. One statement,
+   * so no transaction: the message and its webhook delivery commit together or not at all.
+   */
   async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessage> {
     const draft = toDraft(dto);
-    return this.dataSource.transaction(async (manager) => {
-      const [row]: CreateRow[] = await manager.query(CREATE_SQL, createParams(caller, draft));
-      assertCaseAccess(row);
-      if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
-      if (row.inserted) {
-        const message = row as CaseMessage;
-        await this.outbox.enqueueWebhooks(manager, message.id, [otherParty(message, caller.accountType)]);
-        return message;
-      }
-      const stored = row.inserted === false ? (row as CaseMessage) : await this.findByExternalId(manager, caller, draft);
-      assertSameRequest(stored, draft);
-      return stored;
-    });
+    const [row]: CreateRow[] = await this.dataSource.query(CREATE_SQL, createParams(caller, draft));
+    assertCaseAccess(row);
+    if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
+    const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
+    if (webhooksQueued > 0) this.outbox.deliveriesQueued();
+    if (inserted) return message as CaseMessage;
+    const stored = inserted === false ? (message as CaseMessage) : await this.findByExternalId(caller, draft);
+    assertSameRequest(stored, draft);
+    return stored;
   }
 
   /** Messages of one case in id order. */
@@ -93,8 +92,8 @@ export class CaseMessagesService {
   }
 
   /** The twin that won the unique index after our statement's snapshot was taken. */
-  private async findByExternalId(manager: EntityManager, caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessage> {
-    const [stored]: CaseMessage[] = await manager.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
+  private async findByExternalId(caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessage> {
+    const [stored]: CaseMessage[] = await this.dataSource.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
     // Only possible if the twin was deleted in between; asking the client to retry is honest.
     if (!stored) throw new ConflictException('A concurrent request with this externalId did not complete; retry');
     return stored;
@@ -135,11 +134,6 @@ function createParams(caller: AccountPrincipal, draft: MessageDraft): unknown[] 
 function assertCaseAccess(row: { allowed: boolean } | undefined): void {
   if (!row) throw new NotFoundException('Case not found');
   if (!row.allowed) throw new ForbiddenException('No access');
-}
-
-/** The party that receives a message the caller sent. */
-export function otherParty(message: Pick<CaseMessage, 'partnerAccountId' | 'providerAccountId'>, senderSide: AccountType): number {
-  return senderSide === AccountType.Partner ? message.providerAccountId : message.partnerAccountId;
 }
 
 /** A retry must repeat the original; a different body under the same externalId is a 409. */

@@ -1,3 +1,4 @@
+import { insertWebhooksFrom } from '../delivery/delivery-outbox.sql';
 import { AccountType } from '../directory/directory.enums';
 
 /**
@@ -36,12 +37,14 @@ SELECT c.id AS "foundCaseId", c.allowed, m.*
 export const FEED_LOCK_NAMESPACE = 3100;
 
 /**
- * Create: one statement that finds the case, checks access and the parent, inserts, and (for a
+ * Create: one statement — its own transaction — that finds the case, checks access and the parent,
+ * inserts, queues the webhook call to the receiving party (the delivery outbox's fragment), and (for a
  * retry whose original the statement's snapshot can see) returns the stored message instead.
  * $1 guid, $2 sender account id, $3 sender type, $4 type, $5 content, $6 externalId,
  * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now).
  * No row: case not found. `inserted` true: new message; false: stored one; NULL with `allowed`
  * and `parentOk`: a concurrent twin won the unique index after our snapshot — read it again.
+ * `webhooksQueued`: how many webhook deliveries the statement queued (0 or 1).
  */
 export const CREATE_SQL = `
 WITH c AS (
@@ -63,13 +66,15 @@ WITH c AS (
     FROM ok
   ON CONFLICT (case_id, sender_account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
   RETURNING ${MESSAGE_COLUMNS}, true AS inserted
+), hook AS (
+  ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins) AS s(message_id, account_id)`)}
 ), prev AS (
   SELECT ${MESSAGE_COLUMNS}, false AS inserted FROM case_messages
    WHERE $6::varchar IS NOT NULL AND case_id = (SELECT id FROM ok) AND sender_account_id = $2 AND external_id = $6
 ), m AS (
   SELECT * FROM ins UNION ALL SELECT * FROM prev
 )
-SELECT c.allowed, c.parent_ok AS "parentOk", m.* FROM c LEFT JOIN m ON true`;
+SELECT c.allowed, c.parent_ok AS "parentOk", (SELECT count(*) FROM hook)::int AS "webhooksQueued", m.* FROM c LEFT JOIN m ON true`;
 
 /** The stored message behind an idempotency key. $1 case guid, $2 sender account id, $3 externalId. */
 export const FIND_BY_EXTERNAL_ID_SQL = `

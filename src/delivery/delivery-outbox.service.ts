@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { INSERT_NEW_MESSAGE_DELIVERIES, INSERT_STREAM_EVENTS, INSERT_WEBHOOKS } from './delivery-outbox.sql';
+import { INSERT_NEW_MESSAGE_DELIVERIES, INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
 import { DeliverySignals } from './delivery-signals';
 
 /** One recipient of a new v2 message, as the delivery side needs it. */
@@ -18,9 +18,10 @@ export interface UserStreamEvent {
 }
 
 /**
- * The features' only door into delivery. Every method takes the caller's transaction manager and
- * writes durable rows in that same transaction, so a committed message always has its deliveries
+ * The features' only door into delivery. Every writing method takes the caller's transaction manager
+ * and writes durable rows in that same transaction, so a committed message always has its deliveries
  * and a rolled-back one has none. Each is one set-based statement whatever the number of recipients.
+ * (The v3 create goes one step further: its single statement embeds the webhook insert itself.)
  */
 @Injectable()
 export class DeliveryOutbox {
@@ -44,13 +45,11 @@ export class DeliveryOutbox {
     this.signals.afterCommit(manager, 'streamEvents');
   }
 
-  /** Queues a webhook call to each receiving account of a new case message (accounts without a webhook are skipped). */
-  async enqueueWebhooks(manager: EntityManager, caseMessageId: number, receiverAccountIds: number[]): Promise<void> {
-    if (receiverAccountIds.length === 0) return;
-    const rows: unknown[] = await manager.query(
-      INSERT_WEBHOOKS,
-      [String(caseMessageId), receiverAccountIds],
-    );
-    if (rows.length > 0) this.signals.afterCommit(manager, 'deliveries');
+  /**
+   * Wakes this process's workers after a committed statement that queued deliveries itself (the v3
+   * create embeds `insertWebhooksFrom` from delivery-outbox.sql.ts); other instances find them by polling.
+   */
+  deliveriesQueued(): void {
+    this.signals.afterCommit(undefined, 'deliveries');
   }
 }

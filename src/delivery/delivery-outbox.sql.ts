@@ -1,6 +1,6 @@
 /**
- * The statements DeliveryOutbox adds to a feature's write transaction. Plain strings, so the
- * benchmark's floor (bench/floor/outbox.ts) runs exactly the same ones.
+ * The statements (and one statement fragment) DeliveryOutbox adds to a feature's writes. Plain strings,
+ * so the benchmark's floor (bench/floor/outbox.ts) runs exactly the same ones.
  */
 
 /**
@@ -20,9 +20,14 @@ const STREAM_EVENTS_FROM_INPUT = `counts AS (
   SELECT i.user_id, b.last_seq - c.n + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord), i.type, i.message_id
   FROM input i JOIN counts c ON c.user_id = i.user_id JOIN bumped b ON b.user_id = i.user_id`;
 
-/** $1 case message id, $2 receiving account ids (accounts without a webhook URL are skipped). */
-export const INSERT_WEBHOOKS = `INSERT INTO deliveries (kind, message_id, account_id)
-       SELECT 'webhook', $1, a.id FROM accounts a WHERE a.id = ANY($2::int[]) AND a.webhook_url IS NOT NULL
+/**
+ * Queues webhook calls for new case messages: one per row of `source`, a FROM item with columns
+ * (message_id text, account_id int), whose account has a webhook URL. An INSERT … RETURNING id that the
+ * v3 create statement embeds as a CTE, so the message and its webhook rows commit in one statement.
+ */
+export const insertWebhooksFrom = (source: string) => `INSERT INTO deliveries (kind, message_id, account_id)
+       SELECT 'webhook', s.message_id, a.id FROM ${source} JOIN accounts a ON a.id = s.account_id
+       WHERE a.webhook_url IS NOT NULL
        RETURNING id`;
 
 /** $1 user ids, $2 event types, $3 message ids (parallel arrays). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyInstance, FastifyReply } from 'fastify';
 import { Pool, PoolClient } from 'pg';
+import { insertMessageSql } from '../../src/user-messages/user-messages.sql';
 import * as scenario from '../scenarios/user-messages';
 import { floorOutbox } from './outbox';
 import { FloorUser, TokenMap, userOf } from './tokens';
@@ -69,19 +70,13 @@ async function create(pool: Pool, caller: FloorUser, body: CreateBody, reply: Fa
   const unreadEmail = body.unreadEmail ?? true;
   const unreadBrowser = body.unreadBrowserNotification ?? true;
   const receiverEmail = addressee.type === 'user' ? (body.receiver.email ?? addressee.email) : null;
-  const message = await inTransaction(pool, async (client) => {
-    const [{ timestamp }] = (
-      await client.query(scenario.insertMessageSql, [
-        id, caller.userId, caller.email, addressee.type, body.receiver.id, receiverEmail, body.source, body.topic,
-        body.severity, body.returnCode, body.additionalData ?? null, null, caller.userId,
-      ])
-    ).rows;
-    const recipientSql = addressee.type === 'user' ? scenario.insertUserRecipientSql : scenario.insertGroupRecipientsSql;
-    const recipientParams = [id, unreadEmail, unreadBrowser, timestamp, body.receiver.id, ...(addressee.type === 'user' ? [body.receiver.email ?? null] : [])];
-    const recipients = (await client.query(recipientSql, recipientParams)).rows as { userId: string; address: string }[];
-    await floorOutbox.announceNewMessage(client, id, recipients, { email: unreadEmail, push: unreadBrowser });
-    return { id, ...body, timestamp, unreadEmail, unreadBrowserNotification: unreadBrowser };
-  });
+  const [{ timestamp }] = (
+    await pool.query(insertMessageSql(addressee.type), [
+      id, caller.userId, caller.email, addressee.type, body.receiver.id, receiverEmail, body.source, body.topic,
+      body.severity, body.returnCode, body.additionalData ?? null, null, caller.userId, unreadEmail, unreadBrowser,
+    ])
+  ).rows;
+  const message = { id, ...body, timestamp, unreadEmail, unreadBrowserNotification: unreadBrowser };
   return reply.code(201).send(message);
 }
 

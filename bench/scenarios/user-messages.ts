@@ -8,9 +8,10 @@
  * - filter `unread=true&source=…`: 1 (filterUnreadSourceSql)
  * - unread count: 1 (unreadCountSql)
  * - mark as read (browser): BEGIN + markReadBrowserSql + the outbox's stream-event insert + findVisibleSql + COMMIT
- * - create to one user: findAddresseeSql, then BEGIN + insertMessageSql + insertUserRecipientSql + the outbox's
- *   one statement for the e-mails and stream events (when either flag is true; both default true) + COMMIT
- * - create to a group: the same with insertGroupRecipientsSql (one INSERT … SELECT for all members)
+ * - create to one user or a group: findAddresseeSql, then one statement that writes the message, its recipients
+ *   (a group's members as one INSERT … SELECT) and their e-mails and stream events: the app's own
+ *   insertMessageSql (src/user-messages/user-messages.sql.ts), which the floor imports. With an
+ *   Idempotency-Key (not benchmarked) the app adds BEGIN, the key's claim, the stored response and COMMIT.
  */
 
 const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
@@ -64,26 +65,6 @@ export const findVisibleSql = `SELECT ${MESSAGE_COLUMNS},
 export const findAddresseeSql = `SELECT 'user' AS type, email FROM users WHERE id = $1
        UNION ALL SELECT 'group', NULL FROM groups WHERE id = $1
        LIMIT 1`;
-
-/**
- * Create, in the transaction. $1 new id, $2 sender id, $3 sender email, $4 'user'|'group', $5 receiver id,
- * $6 receiver email (NULL for a group), $7 source, $8 topic, $9 severity (canonical), $10 returnCode,
- * $11 additionalData, $12 correlationId, $13 the caller's id.
- */
-export const insertMessageSql = `INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
-         return_code, "timestamp", additional_data, correlation_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
-       RETURNING "timestamp"`;
-
-/** Create to a user. $1 message id, $2 unreadEmail, $3 unreadBrowser, $4 the message timestamp, $5 user id, $6 receiver.email override or NULL. */
-export const insertUserRecipientSql = `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
-       SELECT $1, s.*, $2::boolean, $3::boolean, $4::timestamptz FROM (SELECT u.id, COALESCE($6::varchar, u.email) FROM users u WHERE u.id = $5) AS s
-       RETURNING user_id AS "userId", address`;
-
-/** Create to a group: every member at this moment, one statement. $1..$4 as above, $5 group id. */
-export const insertGroupRecipientsSql = `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
-       SELECT $1, s.*, $2::boolean, $3::boolean, $4::timestamptz FROM (SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5) AS s
-       RETURNING user_id AS "userId", address`;
 
 // Ids as bench/lib/fixtures.ts makes them (kept in step by hand: this file imports nothing).
 const userIdSql = (n: string) => `md5('bench-user-' || ${n})::uuid`;

@@ -58,7 +58,7 @@ export class CaseMessagesService {
     assertCaseAccess(row);
     if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
-    if (webhooksQueued > 0) this.outbox.deliveriesQueued();
+    if (webhooksQueued > 0) this.outbox.queuedBy(this.dataSource.manager, { deliveries: true });
     if (inserted) return message as CaseMessage;
     const stored = inserted === false ? (message as CaseMessage) : await this.findByExternalId(caller, draft);
     assertSameRequest(stored, draft);

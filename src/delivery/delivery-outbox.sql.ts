@@ -1,24 +1,28 @@
 /**
- * The statements (and one statement fragment) DeliveryOutbox adds to a feature's writes. Plain strings,
- * so the benchmark's floor (bench/floor/outbox.ts) runs exactly the same ones.
+ * The SQL of the delivery outbox: the statement DeliveryOutbox runs in a feature's transaction, and the
+ * fragments the v3 and v2 create statements embed as CTEs, so a new message and its deliveries commit
+ * in one statement. Plain strings, so the benchmark's floor runs exactly the same SQL.
  */
 
 /**
- * Stream events from `input` (user_id, type, message_id, ord): bumps each user's counter once for all
- * of the user's events (locking the users in id order so two concurrent writers cannot deadlock), then
- * numbers the events under it. One statement for N users; `input` is a CTE the caller defines first.
+ * Stream events from `input` (user_id, type, message_id, ord), as CTEs ending in `stream_events`: bumps
+ * each user's counter once for all of the user's events (locking the users in id order so two concurrent
+ * writers cannot deadlock), then numbers the events under it. One statement for N users; `input` is a CTE
+ * the caller defines first.
  */
-const STREAM_EVENTS_FROM_INPUT = `counts AS (
+const STREAM_EVENT_CTES = `counts AS (
     SELECT user_id, count(*) AS n FROM input GROUP BY user_id
   ), bumped AS (
     INSERT INTO user_stream_seqs (user_id, last_seq)
     SELECT user_id, n FROM counts ORDER BY user_id
     ON CONFLICT (user_id) DO UPDATE SET last_seq = user_stream_seqs.last_seq + EXCLUDED.last_seq
     RETURNING user_id, last_seq
-  )
-  INSERT INTO user_stream_events (user_id, seq, type, message_id)
-  SELECT i.user_id, b.last_seq - c.n + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord), i.type, i.message_id
-  FROM input i JOIN counts c ON c.user_id = i.user_id JOIN bumped b ON b.user_id = i.user_id`;
+  ), stream_events AS (
+    INSERT INTO user_stream_events (user_id, seq, type, message_id)
+    SELECT i.user_id, b.last_seq - c.n + row_number() OVER (PARTITION BY i.user_id ORDER BY i.ord), i.type, i.message_id
+    FROM input i JOIN counts c ON c.user_id = i.user_id JOIN bumped b ON b.user_id = i.user_id
+    RETURNING seq
+  )`;
 
 /**
  * Queues webhook calls for new case messages: one per row of `source`, a FROM item with columns
@@ -35,18 +39,19 @@ export const INSERT_STREAM_EVENTS = `
   WITH input AS (
     SELECT e.user_id, e.type, e.message_id, e.ord
     FROM unnest($1::uuid[], $2::varchar[], $3::uuid[]) WITH ORDINALITY AS e(user_id, type, message_id, ord)
-  ), ${STREAM_EVENTS_FROM_INPUT}`;
+  ), ${STREAM_EVENT_CTES}
+  SELECT count(*)::int AS events FROM stream_events`;
 
 /**
- * A new v2 message's e-mails and `message` stream events in one statement (one round trip instead of
- * two when both flags are on). $1 message id, $2 recipient user ids, $3 their addresses, $4 queue
- * e-mails, $5 record stream events.
+ * A new v2 message's deliveries, as CTEs for the statement that inserts the message and its recipients
+ * (src/user-messages/user-messages.sql.ts), so all of it commits in one statement: one e-mail per row of
+ * `recipients` (a CTE with user_id, address) when `email` is true, and one `message` event on each
+ * recipient's stream when `push` is true (both boolean SQL expressions). `messageId`: a uuid SQL expression.
  */
-export const INSERT_NEW_MESSAGE_DELIVERIES = `
-  WITH emails AS (
+export const newMessageDeliveriesFrom = (recipients: string, messageId: string, email: string, push: string) => `emails AS (
     INSERT INTO deliveries (kind, message_id, user_id, address)
-    SELECT 'email', $1::text, r.user_id, r.address FROM unnest($2::uuid[], $3::varchar[]) AS r(user_id, address) WHERE $4::boolean
+    SELECT 'email', (${messageId})::text, r.user_id, r.address FROM ${recipients} r WHERE ${email}
   ), input AS (
-    SELECT e.user_id, 'message'::varchar AS type, $1::text::uuid AS message_id, e.ord
-    FROM unnest($2::uuid[]) WITH ORDINALITY AS e(user_id, ord) WHERE $5::boolean
-  ), ${STREAM_EVENTS_FROM_INPUT}`;
+    SELECT r.user_id, 'message'::varchar AS type, ${messageId} AS message_id, row_number() OVER () AS ord
+    FROM ${recipients} r WHERE ${push}
+  ), ${STREAM_EVENT_CTES}`;

@@ -30,8 +30,8 @@ export class DeliverySignals implements EntitySubscriberInterface {
   }
 
   /** Emits `signal` once the manager's transaction commits (at once when there is no transaction). */
-  afterCommit(manager: EntityManager | undefined, signal: DeliverySignal): void {
-    const runner = manager?.queryRunner;
+  afterCommit(manager: EntityManager, signal: DeliverySignal): void {
+    const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) {
       setImmediate(() => this.emit(signal));
       return;

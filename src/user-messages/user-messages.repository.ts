@@ -4,6 +4,7 @@ import { compileFilter, FilterColumns } from './filter/filter-compiler';
 import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
+import { insertMessageSql } from './user-messages.sql';
 import { ReceiverType, Severity } from './user-messages.enums';
 
 /** The user_messages columns (alias `m`) as UserMessageView's property names; also read by delivery. */
@@ -61,11 +62,6 @@ export interface NewMessage {
   createdBy: string;
 }
 
-export interface InsertedRecipient {
-  userId: string;
-  address: string;
-}
-
 /** A row of a visible message plus whether the caller holds a recipient row for it. */
 export type VisibleMessage = UserMessageView & { isRecipient: boolean; isSender: boolean };
 
@@ -89,38 +85,16 @@ export class UserMessagesRepository {
     return rows[0]?.email;
   }
 
-  async insertMessage(manager: EntityManager, m: NewMessage): Promise<Date> {
-    const rows: { timestamp: Date }[] = await manager.query(
-      `INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
-         return_code, "timestamp", additional_data, correlation_id, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
-       RETURNING "timestamp"`,
-      [m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity, m.returnCode, m.additionalData, m.correlationId, m.createdBy],
-    );
-    return rows[0].timestamp;
-  }
-
   /**
-   * One recipient row per addressee — the user, or every member of the group at this moment — in
-   * a single INSERT … SELECT, however large the group.
+   * The message, its recipient rows and their deliveries, in one statement (see insertMessageSql). Pass
+   * the transaction's manager when there is one; the data source's otherwise.
    */
-  async insertRecipients(
-    manager: EntityManager,
-    message: { id: string; receiverType: ReceiverType; receiverId: string; receiverEmail: string | null; timestamp: Date },
-    flags: { unreadEmail: boolean; unreadBrowser: boolean },
-  ): Promise<InsertedRecipient[]> {
-    const params: unknown[] = [message.id, flags.unreadEmail, flags.unreadBrowser, message.timestamp, message.receiverId];
-    let source = `SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5`;
-    if (message.receiverType === ReceiverType.User) {
-      params.push(message.receiverEmail);
-      source = `SELECT u.id, COALESCE($6::varchar, u.email) FROM users u WHERE u.id = $5`;
-    }
-    return manager.query(
-      `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
-       SELECT $1, s.*, $2::boolean, $3::boolean, $4::timestamptz FROM (${source}) AS s
-       RETURNING user_id AS "userId", address`,
-      params,
-    );
+  async insertMessage(manager: EntityManager, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: Date; recipients: number }> {
+    const rows: { timestamp: Date; recipients: number }[] = await manager.query(insertMessageSql(m.receiverType), [
+      m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity,
+      m.returnCode, m.additionalData, m.correlationId, m.createdBy, flags.unreadEmail, flags.unreadBrowser,
+    ]);
+    return rows[0];
   }
 
   /**

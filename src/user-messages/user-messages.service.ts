@@ -40,19 +40,24 @@ export class UserMessagesService {
     const key = checkIdempotencyKey(idempotencyKey);
     const message = await this.buildMessage(caller, dto);
     const flags = { unreadEmail: dto.unreadEmail ?? true, unreadBrowser: dto.unreadBrowserNotification ?? true };
+    // Without a key the insert is one statement, atomic on its own; with one, the key's claim and stored
+    // response share a transaction with it.
+    if (!key) return this.insert(this.dataSource.manager, message, flags);
     return this.dataSource.transaction(async (manager) => {
-      if (key) {
-        const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto));
-        if (replay) return replay;
-      }
-      const timestamp = await this.messages.insertMessage(manager, message);
-      const recipients = await this.messages.insertRecipients(manager, { ...message, timestamp }, flags);
-      await this.outbox.announceNewMessage(manager, message.id, recipients, { email: flags.unreadEmail, push: flags.unreadBrowser });
-      const reached = recipients.length > 0;
-      const response = toUserMessageResponse({ ...message, timestamp, unreadEmail: reached && flags.unreadEmail, unreadBrowser: reached && flags.unreadBrowser });
-      if (key) await this.messages.storeIdempotentResponse(manager, caller.userId, key, 201, response);
+      const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto));
+      if (replay) return replay;
+      const response = await this.insert(manager, message, flags);
+      await this.messages.storeIdempotentResponse(manager, caller.userId, key, 201, response);
       return response;
     });
+  }
+
+  /** Writes the message, its recipients and their e-mails and stream events (one statement); the response. */
+  private async insert(manager: EntityManager, message: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<UserMessageResponseDto> {
+    const { timestamp, recipients } = await this.messages.insertMessage(manager, message, flags);
+    const reached = recipients > 0;
+    if (reached) this.outbox.queuedBy(manager, { deliveries: flags.unreadEmail, streamEvents: flags.unreadBrowser });
+    return toUserMessageResponse({ ...message, timestamp, unreadEmail: reached && flags.unreadEmail, unreadBrowser: reached && flags.unreadBrowser });
   }
 
   /** Resolves sender and receiver (400/403 before any write) into the row to insert. */

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import * as bench from '../../bench/scenarios/user-messages';
 import { parseFilter } from './filter/filter-parser';
 import { UserMessagesRepository } from './user-messages.repository';
+import { insertMessageSql } from './user-messages.sql';
 import { ReceiverType, Severity } from './user-messages.enums';
 
 const USER = '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed';
@@ -58,12 +59,10 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
   it('create to a user and to a group', async () => {
     await repository.findAddressee(USER);
     expect(squash(last().sql)).toBe(squash(bench.findAddresseeSql));
-    await repository.insertMessage(manager, {
+    const message = {
       id: MESSAGE,
       senderId: USER,
       senderEmail: 'a@b',
-      receiverType: ReceiverType.User,
-      receiverId: USER,
       receiverEmail: null,
       source: 's',
       topic: 't',
@@ -72,16 +71,12 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
       additionalData: null,
       correlationId: null,
       createdBy: USER,
-    });
-    expect(squash(last().sql)).toBe(squash(bench.insertMessageSql));
-    expect(last().params).toHaveLength(13);
-    const message = { id: MESSAGE, receiverId: USER, receiverEmail: null, timestamp: new Date(0) };
-    await repository.insertRecipients(manager, { ...message, receiverType: ReceiverType.User }, { unreadEmail: true, unreadBrowser: true });
-    expect(squash(last().sql)).toBe(squash(bench.insertUserRecipientSql));
-    expect(last().params).toHaveLength(6);
-    await repository.insertRecipients(manager, { ...message, receiverType: ReceiverType.Group }, { unreadEmail: true, unreadBrowser: true });
-    expect(squash(last().sql)).toBe(squash(bench.insertGroupRecipientsSql));
-    expect(last().params).toHaveLength(5);
+    };
+    for (const receiverType of [ReceiverType.User, ReceiverType.Group]) {
+      await repository.insertMessage(manager, { ...message, receiverType, receiverId: USER }, { unreadEmail: true, unreadBrowser: false });
+      expect(last().sql).toBe(insertMessageSql(receiverType));
+      expect(last().params).toEqual([MESSAGE, USER, 'a@b', receiverType, USER, null, 's', 't', 'Info', 'r', null, null, USER, true, false]);
+    }
   });
 
   it('seeds the requested number of messages with generate_series', () => {

@@ -1,0 +1,32 @@
+import { newMessageDeliveriesFrom } from '../delivery/delivery-outbox.sql';
+import { ReceiverType } from './user-messages.enums';
+
+/** Who receives a new message: the user (with the message's receiver e-mail, $6), or every member of the group now. */
+const RECIPIENTS: Record<ReceiverType, string> = {
+  [ReceiverType.User]: `SELECT u.id, COALESCE($6::varchar, u.email) FROM users u WHERE u.id = $5`,
+  [ReceiverType.Group]: `SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5`,
+};
+
+/**
+ * Create, in ONE statement (its own transaction unless the caller opened one): the message, one recipient
+ * row per addressee (a user, or each member of a group, as a single INSERT … SELECT however large the
+ * group), and — through the delivery outbox's fragment — the recipients' e-mails and stream events.
+ * $1 new id, $2 sender id, $3 sender email, $4 'user'|'group', $5 receiver id, $6 receiver email (NULL for
+ * a group), $7 source, $8 topic, $9 severity (canonical), $10 returnCode, $11 additionalData,
+ * $12 correlationId, $13 the caller's id, $14 unreadEmail, $15 unreadBrowser.
+ * One row: the stored timestamp and how many recipients were written.
+ */
+export function insertMessageSql(receiverType: ReceiverType): string {
+  return `
+WITH m AS (
+  INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
+                             return_code, "timestamp", additional_data, correlation_id, created_by)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
+  RETURNING id, "timestamp"
+), recipients AS (
+  INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
+  SELECT m.id, s.user_id, s.address, $14::boolean, $15::boolean, m."timestamp" FROM m, (${RECIPIENTS[receiverType]}) AS s(user_id, address)
+  RETURNING user_id, address
+), ${newMessageDeliveriesFrom('recipients', '(SELECT id FROM m)', '$14::boolean', '$15::boolean')}
+SELECT m."timestamp", (SELECT count(*) FROM recipients)::int AS recipients FROM m`;
+}

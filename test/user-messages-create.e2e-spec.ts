@@ -1,0 +1,108 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { createGroup, createUser, UserFixture } from './factories';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * What a v2 create writes and how: the message, its recipient rows and their e-mail and stream-event rows
+ * in one statement (plus the addressee lookup), all or nothing. Workers are off so that the deliveries
+ * stay queued where the test can read them and their polls do not mix with the counted statements.
+ */
+describe('user messages v2: create writes everything in one statement', () => {
+  let app: TestApp;
+  let db: DataSource;
+  let service: UserFixture;
+  let alice: UserFixture;
+
+  const post = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    app.request('POST', '/v2/messages', {
+      body: { source: 'Jobs', topic: 'done', severity: 'Info', returnCode: 'OK', ...body },
+      headers: { authorization: `BimPlus ${service.token}`, ...headers },
+    });
+  /** Rows the create wrote for `messageId`, per table. */
+  const written = async (messageId: string) => {
+    const [row] = await db.query(
+      `SELECT (SELECT count(*) FROM user_messages WHERE id = $1)::int AS messages,
+              (SELECT count(*) FROM user_message_recipients WHERE message_id = $1)::int AS recipients,
+              (SELECT count(*) FROM deliveries WHERE kind = 'email' AND message_id = $1::text)::int AS emails,
+              (SELECT count(*) FROM user_stream_events WHERE message_id = $1 AND type = 'message')::int AS events`,
+      [messageId],
+    );
+    return row;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({ WORKERS_ENABLED: 'false' });
+    db = app.running.app.get(DataSource);
+    [service, alice] = await Promise.all([createUser(app, 'service'), createUser(app)]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  describe('statements per create', () => {
+    let statements: string[];
+    let spy: jest.SpyInstance;
+    const originalQuery = Client.prototype.query;
+    beforeEach(() => {
+      statements = [];
+      spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+        // Not the request's: token use recorded off the request path, and the batched NOTIFY sent after commit.
+        if (text && !/^\s*UPDATE api_tokens SET last_used_at|pg_notify/.test(text)) statements.push(text.trim().split(/\s+/)[0].toUpperCase());
+        return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+      } as never);
+    });
+    afterEach(() => spy.mockRestore());
+
+    it('sends the addressee lookup and one statement that writes the message, its recipient, e-mail and stream event', async () => {
+      await post({ receiver: { id: alice.id } });
+      statements.length = 0;
+      const res = await post({ receiver: { id: alice.id } });
+      expect(res.status).toBe(201);
+      expect(statements).toEqual(['SELECT', 'WITH']);
+      expect(await written(res.body.id)).toEqual({ messages: 1, recipients: 1, emails: 1, events: 1 });
+    });
+
+    it('wraps the same statement in a transaction with the Idempotency-Key claim and the stored response', async () => {
+      const res = await post({ receiver: { id: alice.id } }, { 'idempotency-key': 'create-once' });
+      expect(res.status).toBe(201);
+      expect(statements).toEqual(['SELECT', 'START', 'INSERT', 'WITH', 'UPDATE', 'COMMIT']);
+      expect(await written(res.body.id)).toEqual({ messages: 1, recipients: 1, emails: 1, events: 1 });
+    });
+  });
+
+  it('queues e-mails and stream events only for the channels left unread, for every group member', async () => {
+    const members = await Promise.all([createUser(app), createUser(app), createUser(app)]);
+    const group = await createGroup(app, members);
+    const emailOnly = await post({ receiver: { id: group.id }, unreadBrowserNotification: false });
+    expect(await written(emailOnly.body.id)).toEqual({ messages: 1, recipients: 3, emails: 3, events: 0 });
+    const pushOnly = await post({ receiver: { id: group.id }, unreadEmail: false });
+    expect(await written(pushOnly.body.id)).toEqual({ messages: 1, recipients: 3, emails: 0, events: 3 });
+    const silent = await post({ receiver: { id: group.id }, unreadEmail: false, unreadBrowserNotification: false });
+    expect(await written(silent.body.id)).toEqual({ messages: 1, recipients: 3, emails: 0, events: 0 });
+  });
+
+  it('stores nothing — message, recipients or events — when its e-mail row cannot be written', async () => {
+    const count = async () =>
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM user_messages WHERE sender_id = $1)::int AS messages,
+                  (SELECT count(*) FROM user_message_recipients WHERE user_id = $2)::int AS recipients,
+                  (SELECT count(*) FROM user_stream_events WHERE user_id = $2)::int AS events`,
+          [service.id, alice.id],
+        )
+      )[0];
+    const before = await count();
+    await db.query(`ALTER TABLE deliveries ADD CONSTRAINT test_no_emails CHECK (kind <> 'email') NOT VALID`);
+    try {
+      const res = await post({ receiver: { id: alice.id }, topic: 'refused' });
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ error: { message: 'Internal server error' } });
+    } finally {
+      await db.query(`ALTER TABLE deliveries DROP CONSTRAINT test_no_emails`);
+    }
+    expect(await count()).toEqual(before);
+    expect(before.events).toBeGreaterThan(0);
+  });
+});

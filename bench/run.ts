@@ -25,6 +25,8 @@ import type { DeliveryResult } from './suites/delivery';
 
 const ROOT = join(__dirname, '..');
 const SERIAL_SECONDS = 3;
+/** App and floor alternate this many times per endpoint (see loadBoth). */
+const ROUNDS = 3;
 
 async function main(): Promise<void> {
   const config = readBenchConfig();
@@ -148,16 +150,48 @@ async function withDatabase(config: BenchConfig, db: PreparedDatabase, body: (ct
   }
 }
 
+/**
+ * App and floor in alternating rounds (app, floor, app, floor, …), each round 1/ROUNDS of the duration:
+ * on a shared machine the available CPU drifts within seconds, and back-to-back 10 s runs gave the app and
+ * the floor different machines (app ÷ floor of one endpoint swung 0.56–0.85 between runs). Requests per
+ * second are total ÷ time over all rounds; p50 is the median round's, p99 the worst round's.
+ */
 async function loadBoth(result: EndpointResult, ctx: SuiteContext, app: ChildServer, floor: ChildServer, config: BenchConfig): Promise<void> {
   const { bench } = result;
-  log(`  [${ctx.rows.toLocaleString('en')} rows] ${bench.api} ${bench.label}: app`);
-  result.app = await measureNoted(result, app.baseUrl, await bench.workload(ctx, 'app'), loadOptions(config), 'app');
-  if (bench.floor) {
-    log(`  [${ctx.rows.toLocaleString('en')} rows] ${bench.api} ${bench.label}: floor`);
-    result.floor = await measureNoted(result, floor.baseUrl, await bench.workload(ctx, 'floor'), loadOptions(config), 'floor');
+  log(`  [${ctx.rows.toLocaleString('en')} rows] ${bench.api} ${bench.label}: app${bench.floor ? ` and floor, ${ROUNDS} alternating rounds` : ''}`);
+  const appLoad = await bench.workload(ctx, 'app');
+  const floorLoad = bench.floor ? await bench.workload(ctx, 'floor') : undefined;
+  const rounds = bench.floor ? ROUNDS : 1;
+  const appRounds: LoadResult[] = [];
+  const floorRounds: LoadResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const options = { ...loadOptions(config), durationSeconds: config.durationSeconds / rounds, warmupSeconds: round === 0 ? config.warmupSeconds : 0 };
+    appRounds.push(await measure(app.baseUrl, appLoad, options));
+    if (floorLoad) floorRounds.push(await measure(floor.baseUrl, floorLoad, options));
   }
+  result.app = combineRounds(result, appRounds, appLoad, 'app');
+  if (floorLoad) result.floor = combineRounds(result, floorRounds, floorLoad, 'floor');
   if (bench.scale && !bench.writes) result.serialLarge = await measure(app.baseUrl, await bench.workload(ctx, 'app'), serialOptions());
   log(`    app ${summary(result.app)}${result.floor ? ` | floor ${summary(result.floor)}` : ''}`);
+}
+
+function combineRounds(result: EndpointResult, rounds: LoadResult[], workload: Workload, target: Target): LoadResult {
+  const total = rounds.reduce((sum, r) => sum + r.total, 0);
+  const seconds = rounds.reduce((sum, r) => sum + (r.requestsPerSecond > 0 ? r.total / r.requestsPerSecond : 0), 0);
+  const p50s = rounds.map((r) => r.p50).sort((a, b) => a - b);
+  const combined: LoadResult = {
+    requestsPerSecond: seconds > 0 ? total / seconds : 0,
+    p50: p50s[Math.floor(p50s.length / 2)],
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    total,
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    firstFailure: rounds.find((r) => r.firstFailure)?.firstFailure,
+  };
+  if (combined.firstFailure) result.notes.push(`${target}: first failure ${combined.firstFailure}`);
+  const note = workload.note?.();
+  if (note) result.notes.push(`${target}: ${note}`);
+  return combined;
 }
 
 /** One endpoint that cannot be measured (a changed route, an empty seed) is reported, and the run goes on. */
@@ -169,14 +203,6 @@ async function guarded(result: EndpointResult, body: () => Promise<void>): Promi
     result.notes.push(`not measured: ${message}`);
     log(`    ${result.bench.api} ${result.bench.label}: ${message}`);
   }
-}
-
-async function measureNoted(result: EndpointResult, baseUrl: string, workload: Workload, options: LoadOptions, target: Target): Promise<LoadResult> {
-  const outcome = await measure(baseUrl, workload, options);
-  if (outcome.firstFailure) result.notes.push(`${target}: first failure ${outcome.firstFailure}`);
-  const note = workload.note?.();
-  if (note) result.notes.push(`${target}: ${note}`);
-  return outcome;
 }
 
 function summary(r: LoadResult): string {

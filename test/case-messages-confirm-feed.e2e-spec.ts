@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AccountFixture, createAccount, createCase, createUser } from './factories';
+import { recordStatements } from './support/statement-recorder';
 import { HttpResult, startTestApp, TestApp } from './support/test-app';
 
 const BASE = '/api/v3/case-messages';
@@ -248,20 +248,13 @@ describe('Case Messages API v3: confirm and feed', () => {
   });
 
   describe('statements per request and the delivery hand-off', () => {
+    let recorder: ReturnType<typeof recordStatements>;
     let queries: string[];
-    let spy: jest.SpyInstance;
-    const originalQuery = Client.prototype.query;
     beforeEach(() => {
-      queries = [];
-      spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-        // Not the request's statements: token use recorded off the request path (fire-and-forget), and the
-        // stream relay's background polls of its own table (this file's app runs without delivery workers).
-        if (text && !/^\s*UPDATE api_tokens SET last_used_at|\buser_stream_events\b/.test(text)) queries.push(text);
-        return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-      } as never);
+      recorder = recordStatements();
+      queries = recorder.statements;
     });
-    afterEach(() => spy.mockRestore());
+    afterEach(() => recorder.stop());
 
     it('sends one statement for list, feed and confirm (token already cached)', async () => {
       const id = await create(provider, kase.guid);
@@ -289,7 +282,7 @@ describe('Case Messages API v3: confirm and feed', () => {
       await feed(provider);
       queries.length = 0;
       const fromProvider = await create(provider, kase.guid);
-      expect(queries.map((q) => q.trim().split(/\s+/)[0].toUpperCase())).toEqual(['WITH']);
+      expect(recorder.firstWords()).toEqual(['WITH']);
       expect(await webhooks(fromProvider)).toEqual([partner.id]);
       expect(await webhooks(await create(partner, kase.guid))).toEqual([provider.id]);
 

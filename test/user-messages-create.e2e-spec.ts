@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createGroup, createUser, UserFixture } from './factories';
+import { recordStatements } from './support/statement-recorder';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -41,33 +41,25 @@ describe('user messages v2: create writes everything in one statement', () => {
   });
 
   describe('statements per create', () => {
-    let statements: string[];
-    let spy: jest.SpyInstance;
-    const originalQuery = Client.prototype.query;
+    let recorder: ReturnType<typeof recordStatements>;
     beforeEach(() => {
-      statements = [];
-      spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-        // Not the request's: token use recorded off the request path, and the batched NOTIFY sent after commit.
-        if (text && !/^\s*UPDATE api_tokens SET last_used_at|pg_notify/.test(text)) statements.push(text.trim().split(/\s+/)[0].toUpperCase());
-        return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-      } as never);
+      recorder = recordStatements();
     });
-    afterEach(() => spy.mockRestore());
+    afterEach(() => recorder.stop());
 
     it('sends the addressee lookup and one statement that writes the message, its recipient, e-mail and stream event', async () => {
       await post({ receiver: { id: alice.id } });
-      statements.length = 0;
+      recorder.statements.length = 0;
       const res = await post({ receiver: { id: alice.id } });
       expect(res.status).toBe(201);
-      expect(statements).toEqual(['SELECT', 'WITH']);
+      expect(recorder.firstWords()).toEqual(['SELECT', 'WITH']);
       expect(await written(res.body.id)).toEqual({ messages: 1, recipients: 1, emails: 1, events: 1 });
     });
 
     it('wraps the same statement in a transaction with the Idempotency-Key claim and the stored response', async () => {
       const res = await post({ receiver: { id: alice.id } }, { 'idempotency-key': 'create-once' });
       expect(res.status).toBe(201);
-      expect(statements).toEqual(['SELECT', 'START', 'INSERT', 'WITH', 'UPDATE', 'COMMIT']);
+      expect(recorder.firstWords()).toEqual(['SELECT', 'START', 'INSERT', 'WITH', 'UPDATE', 'COMMIT']);
       expect(await written(res.body.id)).toEqual({ messages: 1, recipients: 1, emails: 1, events: 1 });
     });
   });

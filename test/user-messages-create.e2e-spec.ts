@@ -8,7 +8,7 @@ import { startTestApp, TestApp } from './support/test-app';
  * in one statement (plus the addressee lookup), all or nothing. Workers are off so that the deliveries
  * stay queued where the test can read them and their polls do not mix with the counted statements.
  */
-describe('user messages v2: create writes everything in one statement', () => {
+describe('user messages v2: create and mark write everything in one statement', () => {
   let app: TestApp;
   let db: DataSource;
   let service: UserFixture;
@@ -40,7 +40,7 @@ describe('user messages v2: create writes everything in one statement', () => {
     await app.close();
   });
 
-  describe('statements per create', () => {
+  describe('statements per request', () => {
     let recorder: ReturnType<typeof recordStatements>;
     beforeEach(() => {
       recorder = recordStatements();
@@ -61,6 +61,21 @@ describe('user messages v2: create writes everything in one statement', () => {
       expect(res.status).toBe(201);
       expect(recorder.firstWords()).toEqual(['SELECT', 'START', 'INSERT', 'WITH', 'UPDATE', 'COMMIT']);
       expect(await written(res.body.id)).toEqual({ messages: 1, recipients: 1, emails: 1, events: 1 });
+    });
+
+    it("marks as read in one statement: the caller's flag, an `updated` event on the caller's stream, the answer", async () => {
+      const sent = await post({ receiver: { id: alice.id } });
+      await app.request('GET', '/v2/user/me/messages/unreadcount', { headers: { authorization: `BimPlus ${alice.token}` } }); // token now cached
+      recorder.statements.length = 0;
+      const res = await app.request('POST', `/v2/messages/${sent.body.id}/markasreadbrowser`, { headers: { authorization: `BimPlus ${alice.token}` } });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: sent.body.id, unreadBrowserNotification: false, unreadEmail: true });
+      expect(recorder.firstWords()).toEqual(['WITH']);
+      const [events] = await db.query(`SELECT count(*)::int AS n FROM user_stream_events WHERE message_id = $1 AND type = 'updated' AND user_id = $2`, [
+        sent.body.id,
+        alice.id,
+      ]);
+      expect(events.n).toBe(1);
     });
   });
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyInstance, FastifyReply } from 'fastify';
-import { Pool, PoolClient } from 'pg';
-import { insertMessageSql } from '../../src/user-messages/user-messages.sql';
+import { Pool } from 'pg';
+import { insertMessageSql, setFlagSql } from '../../src/user-messages/user-messages.sql';
 import * as scenario from '../scenarios/user-messages';
-import { floorOutbox } from './outbox';
 import { FloorUser, TokenMap, userOf } from './tokens';
 
 const PAGE = 100;
@@ -37,12 +36,9 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     const caller = userOf(tokens, request, reply);
     if (!caller) return reply;
     const { id } = request.params as { id: string };
-    return inTransaction(pool, async (client) => {
-      const changed = await client.query(scenario.markReadBrowserSql, [id, caller.userId, false]);
-      if (changed.rowCount === 0) return reply.code(404).send({ error: { message: 'Message not found' } });
-      await floorOutbox.publishUserEvents(client, [{ userId: caller.userId, type: 'updated', messageId: id }]);
-      return (await client.query(scenario.findVisibleSql, [id, caller.userId])).rows[0];
-    });
+    const { rows } = await pool.query(setFlagSql('unread_browser'), [id, caller.userId, false]);
+    if (rows.length === 0) return reply.code(404).send({ error: { message: 'Message not found' } });
+    return rows[0];
   });
 
   app.post('/v2/messages', async (request, reply) => {
@@ -83,19 +79,4 @@ async function create(pool: Pool, caller: FloorUser, body: CreateBody, reply: Fa
 function page(reply: FastifyReply, rows: unknown[]) {
   if (rows.length > PAGE) void reply.header('link', '</next>; rel="next"');
   return rows.slice(0, PAGE);
-}
-
-async function inTransaction<T>(pool: Pool, body: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await body(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
 }

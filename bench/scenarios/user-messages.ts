@@ -7,7 +7,8 @@
  * - inbox first page: 1 (inboxFirstPageSql)
  * - filter `unread=true&source=…`: 1 (filterUnreadSourceSql)
  * - unread count: 1 (unreadCountSql)
- * - mark as read (browser): BEGIN + markReadBrowserSql + the outbox's stream-event insert + findVisibleSql + COMMIT
+ * - mark as read (browser): 1, the app's own setFlagSql (src/user-messages/user-messages.sql.ts): flag, `updated`
+ *   stream event and the answer in one statement; the floor imports it
  * - create to one user or a group: findAddresseeSql, then one statement that writes the message, its recipients
  *   (a group's members as one INSERT … SELECT) and their e-mails and stream events: the app's own
  *   insertMessageSql (src/user-messages/user-messages.sql.ts), which the floor imports. With an
@@ -46,20 +47,6 @@ export const filterUnreadSourceSql = `SELECT * FROM (
 /** GET /v2/user/me/messages/unreadcount. $1 user id. */
 export const unreadCountSql = `SELECT (count(*) FILTER (WHERE unread_browser))::int AS browser, (count(*) FILTER (WHERE unread_email))::int AS email
        FROM user_message_recipients WHERE user_id = $1 AND (unread_browser OR unread_email)`;
-
-/** POST /v2/messages/{id}/markasreadbrowser, first statement. $1 message id, $2 user id, $3 false. No row: 403/404. */
-export const markReadBrowserSql = `WITH changed AS (UPDATE user_message_recipients SET unread_browser = $3 WHERE message_id = $1 AND user_id = $2 RETURNING 1)
-       SELECT 1 FROM changed`;
-
-/** The message as the caller sees it (GET /v2/messages/{id}; the answer of the mark routes). $1 message id, $2 user id. */
-export const findVisibleSql = `SELECT ${MESSAGE_COLUMNS},
-         COALESCE(r.unread_email, ${ANY_UNREAD_EMAIL}) AS "unreadEmail",
-         COALESCE(r.unread_browser, ${ANY_UNREAD_BROWSER}) AS "unreadBrowser",
-         r.user_id IS NOT NULL AS "isRecipient",
-         m.sender_id IS NOT DISTINCT FROM $2::uuid AS "isSender"
-       FROM user_messages m
-       LEFT JOIN user_message_recipients r ON r.message_id = m.id AND r.user_id = $2
-       WHERE m.id = $1 AND (r.user_id IS NOT NULL OR m.sender_id = $2)`;
 
 /** Create, before the transaction: is receiver.id a user or a group? $1 receiver id. */
 export const findAddresseeSql = `SELECT 'user' AS type, email FROM users WHERE id = $1

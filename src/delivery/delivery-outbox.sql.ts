@@ -43,6 +43,14 @@ export const INSERT_STREAM_EVENTS = `
   SELECT count(*)::int AS events FROM stream_events`;
 
 /**
+ * `type` events on the streams of the rows of `source` (a CTE name or a parenthesised SELECT with columns
+ * user_id, message_id) that pass `where`, as CTEs for a feature's own statement.
+ */
+export const streamEventsFrom = (source: string, type: 'message' | 'updated' | 'deleted', where = 'true') => `input AS (
+    SELECT s.user_id, '${type}'::varchar AS type, s.message_id, row_number() OVER () AS ord FROM ${source} s WHERE ${where}
+  ), ${STREAM_EVENT_CTES}`;
+
+/**
  * A new v2 message's deliveries, as CTEs for the statement that inserts the message and its recipients
  * (src/user-messages/user-messages.sql.ts), so all of it commits in one statement: one e-mail per row of
  * `recipients` (a CTE with user_id, address) when `email` is true, and one `message` event on each
@@ -51,7 +59,4 @@ export const INSERT_STREAM_EVENTS = `
 export const newMessageDeliveriesFrom = (recipients: string, messageId: string, email: string, push: string) => `emails AS (
     INSERT INTO deliveries (kind, message_id, user_id, address)
     SELECT 'email', (${messageId})::text, r.user_id, r.address FROM ${recipients} r WHERE ${email}
-  ), input AS (
-    SELECT r.user_id, 'message'::varchar AS type, ${messageId} AS message_id, row_number() OVER () AS ord
-    FROM ${recipients} r WHERE ${push}
-  ), ${STREAM_EVENT_CTES}`;
+  ), ${streamEventsFrom(`(SELECT r.user_id, ${messageId} AS message_id FROM ${recipients} r)`, 'message', push)}`;

@@ -6,7 +6,7 @@ import { MESSAGE_COLUMNS as CASE_MESSAGE_COLUMNS } from '../case-messages/case-m
 import { CaseMessageResponseDto } from '../case-messages/dto/case-message-response.dto';
 import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
 import { toUserMessageResponse, UserMessageView } from '../user-messages/user-message.mapper';
-import { MESSAGE_COLUMNS as USER_MESSAGE_COLUMNS } from '../user-messages/user-messages.repository';
+import { MESSAGE_COLUMNS as USER_MESSAGE_COLUMNS } from '../user-messages/user-messages.sql';
 
 /**
  * Reads the messages delivery sends, at send time, in their features' wire shapes (through the

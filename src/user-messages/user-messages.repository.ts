@@ -4,13 +4,8 @@ import { compileFilter, FilterColumns } from './filter/filter-compiler';
 import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
-import { insertMessageSql } from './user-messages.sql';
 import { ReceiverType, Severity } from './user-messages.enums';
-
-/** The user_messages columns (alias `m`) as UserMessageView's property names; also read by delivery. */
-export const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
-  m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
-  m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+import { insertMessageSql, MESSAGE_COLUMNS, setFlagSql } from './user-messages.sql';
 
 // The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
 // Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
@@ -154,14 +149,13 @@ export class UserMessagesRepository {
     return rows.length > 0;
   }
 
-  /** Sets one of the caller's own flags; false when the caller holds no recipient row. */
-  async setFlag(manager: EntityManager, messageId: string, userId: string, column: 'unread_email' | 'unread_browser', unread: boolean): Promise<boolean> {
-    const rows = await manager.query(
-      `WITH changed AS (UPDATE user_message_recipients SET ${column} = $3 WHERE message_id = $1 AND user_id = $2 RETURNING 1)
-       SELECT 1 FROM changed`,
-      [messageId, userId, unread],
-    );
-    return rows.length > 0;
+  /**
+   * Sets one of the caller's own flags and records the `updated` stream event, in one statement; the
+   * message as the caller now sees it, or undefined when the caller holds no recipient row.
+   */
+  async setFlag(manager: EntityManager, messageId: string, userId: string, column: 'unread_email' | 'unread_browser', unread: boolean): Promise<UserMessageView | undefined> {
+    const rows: UserMessageView[] = await manager.query(setFlagSql(column), [messageId, userId, unread]);
+    return rows[0];
   }
 
   /** Marks every unread message of the user as read on one channel; returns the changed message ids. */

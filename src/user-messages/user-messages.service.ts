@@ -101,15 +101,14 @@ export class UserMessagesService {
 
   /** Sets the caller's own flag; only recipients have flags, so a sender who is not one gets 403. */
   async mark(caller: UserPrincipal, messageId: string, channel: ReadChannel, unread: boolean): Promise<UserMessageResponseDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const changed = await this.messages.setFlag(manager, messageId, caller.userId, FLAG_COLUMN[channel], unread);
-      if (!changed) {
-        await this.requireVisible(caller, messageId, manager);
-        throw new ForbiddenException('Only a recipient of this message has read flags to set');
-      }
-      await this.outbox.publishUserEvents(manager, [{ userId: caller.userId, type: 'updated', messageId }]);
-      return toUserMessageResponse(await this.requireVisible(caller, messageId, manager));
-    });
+    // One statement (the flag, the `updated` event and the answer), atomic on its own.
+    const view = await this.messages.setFlag(this.dataSource.manager, messageId, caller.userId, FLAG_COLUMN[channel], unread);
+    if (!view) {
+      await this.requireVisible(caller, messageId);
+      throw new ForbiddenException('Only a recipient of this message has read flags to set');
+    }
+    this.outbox.queuedBy(this.dataSource.manager, { streamEvents: true });
+    return toUserMessageResponse(view);
   }
 
   async markAllRead(caller: UserPrincipal, userIdParam: string, channel: ReadChannel): Promise<MarkAllResultDto> {

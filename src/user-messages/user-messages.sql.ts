@@ -1,5 +1,10 @@
-import { newMessageDeliveriesFrom } from '../delivery/delivery-outbox.sql';
+import { newMessageDeliveriesFrom, streamEventsFrom } from '../delivery/delivery-outbox.sql';
 import { ReceiverType } from './user-messages.enums';
+
+/** The user_messages columns (alias `m`) as UserMessageView's property names; also read by delivery. */
+export const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
+  m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
+  m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
 
 /** Who receives a new message: the user (with the message's receiver e-mail, $6), or every member of the group now. */
 const RECIPIENTS: Record<ReceiverType, string> = {
@@ -29,4 +34,20 @@ WITH m AS (
   RETURNING user_id, address
 ), ${newMessageDeliveriesFrom('recipients', '(SELECT id FROM m)', '$14::boolean', '$15::boolean')}
 SELECT m."timestamp", (SELECT count(*) FROM recipients)::int AS recipients FROM m`;
+}
+
+/**
+ * Mark: sets one of the caller's flags and records an `updated` event on the caller's stream, in one
+ * statement. $1 message id, $2 user id, $3 the flag's new value. One row, the message as the caller now
+ * sees it (its flags from the UPDATE's RETURNING: the statement's own reads would see the old row), or
+ * none when the caller holds no recipient row.
+ */
+export function setFlagSql(column: 'unread_email' | 'unread_browser'): string {
+  return `
+WITH changed AS (
+  UPDATE user_message_recipients SET ${column} = $3 WHERE message_id = $1 AND user_id = $2
+  RETURNING message_id, user_id, unread_email, unread_browser
+), ${streamEventsFrom('changed', 'updated')}
+SELECT ${MESSAGE_COLUMNS}, c.unread_email AS "unreadEmail", c.unread_browser AS "unreadBrowser"
+  FROM changed c JOIN user_messages m ON m.id = c.message_id`;
 }

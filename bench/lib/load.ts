@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import autocannon, { Result } from 'autocannon';
 
 /** One request of a workload: path (with query) and optional JSON body. */
 export interface RequestSpec {
@@ -23,6 +23,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   firstFailure?: string;
+  /** Every response's latency in ms, so that rounds can be merged into exact percentiles. */
+  latencies: number[];
 }
 
 export interface LoadOptions {
@@ -36,7 +38,7 @@ export interface LoadOptions {
 /** Checks one request by hand (a workload that answers 4xx would measure the error path), then loads it. */
 export async function measure(baseUrl: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
   const probe = await probeOnce(baseUrl, workload);
-  if (probe) return { requestsPerSecond: 0, p50: 0, p99: 0, total: 0, non2xx: 1, errors: 0, firstFailure: probe };
+  if (probe) return { requestsPerSecond: 0, p50: 0, p99: 0, total: 0, non2xx: 1, errors: 0, firstFailure: probe, latencies: [] };
   if (options.warmupSeconds > 0) await run(baseUrl, workload, { ...options, durationSeconds: options.warmupSeconds, amount: undefined });
   return run(baseUrl, workload, options);
 }
@@ -68,7 +70,8 @@ export async function fetchWithRetry(url: string, init: RequestInit, attempts = 
 
 async function run(baseUrl: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
   let firstFailure: string | undefined;
-  const result = await autocannon({
+  const latencies: number[] = [];
+  const settings = {
     url: baseUrl,
     connections: options.connections,
     ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds }),
@@ -87,7 +90,11 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
         },
       },
     ],
-  } as any);
+  };
+  const result = await new Promise<Result>((resolve, reject) => {
+    const instance = autocannon(settings, (error, outcome) => (error ? reject(error) : resolve(outcome)));
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  });
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -96,5 +103,13 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     firstFailure,
+    latencies,
   };
+}
+
+/** The p-th percentile (0..100) of latencies in ms, nearest rank. */
+export function percentile(latencies: number[], p: number): number {
+  if (latencies.length === 0) return NaN;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }

@@ -64,7 +64,7 @@ export function throughputTable(results: EndpointResult[], config: BenchConfig):
       `| ${r.bench.api} | ${r.bench.label}${err} | ${f0(r.app?.requestsPerSecond)} | ${f0(r.app?.p50)} | ${f0(r.app?.p99)} | ${f0(r.floor?.requestsPerSecond)} | ${f0(r.floor?.p99)} | ${f2(ratio(r.app?.requestsPerSecond, r.floor?.requestsPerSecond))} | ${statements} |`,
     );
   }
-  return `${lines.join('\n')}\n\n${config.connections} connections, ${config.durationSeconds} s per endpoint and target after ${config.warmupSeconds} s warm-up; app and floor alternate in 3 rounds (req/s over all rounds, p50 of the median round, p99 of the worst).`;
+  return `${lines.join('\n')}\n\n${config.connections} connections, ${config.durationSeconds} s per endpoint and target after ${config.warmupSeconds} s warm-up; app and floor alternate in 3 rounds (req/s and percentiles over all rounds).`;
 }
 
 function notifies(count: StatementCount): string {

@@ -1,4 +1,5 @@
-// autocannon 9 ships no type declarations; the harness uses only the promise form (see bench/lib/load.ts).
+// autocannon 9 ships no type declarations; the harness uses the callback form, whose instance emits
+// 'response' with each response's latency (see bench/lib/load.ts).
 declare module 'autocannon' {
   interface Histogram {
     average: number;
@@ -6,7 +7,7 @@ declare module 'autocannon' {
     p99: number;
     total: number;
   }
-  interface Result {
+  export interface Result {
     requests: Histogram;
     latency: Histogram;
     non2xx: number;
@@ -14,6 +15,9 @@ declare module 'autocannon' {
     timeouts: number;
     duration: number;
   }
-  function autocannon(options: Record<string, unknown>): Promise<Result>;
+  interface Instance {
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): Instance;
+  }
+  function autocannon(options: Record<string, unknown>, callback: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }

@@ -24,13 +24,18 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 /**
  * Issues, resolves and revokes API tokens. Resolving is one indexed query (token, owner and role
- * together); the result is cached for AUTH_CACHE_TTL_MS so a busy client does not pay it per request.
+ * together); the result is cached for AUTH_CACHE_TTL_MS so a busy client does not pay it per request,
+ * and concurrent misses of one token share a single query (a client with 64 connections open would
+ * otherwise send 64 lookups at once each time its entry expires, and queue behind them).
  * A revocation evicts the local cache at once; other instances notice within the TTL.
  */
 @Injectable()
 export class TokenService {
   private readonly logger = new Logger(TokenService.name);
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly lookups = new Map<string, Promise<AnyPrincipal | undefined>>();
+  /** Bumped by every revocation: a lookup that started before one must not cache what it read. */
+  private revocations = 0;
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(
@@ -55,7 +60,16 @@ export class TokenService {
     const key = hash.toString('base64');
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.principal;
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      lookup = this.lookUp(hash, key).finally(() => this.lookups.delete(key));
+      this.lookups.set(key, lookup);
+    }
+    return lookup;
+  }
 
+  private async lookUp(hash: Buffer, key: string): Promise<AnyPrincipal | undefined> {
+    const revocations = this.revocations;
     const rows: TokenRow[] = await this.dataSource.query(
       `SELECT t.id AS token_id, t.account_id, a.type AS account_type, t.user_id, u.email, u.role
          FROM api_tokens t
@@ -66,7 +80,7 @@ export class TokenService {
     );
     if (rows.length === 0) return undefined;
     const principal = toPrincipal(rows[0]);
-    this.remember(key, principal);
+    if (revocations === this.revocations) this.remember(key, principal);
     this.touch(principal.tokenId);
     return principal;
   }
@@ -77,6 +91,7 @@ export class TokenService {
       `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1`,
       [tokenId],
     );
+    this.revocations++;
     for (const [key, entry] of this.cache) {
       if (entry.principal.tokenId === tokenId) this.cache.delete(key);
     }

@@ -92,3 +92,11 @@ export class CaseMessage {
   @JoinColumn({ name: 'confirmed_by_account_id', foreignKeyConstraintName: 'case_messages_confirmed_by_account_id_fkey' })
   confirmedByAccount?: Account | null;
 }
+
+/** A case message as the v3 statements return it (case-messages.sql.ts): timestamps already ISO 8601 strings. */
+export type CaseMessageRow = Omit<CaseMessage, 'declaredAt' | 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
+  declaredAt: string;
+  confirmedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};

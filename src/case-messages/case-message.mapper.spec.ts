@@ -1,8 +1,8 @@
-import { CaseMessage } from './case-message.entity';
+import { CaseMessageRow } from './case-message.entity';
 import { toCaseMessageResponse } from './case-message.mapper';
 import { CaseMessageType, SenderType } from './case-messages.enums';
 
-function message(overrides: Partial<CaseMessage> = {}): CaseMessage {
+function message(overrides: Partial<CaseMessageRow> = {}): CaseMessageRow {
   return {
     id: 1,
     caseId: 7748,
@@ -17,11 +17,11 @@ function message(overrides: Partial<CaseMessage> = {}): CaseMessage {
     externalId: 'test-42',
     userEmail: null,
     userName: null,
-    declaredAt: new Date('2017-07-25T10:12:54.003Z'),
+    declaredAt: '2017-07-25T10:12:54.003Z',
     confirmedAt: null,
     confirmedByAccountId: null,
-    createdAt: new Date('2017-07-26T14:02:02.170Z'),
-    updatedAt: new Date('2017-07-26T14:02:02.170Z'),
+    createdAt: '2017-07-26T14:02:02.170Z',
+    updatedAt: '2017-07-26T14:02:02.170Z',
     ...overrides,
   };
 }
@@ -54,8 +54,8 @@ describe('toCaseMessageResponse', () => {
     expect(keys).not.toContain('caseGuid');
   });
 
-  it('writes confirmedAt with milliseconds and keeps a system sender as null', () => {
-    const out = toCaseMessageResponse(message({ confirmedAt: new Date('2020-01-02T03:04:05Z'), senderAccountId: null, senderType: null }));
+  it('passes the row\'s ISO timestamps through and keeps a system sender as null', () => {
+    const out = toCaseMessageResponse(message({ confirmedAt: '2020-01-02T03:04:05.000Z', senderAccountId: null, senderType: null }));
     expect(out.confirmedAt).toBe('2020-01-02T03:04:05.000Z');
     expect(out.senderAccountId).toBeNull();
     expect(out.senderType).toBeNull();

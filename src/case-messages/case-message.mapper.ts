@@ -1,8 +1,8 @@
-import { CaseMessage } from './case-message.entity';
+import { CaseMessageRow } from './case-message.entity';
 import { CaseMessageResponseDto } from './dto/case-message-response.dto';
 
 /** Entity → wire shape. Every v3 message (create, list, feed, webhooks) goes through here. */
-export function toCaseMessageResponse(message: CaseMessage): CaseMessageResponseDto {
+export function toCaseMessageResponse(message: CaseMessageRow): CaseMessageResponseDto {
   return {
     id: message.id,
     caseId: message.caseId,
@@ -12,10 +12,10 @@ export function toCaseMessageResponse(message: CaseMessage): CaseMessageResponse
     content: message.content,
     type: message.type,
     externalId: message.externalId,
-    confirmedAt: message.confirmedAt ? message.confirmedAt.toISOString() : null,
-    createdAt: message.createdAt.toISOString(),
-    updatedAt: message.updatedAt.toISOString(),
-    declaredAt: message.declaredAt.toISOString(),
+    confirmedAt: message.confirmedAt,
+    createdAt: message.createdAt,
+    updatedAt: message.updatedAt,
+    declaredAt: message.declaredAt,
     parentMessageId: message.parentMessageId,
     userEmail: message.userEmail,
     userName: message.userName,

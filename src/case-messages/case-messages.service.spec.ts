@@ -1,5 +1,5 @@
 import { ConflictException } from '@nestjs/common';
-import { CaseMessage } from './case-message.entity';
+import { CaseMessageRow } from './case-message.entity';
 import { CaseMessageType } from './case-messages.enums';
 import { assertSameRequest, differingField, MessageDraft, toDraft } from './case-messages.service';
 
@@ -9,8 +9,8 @@ const stored = {
   parentMessageId: null,
   userEmail: 'a@example.com',
   userName: null,
-  declaredAt: new Date('2020-01-01T00:00:00.000Z'),
-} as unknown as CaseMessage;
+  declaredAt: '2020-01-01T00:00:00.000Z',
+} as unknown as CaseMessageRow;
 
 const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
   guid: 'g',

@@ -4,7 +4,7 @@ import { AccountPrincipal } from '../auth/principal';
 import { parseTimestamp } from '../common/iso-timestamp';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { AccountType } from '../directory/directory.enums';
-import { CaseMessage } from './case-message.entity';
+import { CaseMessageRow } from './case-message.entity';
 import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.enums';
 import { CONFIRM_SQL, CREATE_SQL, feedSql, FIND_BY_EXTERNAL_ID_SQL, LIST_SQL } from './case-messages.sql';
 import { distinctIds } from './confirm-ids.pipe';
@@ -24,8 +24,8 @@ export interface MessageDraft {
   declaredAt: Date | null;
 }
 
-type CreateRow = Partial<CaseMessage> & { allowed: boolean; parentOk: boolean; inserted: boolean | null; webhooksQueued: number };
-type ListRow = Partial<CaseMessage> & { foundCaseId: number; allowed: boolean };
+type CreateRow = Partial<CaseMessageRow> & { allowed: boolean; parentOk: boolean; inserted: boolean | null; webhooksQueued: number };
+type ListRow = Partial<CaseMessageRow> & { foundCaseId: number; allowed: boolean };
 interface ConfirmRow {
   id: number;
   error: string | null;
@@ -52,29 +52,29 @@ export class CaseMessagesService {
    * Creates a message, or returns the stored one for a retry with the same externalId. One statement,
    * so no transaction: the message and its webhook delivery commit together or not at all.
    */
-  async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessage> {
+  async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessageRow> {
     const draft = toDraft(dto);
     const [row]: CreateRow[] = await this.dataSource.query(CREATE_SQL, createParams(caller, draft));
     assertCaseAccess(row);
     if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
     if (webhooksQueued > 0) this.outbox.queuedBy(this.dataSource.manager, { deliveries: true });
-    if (inserted) return message as CaseMessage;
-    const stored = inserted === false ? (message as CaseMessage) : await this.findByExternalId(caller, draft);
+    if (inserted) return message as CaseMessageRow;
+    const stored = inserted === false ? (message as CaseMessageRow) : await this.findByExternalId(caller, draft);
     assertSameRequest(stored, draft);
     return stored;
   }
 
   /** Messages of one case in id order. */
-  async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessage[]> {
+  async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessageRow[]> {
     const params = [query.guid.toLowerCase(), caller.accountId, query.afterId ?? 0, query.unconfirmed === true, query.limit ?? null];
     const rows: ListRow[] = await this.dataSource.query(LIST_SQL, params);
     assertCaseAccess(rows[0]);
-    return rows[0].id === null ? [] : (rows as CaseMessage[]);
+    return rows[0].id === null ? [] : (rows as CaseMessageRow[]);
   }
 
   /** What the other side (or the system) sent on any of the caller's cases, after a cursor. */
-  async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessage[]> {
+  async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessageRow[]> {
     const sql = FEED_SQL[caller.accountType][query.unconfirmed ? 'unconfirmed' : 'all'];
     return this.dataSource.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
   }
@@ -92,8 +92,8 @@ export class CaseMessagesService {
   }
 
   /** The twin that won the unique index after our statement's snapshot was taken. */
-  private async findByExternalId(caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessage> {
-    const [stored]: CaseMessage[] = await this.dataSource.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
+  private async findByExternalId(caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessageRow> {
+    const [stored]: CaseMessageRow[] = await this.dataSource.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
     // Only possible if the twin was deleted in between; asking the client to retry is honest.
     if (!stored) throw new ConflictException('A concurrent request with this externalId did not complete; retry');
     return stored;
@@ -137,17 +137,17 @@ function assertCaseAccess(row: { allowed: boolean } | undefined): void {
 }
 
 /** A retry must repeat the original; a different body under the same externalId is a 409. */
-export function assertSameRequest(stored: CaseMessage, draft: MessageDraft): void {
+export function assertSameRequest(stored: CaseMessageRow, draft: MessageDraft): void {
   const field = differingField(stored, draft);
   if (field) {
     throw new ConflictException(`A message with externalId "${draft.externalId}" already exists on this case with a different ${field}`);
   }
 }
 
-export function differingField(stored: CaseMessage, draft: MessageDraft): keyof MessageDraft | undefined {
+export function differingField(stored: CaseMessageRow, draft: MessageDraft): keyof MessageDraft | undefined {
   const fields = ['content', 'type', 'parentMessageId', 'userEmail', 'userName'] as const;
   const field = fields.find((name) => stored[name] !== draft[name]);
   if (field) return field;
-  if (draft.declaredAt && stored.declaredAt.getTime() !== draft.declaredAt.getTime()) return 'declaredAt';
+  if (draft.declaredAt && stored.declaredAt !== draft.declaredAt.toISOString()) return 'declaredAt';
   return undefined;
 }

@@ -1,10 +1,10 @@
 import { serializeWithRouteSchema } from '../../../test/support/route-schema';
 import { toCaseMessageResponse } from '../case-message.mapper';
-import { CaseMessage } from '../case-message.entity';
+import { CaseMessageRow } from '../case-message.entity';
 import { CaseMessageType, SenderType } from '../case-messages.enums';
 import { CASE_MESSAGE_LIST, ONE_CASE_MESSAGE } from './case-message.json-schema';
 
-const full: CaseMessage = {
+const full: CaseMessageRow = {
   id: 2_147_483_647,
   caseId: 7748,
   caseGuid: '1e0abcb7-b94c-4072-a9c0-37072a1ef015',
@@ -18,13 +18,13 @@ const full: CaseMessage = {
   externalId: 'ext-1',
   userEmail: 'jane.doe@example.com',
   userName: 'Jane Doe',
-  declaredAt: new Date('2017-07-25T10:12:54.003Z'),
-  confirmedAt: new Date('2017-07-27T08:00:00.000Z'),
+  declaredAt: '2017-07-25T10:12:54.003Z',
+  confirmedAt: '2017-07-27T08:00:00.000Z',
   confirmedByAccountId: 1009,
-  createdAt: new Date('2017-07-26T14:02:02.170Z'),
-  updatedAt: new Date('2017-07-27T08:00:00.000Z'),
+  createdAt: '2017-07-26T14:02:02.170Z',
+  updatedAt: '2017-07-27T08:00:00.000Z',
 };
-const system: CaseMessage = {
+const system: CaseMessageRow = {
   ...full,
   senderAccountId: null,
   senderType: null,

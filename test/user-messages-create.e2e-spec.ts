@@ -77,6 +77,18 @@ describe('user messages v2: create and mark write everything in one statement', 
       ]);
       expect(events.n).toBe(1);
     });
+    it('marks all as read in one statement, with one `updated` event per changed message on the caller\'s stream', async () => {
+      const reader = await createUser(app);
+      const sent = [await post({ receiver: { id: reader.id } }), await post({ receiver: { id: reader.id } }), await post({ receiver: { id: reader.id }, unreadBrowserNotification: false })];
+      const headers = { authorization: `BimPlus ${reader.token}` };
+      await app.request('GET', '/v2/user/me/messages/unreadcount', { headers }); // token now cached
+      recorder.statements.length = 0;
+      const res = await app.request('POST', '/v2/user/me/messages/markallasreadbrowser', { headers });
+      expect(res.body).toEqual({ updated: 2 });
+      expect(recorder.firstWords()).toEqual(['WITH']);
+      const events = await db.query(`SELECT message_id AS id FROM user_stream_events WHERE user_id = $1 AND type = 'updated' ORDER BY seq`, [reader.id]);
+      expect(events.map((e: { id: string }) => e.id).sort()).toEqual([sent[0].body.id, sent[1].body.id].sort());
+    });
   });
 
   it('queues e-mails and stream events only for the channels left unread, for every group member', async () => {

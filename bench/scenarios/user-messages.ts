@@ -1,7 +1,8 @@
 /**
  * The SQL the v2 User Messages endpoints send, for the benchmark's floor server and its seeding.
- * Self-contained on purpose (the harness must not load the app); src/user-messages/user-messages.sql.spec.ts
- * drives the app's repository with a recording fake and fails if these copies drift from it.
+ * The reads below are copies, because the repository assembles them at run time (filter compiler, paging);
+ * src/user-messages/user-messages.sql.spec.ts drives the repository with a recording fake and fails if they
+ * drift. The writes are the app's own statements, which the floor imports from src/user-messages/user-messages.sql.ts.
  *
  * Statements per request in the app (auth is a cached token lookup, 0 when warm):
  * - inbox first page: 1 (inboxFirstPageSql)

@@ -5,7 +5,7 @@ import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
 import { ReceiverType, Severity } from './user-messages.enums';
-import { insertMessageSql, MESSAGE_COLUMNS, setFlagSql } from './user-messages.sql';
+import { insertMessageSql, markAllReadSql, MESSAGE_COLUMNS, setFlagSql } from './user-messages.sql';
 
 // The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
 // Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
@@ -158,15 +158,10 @@ export class UserMessagesRepository {
     return rows[0];
   }
 
-  /** Marks every unread message of the user as read on one channel; returns the changed message ids. */
-  async markAllRead(manager: EntityManager, userId: string, column: 'unread_email' | 'unread_browser'): Promise<string[]> {
-    const rows: { messageId: string }[] = await manager.query(
-      `WITH changed AS (
-         UPDATE user_message_recipients SET ${column} = false WHERE user_id = $1 AND ${column} RETURNING message_id)
-       SELECT message_id AS "messageId" FROM changed`,
-      [userId],
-    );
-    return rows.map((row) => row.messageId);
+  /** Marks every unread message of the user as read on one channel, with their `updated` events; how many changed. */
+  async markAllRead(userId: string, column: 'unread_email' | 'unread_browser'): Promise<number> {
+    const rows: { updated: number }[] = await this.dataSource.query(markAllReadSql(column), [userId]);
+    return rows[0].updated;
   }
 
   async countUnread(userId: string): Promise<{ browser: number; email: number }> {

@@ -112,12 +112,9 @@ export class UserMessagesService {
   }
 
   async markAllRead(caller: UserPrincipal, userIdParam: string, channel: ReadChannel): Promise<MarkAllResultDto> {
-    const userId = ownUserId(caller, userIdParam);
-    return this.dataSource.transaction(async (manager) => {
-      const changed = await this.messages.markAllRead(manager, userId, FLAG_COLUMN[channel]);
-      await this.outbox.publishUserEvents(manager, changed.map((messageId) => ({ userId, type: 'updated' as const, messageId })));
-      return { updated: changed.length };
-    });
+    const updated = await this.messages.markAllRead(ownUserId(caller, userIdParam), FLAG_COLUMN[channel]);
+    if (updated > 0) this.outbox.queuedBy(this.dataSource.manager, { streamEvents: true });
+    return { updated };
   }
 
   async unreadCount(caller: UserPrincipal, userIdParam: string): Promise<UnreadCountDto> {

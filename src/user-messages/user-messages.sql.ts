@@ -51,3 +51,16 @@ WITH changed AS (
 SELECT ${MESSAGE_COLUMNS}, c.unread_email AS "unreadEmail", c.unread_browser AS "unreadBrowser"
   FROM changed c JOIN user_messages m ON m.id = c.message_id`;
 }
+
+/**
+ * Mark all: clears one flag on every unread message of the user and records one `updated` event per
+ * changed message on the user's stream, in one statement. $1 user id. One row: how many changed.
+ */
+export function markAllReadSql(column: 'unread_email' | 'unread_browser'): string {
+  return `
+WITH changed AS (
+  UPDATE user_message_recipients SET ${column} = false WHERE user_id = $1 AND ${column}
+  RETURNING message_id, user_id
+), ${streamEventsFrom('changed', 'updated')}
+SELECT count(*)::int AS updated FROM changed`;
+}

@@ -1,4 +1,5 @@
 import { FastifySchema } from 'fastify';
+import { closedObject } from '../../common/json-schema';
 
 const nullable = (type: 'string' | 'integer') => ({ type: [type, 'null'] });
 
@@ -9,31 +10,23 @@ const nullable = (type: 'string' | 'integer') => ({ type: [type, 'null'] });
  * fails the request loudly instead of vanishing from the wire. Keep in step with the DTO; the spec
  * next to this file serializes the mapper's output both ways and compares.
  */
-export const CASE_MESSAGE_JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    caseId: { type: 'integer' },
-    guid: { type: 'string' },
-    senderAccountId: nullable('integer'),
-    senderType: nullable('string'),
-    content: nullable('string'),
-    type: { type: 'string' },
-    externalId: nullable('string'),
-    confirmedAt: nullable('string'),
-    createdAt: { type: 'string' },
-    updatedAt: { type: 'string' },
-    declaredAt: { type: 'string' },
-    parentMessageId: nullable('integer'),
-    userEmail: nullable('string'),
-    userName: nullable('string'),
-  },
-  required: [
-    'id', 'caseId', 'guid', 'senderAccountId', 'senderType', 'content', 'type', 'externalId',
-    'confirmedAt', 'createdAt', 'updatedAt', 'declaredAt', 'parentMessageId', 'userEmail', 'userName',
-  ],
-  additionalProperties: false,
-} as const;
+export const CASE_MESSAGE_JSON_SCHEMA = closedObject({
+  id: { type: 'integer' },
+  caseId: { type: 'integer' },
+  guid: { type: 'string' },
+  senderAccountId: nullable('integer'),
+  senderType: nullable('string'),
+  content: nullable('string'),
+  type: { type: 'string' },
+  externalId: nullable('string'),
+  confirmedAt: nullable('string'),
+  createdAt: { type: 'string' },
+  updatedAt: { type: 'string' },
+  declaredAt: { type: 'string' },
+  parentMessageId: nullable('integer'),
+  userEmail: nullable('string'),
+  userName: nullable('string'),
+});
 
 /** Route schemas (`@RouteSchema`) of the endpoints that answer one message or an array of them. */
 export const ONE_CASE_MESSAGE: FastifySchema = { response: { 200: CASE_MESSAGE_JSON_SCHEMA } };

@@ -1,11 +1,7 @@
 import { FastifySchema } from 'fastify';
+import { closedObject } from '../../common/json-schema';
 
-const PARTY = {
-  type: ['object', 'null'],
-  properties: { id: { type: 'string' }, email: { type: ['string', 'null'] } },
-  required: ['id', 'email'],
-  additionalProperties: false,
-} as const;
+const PARTY_PROPERTIES = { id: { type: 'string' }, email: { type: ['string', 'null'] } };
 
 /**
  * UserMessageResponseDto as a JSON schema, for Fastify's response serializer (fast-json-stringify
@@ -13,29 +9,21 @@ const PARTY = {
  * key is required, so a key the mapper stops filling fails the request instead of vanishing from the
  * wire. Keep in step with the DTO; the spec next to this file compares both serializations.
  */
-export const USER_MESSAGE_JSON_SCHEMA = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    sender: PARTY,
-    receiver: { ...PARTY, type: 'object' },
-    receiverType: { type: 'string' },
-    source: { type: 'string' },
-    topic: { type: 'string' },
-    severity: { type: 'string' },
-    returnCode: { type: 'string' },
-    timestamp: { type: 'string' },
-    unreadEmail: { type: 'boolean' },
-    unreadBrowserNotification: { type: 'boolean' },
-    additionalData: { type: ['string', 'null'] },
-    correlationId: { type: ['string', 'null'] },
-  },
-  required: [
-    'id', 'sender', 'receiver', 'receiverType', 'source', 'topic', 'severity', 'returnCode', 'timestamp',
-    'unreadEmail', 'unreadBrowserNotification', 'additionalData', 'correlationId',
-  ],
-  additionalProperties: false,
-} as const;
+export const USER_MESSAGE_JSON_SCHEMA = closedObject({
+  id: { type: 'string' },
+  sender: closedObject(PARTY_PROPERTIES, ['object', 'null']),
+  receiver: closedObject(PARTY_PROPERTIES),
+  receiverType: { type: 'string' },
+  source: { type: 'string' },
+  topic: { type: 'string' },
+  severity: { type: 'string' },
+  returnCode: { type: 'string' },
+  timestamp: { type: 'string' },
+  unreadEmail: { type: 'boolean' },
+  unreadBrowserNotification: { type: 'boolean' },
+  additionalData: { type: ['string', 'null'] },
+  correlationId: { type: ['string', 'null'] },
+});
 
 /** Route schemas (`@RouteSchema`) of the endpoints that answer one message or a page of them. */
 export const ONE_USER_MESSAGE: FastifySchema = { response: { 200: USER_MESSAGE_JSON_SCHEMA } };

@@ -167,7 +167,7 @@ async function loadBoth(result: EndpointResult, ctx: SuiteContext, app: ChildSer
   const floorRounds: LoadResult[] = [];
   for (let round = 0; round < rounds; round++) {
     // Every round opens its 64 connections anew, and their first requests arrive as one burst: a short discarded
-    // warm-up per round keeps that burst out of the percentiles, as the full warm-up does before the first.
+    // warm-up per round, on the same connections (see measure), keeps that burst out of the percentiles.
     const options = { ...loadOptions(config), durationSeconds: config.durationSeconds / rounds, warmupSeconds: round === 0 ? config.warmupSeconds : ROUND_WARMUP_SECONDS };
     appRounds.push(await measure(app.baseUrl, appLoad, options));
     if (floorLoad) floorRounds.push(await measure(floor.baseUrl, floorLoad, options));

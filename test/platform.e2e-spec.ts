@@ -55,10 +55,13 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sets security headers', async () => {
-    const res = await app.request('GET', '/health/live');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  it('sets security headers on answers, errors and unknown routes', async () => {
+    for (const path of ['/health/live', '/api/v3/case-messages?guid=x', '/no-such-route']) {
+      const res = await app.request('GET', path);
+      expect([path, res.headers.get('x-content-type-options')]).toEqual([path, 'nosniff']);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    }
   });
 
   it('serves Prometheus metrics with request latency by route', async () => {

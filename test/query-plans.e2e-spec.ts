@@ -94,9 +94,12 @@ describeWithServer('query plans at volume', () => {
     expect(seqScans(steps)).toEqual([]);
   });
 
-  it('v2 filter unread=true&source=… pages the received and the sent messages by their own indexes', async () => {
+  it('v2 filter unread=true&source=… merges the received and the sent messages lazily, each by its own index', async () => {
     const steps = await plan(v2.filterUnreadSourceSql, [heavyUserId, 'Import Service', 'Import Service', 101]);
     expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_timestamp']));
     expect(seqScans(steps)).toEqual([]);
+    // A Sort would read both branches' whole limit before the first row; the merge reads what the page needs.
+    expect(steps.map((node) => node['Node Type'])).toContain('Merge Append');
+    expect(steps.filter((node) => node['Node Type'] === 'Sort')).toEqual([]);
   });
 });

@@ -18,7 +18,9 @@
 
 const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
   m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
-  m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+  m.return_code AS "returnCode", to_char(m."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId", "receiverEmail", source, topic, severity,
+  "returnCode", "timestamp", "additionalData", "correlationId", "unreadEmail", "unreadBrowser"`;
 const ANY_UNREAD_EMAIL = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_email LIMIT 1), false)`;
 const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_browser LIMIT 1), false)`;
 
@@ -30,19 +32,21 @@ export const inboxFirstPageSql = `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "
        LIMIT $2`;
 
 /** GET /v2/messages?filter=unread=true%26source=… (first page). $1 user id, $2 and $3 the source, $4 limit + 1. */
-export const filterUnreadSourceSql = `SELECT * FROM (
-         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+export const filterUnreadSourceSql = `SELECT ${VIEW_NAMES} FROM (
+         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser",
+                 r."timestamp" AS sort_at, r.message_id AS sort_id
           FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
           WHERE r.user_id = $1 AND TRUE AND ((r.unread_browser OR r.unread_email)) AND (m.source COLLATE "C" = $2::text)
           ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT $4)
          UNION ALL
-         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser"
+         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser",
+                 m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m
           WHERE m.sender_id = $1 AND TRUE AND ((${ANY_UNREAD_BROWSER} OR ${ANY_UNREAD_EMAIL})) AND (m.source COLLATE "C" = $3::text)
             AND NOT EXISTS (SELECT 1 FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1)
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT $4)
        ) AS visible
-       ORDER BY "timestamp" DESC, id DESC
+       ORDER BY sort_at DESC, sort_id DESC
        LIMIT $4`;
 
 /** GET /v2/user/me/messages/unreadcount. $1 user id. */

@@ -1,4 +1,5 @@
 import { insertWebhooksFrom } from '../delivery/delivery-outbox.sql';
+import { isoTimestampSql } from '../common/iso-timestamp';
 import { AccountType } from '../directory/directory.enums';
 
 /**
@@ -8,13 +9,7 @@ import { AccountType } from '../directory/directory.enums';
  * CaseMessageRow.
  */
 
-/**
- * A timestamptz as the API writes it, `2017-07-26T14:02:02.170Z`, formatted by PostgreSQL: the driver then
- * passes a string through instead of parsing it into a Date that the mapper turns back into this string
- * (four per message: 200 per listed case, ~13 % of the server's CPU on the list benchmark). Timestamps are
- * stored truncated to milliseconds, so nothing is lost; `MS` truncates as `Date` does.
- */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = isoTimestampSql; // timestamps leave PostgreSQL as the API's ISO strings
 
 export const MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
   provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",

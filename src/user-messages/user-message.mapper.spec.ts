@@ -12,7 +12,7 @@ const VIEW: UserMessageView = {
   topic: 'SKETCHUP_JOB',
   severity: Severity.Warning,
   returnCode: 'FILE_TOO_BIG',
-  timestamp: new Date('2013-11-15T10:55:53.000Z'),
+  timestamp: '2013-11-15T10:55:53.000Z',
   additionalData: null,
   correlationId: null,
   unreadEmail: false,

@@ -1,8 +1,11 @@
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
 import { UserMessage } from './user-message.entity';
 
-/** A message with the flags the caller sees (its own, or the recipients' for its sender). */
-export type UserMessageView = Omit<UserMessage, 'createdBy'> & { unreadEmail: boolean; unreadBrowser: boolean };
+/**
+ * A message with the flags the caller sees (its own, or the recipients' for its sender), as MESSAGE_COLUMNS
+ * reads it: the timestamp already the API's ISO string.
+ */
+export type UserMessageView = Omit<UserMessage, 'createdBy' | 'timestamp'> & { timestamp: string; unreadEmail: boolean; unreadBrowser: boolean };
 
 /** Entity → wire shape; the only place the JSON keys of a v2 message are spelled. */
 export function toUserMessageResponse(view: UserMessageView): UserMessageResponseDto {
@@ -15,7 +18,7 @@ export function toUserMessageResponse(view: UserMessageView): UserMessageRespons
     topic: view.topic,
     severity: view.severity,
     returnCode: view.returnCode,
-    timestamp: view.timestamp.toISOString(),
+    timestamp: view.timestamp,
     unreadEmail: view.unreadEmail,
     unreadBrowserNotification: view.unreadBrowser,
     additionalData: view.additionalData,

@@ -5,7 +5,7 @@ import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
 import { ReceiverType, Severity } from './user-messages.enums';
-import { insertMessageSql, markAllReadSql, MESSAGE_COLUMNS, setFlagSql } from './user-messages.sql';
+import { insertMessageSql, markAllReadSql, MESSAGE_COLUMNS, setFlagSql, VIEW_NAMES } from './user-messages.sql';
 
 // The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
 // Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
@@ -84,8 +84,8 @@ export class UserMessagesRepository {
    * The message, its recipient rows and their deliveries, in one statement (see insertMessageSql). Pass
    * the transaction's manager when there is one; the data source's otherwise.
    */
-  async insertMessage(manager: EntityManager, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: Date; recipients: number }> {
-    const rows: { timestamp: Date; recipients: number }[] = await manager.query(insertMessageSql(m.receiverType), [
+  async insertMessage(manager: EntityManager, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: string; recipients: number }> {
+    const rows: { timestamp: string; recipients: number }[] = await manager.query(insertMessageSql(m.receiverType), [
       m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity,
       m.returnCode, m.additionalData, m.correlationId, m.createdBy, flags.unreadEmail, flags.unreadBrowser,
     ]);
@@ -190,7 +190,10 @@ export class UserMessagesRepository {
 
   /**
    * Every message visible to the user (received, plus sent and not also received) that matches the
-   * filter: two keyset range scans, each limited, merged by one final sort of at most 2 × (limit + 1) rows.
+   * filter: two keyset range scans, each limited, merged in (timestamp, id) order. Each branch also yields
+   * its own index's columns as the merge key (sort_at, sort_id): then PostgreSQL merges the two index
+   * scans lazily and reads only the rows the page needs, instead of both branches' full limit and a sort
+   * (the seed's `unread=true&source=…` on the heavy user: ~40 % fewer buffers).
    */
   async search(userId: string, clauses: FilterClause[], page: PageRequest): Promise<UserMessageView[]> {
     const params: unknown[] = [userId];
@@ -201,19 +204,21 @@ export class UserMessagesRepository {
     params.push(page.limit + 1);
     const limit = `$${params.length}`;
     return this.dataSource.query(
-      `SELECT * FROM (
-         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+      `SELECT ${VIEW_NAMES} FROM (
+         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser",
+                 r."timestamp" AS sort_at, r.message_id AS sort_id
           FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
           WHERE r.user_id = $1 AND ${receivedAfter} AND ${received}
           ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT ${limit})
          UNION ALL
-         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser"
+         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser",
+                 m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m
           WHERE m.sender_id = $1 AND ${sentAfter} AND ${sent}
             AND NOT EXISTS (SELECT 1 FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1)
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT ${limit})
        ) AS visible
-       ORDER BY "timestamp" DESC, id DESC
+       ORDER BY sort_at DESC, sort_id DESC
        LIMIT ${limit}`,
       params,
     );

@@ -201,6 +201,6 @@ function requestHash(dto: CreateUserMessageDto): string {
 function toPage(rows: UserMessageView[], limit: number): Page {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  const next = rows.length > limit && last ? { timestamp: last.timestamp.toISOString(), id: last.id } : undefined;
+  const next = rows.length > limit && last ? { timestamp: last.timestamp, id: last.id } : undefined;
   return { items: items.map(toUserMessageResponse), next };
 }

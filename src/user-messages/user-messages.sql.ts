@@ -1,10 +1,18 @@
+import { isoTimestampSql } from '../common/iso-timestamp';
 import { newMessageDeliveriesFrom, streamEventsFrom } from '../delivery/delivery-outbox.sql';
 import { ReceiverType } from './user-messages.enums';
 
-/** The user_messages columns (alias `m`) as UserMessageView's property names; also read by delivery. */
+/**
+ * The user_messages columns (alias `m`) as UserMessageView's property names, the timestamp as the API's ISO
+ * string (see isoTimestampSql); also read by delivery.
+ */
 export const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
   m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
-  m.return_code AS "returnCode", m."timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+  m.return_code AS "returnCode", ${isoTimestampSql('m."timestamp"')} AS "timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+
+/** A UserMessageView's columns by name, for a query that selects from a subquery of MESSAGE_COLUMNS and the flags. */
+export const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId", "receiverEmail", source, topic, severity,
+  "returnCode", "timestamp", "additionalData", "correlationId", "unreadEmail", "unreadBrowser"`;
 
 /** Who receives a new message: the user (with the message's receiver e-mail, $6), or every member of the group now. */
 const RECIPIENTS: Record<ReceiverType, string> = {
@@ -33,7 +41,7 @@ WITH m AS (
   SELECT m.id, s.user_id, s.address, $14::boolean, $15::boolean, m."timestamp" FROM m, (${RECIPIENTS[receiverType]}) AS s(user_id, address)
   RETURNING user_id, address
 ), ${newMessageDeliveriesFrom('recipients', '(SELECT id FROM m)', '$14::boolean', '$15::boolean')}
-SELECT m."timestamp", (SELECT count(*) FROM recipients)::int AS recipients FROM m`;
+SELECT ${isoTimestampSql('m."timestamp"')} AS "timestamp", (SELECT count(*) FROM recipients)::int AS recipients FROM m`;
 }
 
 /**

@@ -14,7 +14,7 @@ const full: UserMessageView = {
   topic: 'SKETCHUP_JOB 🔧',
   severity: Severity.Warning,
   returnCode: 'FILE_TOO_BIG\n\u2028',
-  timestamp: new Date('2013-11-15T10:55:53.000Z'),
+  timestamp: '2013-11-15T10:55:53.000Z',
   additionalData: '{"file":"a.skp","size":1}',
   correlationId: 'c-1',
   unreadEmail: false,

@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { buildDataSourceOptions } from './database/data-source';
+import { DatabaseModule } from './database/database.module';
 import { FEATURE_MODULES } from './feature-modules';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -47,6 +48,7 @@ export class AppModule {
             errorMessage: 'Too many requests; retry after the time in Retry-After',
           }),
         }),
+        DatabaseModule,
         AuthModule,
         ObservabilityModule,
         HealthModule,

@@ -31,10 +31,34 @@ describeWithServer('query plans at volume', () => {
   let pool: Pool;
   let heavyUserId: string;
 
-  /** Every node of the statement's plan, with the session settings the app uses. */
-  async function plan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+  /**
+   * Every node of the statement's plan, with the session settings the app uses. The app runs these
+   * statements prepared (src/database/prepared-statements.ts), and PostgreSQL may then switch to a generic
+   * plan, made without the parameters' values: that plan must use the same indexes and no sequential scan.
+   */
+  async function plan(sql: string, params: unknown[], { prepared = true } = {}): Promise<PlanNode[]> {
     const { rows } = await pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-    return nodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+    const custom = nodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+    if (prepared) {
+      const generic = await genericPlan(sql, params);
+      expect({ indexes: indexes(generic), seqScans: seqScans(generic) }).toEqual({ indexes: indexes(custom), seqScans: [] });
+    }
+    return custom;
+  }
+
+  async function genericPlan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+    const client = await pool.connect();
+    const literal = (value: unknown) =>
+      value === null ? 'NULL' : Array.isArray(value) ? `'{${value.join(',')}}'` : typeof value === 'string' ? client.escapeLiteral(value) : String(value);
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      await client.query(`PREPARE generic_plan AS ${sql}`);
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE generic_plan(${params.map(literal).join(', ')})`);
+      return nodes(rows[0]['QUERY PLAN'][0].Plan as PlanNode);
+    } finally {
+      await client.query('DEALLOCATE ALL; RESET plan_cache_mode');
+      client.release();
+    }
   }
   const indexes = (plan: PlanNode[]) => plan.flatMap((node) => (node['Index Name'] ? [node['Index Name']] : []));
   const seqScans = (plan: PlanNode[]) => plan.filter((node) => node['Node Type'] === 'Seq Scan').map((node) => node['Relation Name']);
@@ -95,7 +119,8 @@ describeWithServer('query plans at volume', () => {
   });
 
   it('v2 filter unread=true&source=… merges the received and the sent messages lazily, each by its own index', async () => {
-    const steps = await plan(v2.filterUnreadSourceSql, [heavyUserId, 'Import Service', 'Import Service', 101]);
+    // The app sends the filter's SQL unprepared: it varies with the filter.
+    const steps = await plan(v2.filterUnreadSourceSql, [heavyUserId, 'Import Service', 'Import Service', 101], { prepared: false });
     expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_timestamp']));
     expect(seqScans(steps)).toEqual([]);
     // A Sort would read both branches' whole limit before the first row; the merge reads what the page needs.

@@ -2,6 +2,7 @@ import { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import * as scenario from '../scenarios/case-messages';
 import { accountOf, TokenMap } from './tokens';
+import { prepared } from './prepared';
 
 const BASE = '/api/v3/case-messages';
 
@@ -11,7 +12,7 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     const caller = accountOf(tokens, request, reply);
     if (!caller) return reply;
     const query = request.query as Record<string, string>;
-    const { rows } = await pool.query(scenario.listSql, [query.guid, caller.accountId, 0, false, null]);
+    const { rows } = await prepared(pool, scenario.listSql, [query.guid, caller.accountId, 0, false, null]);
     if (rows.length === 0) return reply.code(404).send({ error: { message: 'Case not found' } });
     if (!rows[0].allowed) return reply.code(403).send({ error: { message: 'No access' } });
     return rows[0].id === null ? [] : rows;
@@ -21,7 +22,7 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     const caller = accountOf(tokens, request, reply);
     if (!caller) return reply;
     const query = request.query as Record<string, string>;
-    const { rows } = await pool.query(scenario.feedSql(caller.accountType, false), [caller.accountId, Number(query.afterId ?? 0), Number(query.limit ?? 100)]);
+    const { rows } = await prepared(pool, scenario.feedSql(caller.accountType, false), [caller.accountId, Number(query.afterId ?? 0), Number(query.limit ?? 100)]);
     return rows;
   });
 
@@ -30,7 +31,7 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     if (!caller) return reply;
     const body = request.body as Record<string, string | undefined>;
     const params = [body.guid, caller.accountId, caller.accountType, body.type, body.content ?? null, body.externalId ?? null, null, body.userEmail ?? null, body.userName ?? null, null];
-    const { rows } = await pool.query(scenario.createSql, params);
+    const { rows } = await prepared(pool, scenario.createSql, params);
     if (!rows[0]) return reply.code(404).send({ error: { message: 'Case not found' } });
     return rows[0];
   });
@@ -39,7 +40,7 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     const caller = accountOf(tokens, request, reply);
     if (!caller) return reply;
     const ids = [...new Set(request.body as number[])];
-    const { rows } = await pool.query(scenario.confirmSql, [ids, caller.accountId, caller.accountType]);
+    const { rows } = await prepared(pool, scenario.confirmSql, [ids, caller.accountId, caller.accountType]);
     const result = { success: true, errors: [] as unknown[], data: { confirmed: [] as number[], alreadyConfirmed: [] as number[] } };
     for (const row of rows) {
       if (row.error) result.errors.push({ id: row.id, message: row.error });

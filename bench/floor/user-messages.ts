@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { insertMessageSql, setFlagSql } from '../../src/user-messages/user-messages.sql';
 import * as scenario from '../scenarios/user-messages';
 import { FloorUser, TokenMap, userOf } from './tokens';
+import { prepared } from './prepared';
 
 const PAGE = 100;
 
@@ -12,14 +13,14 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
   app.get('/v2/user/me/messages', async (request, reply) => {
     const caller = userOf(tokens, request, reply);
     if (!caller) return reply;
-    const { rows } = await pool.query(scenario.inboxFirstPageSql, [caller.userId, PAGE + 1]);
+    const { rows } = await prepared(pool, scenario.inboxFirstPageSql, [caller.userId, PAGE + 1]);
     return page(reply, rows);
   });
 
   app.get('/v2/user/me/messages/unreadcount', async (request, reply) => {
     const caller = userOf(tokens, request, reply);
     if (!caller) return reply;
-    return (await pool.query(scenario.unreadCountSql, [caller.userId])).rows[0];
+    return (await prepared(pool, scenario.unreadCountSql, [caller.userId])).rows[0];
   });
 
   // Only the benchmark's filter shape, `unread=true&source=…`: the app's parser is part of what it costs.
@@ -36,7 +37,7 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     const caller = userOf(tokens, request, reply);
     if (!caller) return reply;
     const { id } = request.params as { id: string };
-    const { rows } = await pool.query(setFlagSql('unread_browser'), [id, caller.userId, false]);
+    const { rows } = await prepared(pool, setFlagSql('unread_browser'), [id, caller.userId, false]);
     if (rows.length === 0) return reply.code(404).send({ error: { message: 'Message not found' } });
     return rows[0];
   });
@@ -60,14 +61,14 @@ interface CreateBody {
 }
 
 async function create(pool: Pool, caller: FloorUser, body: CreateBody, reply: FastifyReply) {
-  const addressee = (await pool.query(scenario.findAddresseeSql, [body.receiver.id])).rows[0];
+  const addressee = (await prepared(pool, scenario.findAddresseeSql, [body.receiver.id])).rows[0];
   if (!addressee) return reply.code(400).send({ error: { message: 'receiver.id must be an existing user or group' } });
   const id = randomUUID();
   const unreadEmail = body.unreadEmail ?? true;
   const unreadBrowser = body.unreadBrowserNotification ?? true;
   const receiverEmail = addressee.type === 'user' ? (body.receiver.email ?? addressee.email) : null;
   const [{ timestamp }] = (
-    await pool.query(insertMessageSql(addressee.type), [
+    await prepared(pool, insertMessageSql(addressee.type), [
       id, caller.userId, caller.email, addressee.type, body.receiver.id, receiverEmail, body.source, body.topic,
       body.severity, body.returnCode, body.additionalData ?? null, null, caller.userId, unreadEmail, unreadBrowser,
     ])

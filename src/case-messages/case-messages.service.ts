@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, ForbiddenException, Injectable,
 import { DataSource } from 'typeorm';
 import { AccountPrincipal } from '../auth/principal';
 import { parseTimestamp } from '../common/iso-timestamp';
+import { PreparedStatements } from '../database/prepared-statements';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { AccountType } from '../directory/directory.enums';
 import { CaseMessageRow } from './case-message.entity';
@@ -45,6 +46,7 @@ const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {
 export class CaseMessagesService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
     private readonly outbox: DeliveryOutbox,
   ) {}
 
@@ -54,7 +56,7 @@ export class CaseMessagesService {
    */
   async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessageRow> {
     const draft = toDraft(dto);
-    const [row]: CreateRow[] = await this.dataSource.query(CREATE_SQL, createParams(caller, draft));
+    const [row]: CreateRow[] = await this.statements.query(CREATE_SQL, createParams(caller, draft));
     assertCaseAccess(row);
     if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
@@ -68,7 +70,7 @@ export class CaseMessagesService {
   /** Messages of one case in id order. */
   async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessageRow[]> {
     const params = [query.guid.toLowerCase(), caller.accountId, query.afterId ?? 0, query.unconfirmed === true, query.limit ?? null];
-    const rows: ListRow[] = await this.dataSource.query(LIST_SQL, params);
+    const rows: ListRow[] = await this.statements.query(LIST_SQL, params);
     assertCaseAccess(rows[0]);
     return rows[0].id === null ? [] : (rows as CaseMessageRow[]);
   }
@@ -76,12 +78,12 @@ export class CaseMessagesService {
   /** What the other side (or the system) sent on any of the caller's cases, after a cursor. */
   async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessageRow[]> {
     const sql = FEED_SQL[caller.accountType][query.unconfirmed ? 'unconfirmed' : 'all'];
-    return this.dataSource.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
+    return this.statements.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
   }
 
   /** Confirms every id it can in one statement; per-id problems are reported, never thrown. */
   async confirm(caller: AccountPrincipal, ids: number[]): Promise<ConfirmResponseDto> {
-    const rows: ConfirmRow[] = await this.dataSource.query(CONFIRM_SQL, [distinctIds(ids), caller.accountId, caller.accountType]);
+    const rows: ConfirmRow[] = await this.statements.query(CONFIRM_SQL, [distinctIds(ids), caller.accountId, caller.accountType]);
     const result: ConfirmResponseDto = { success: true, errors: [], data: { confirmed: [], alreadyConfirmed: [] } };
     for (const row of rows) {
       if (row.error) result.errors.push({ id: row.id, message: row.error });
@@ -93,7 +95,7 @@ export class CaseMessagesService {
 
   /** The twin that won the unique index after our statement's snapshot was taken. */
   private async findByExternalId(caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessageRow> {
-    const [stored]: CaseMessageRow[] = await this.dataSource.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
+    const [stored]: CaseMessageRow[] = await this.statements.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
     // Only possible if the twin was deleted in between; asking the client to retry is honest.
     if (!stored) throw new ConflictException('A concurrent request with this externalId did not complete; retry');
     return stored;

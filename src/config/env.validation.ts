@@ -37,6 +37,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(600000) @Transform(toInt)
   DB_STATEMENT_TIMEOUT_MS = 10000;
 
+  /** Hot statements as named prepared statements (external PostgreSQL only); false behind a transaction-mode pooler. */
+  @IsOptional() @IsBoolean() @Transform(toBool)
+  DB_PREPARED_STATEMENTS = true;
+
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
   ADMIN_TOKEN?: string;
 

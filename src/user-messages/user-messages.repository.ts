@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatements } from '../database/prepared-statements';
 import { compileFilter, FilterColumns } from './filter/filter-compiler';
 import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
@@ -60,13 +61,19 @@ export interface NewMessage {
 /** A row of a visible message plus whether the caller holds a recipient row for it. */
 export type VisibleMessage = UserMessageView & { isRecipient: boolean; isSender: boolean };
 
-/** The SQL of the v2 messages: every query is a range over one user's index entries. */
+/**
+ * The SQL of the v2 messages: every query is a range over one user's index entries. Statements from a
+ * fixed set of texts run prepared (PreparedStatements); the filter's SQL varies, so it does not.
+ */
 @Injectable()
 export class UserMessagesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly statements: PreparedStatements,
+  ) {}
 
   async findAddressee(id: string): Promise<{ type: ReceiverType; email: string | null } | undefined> {
-    const rows: { type: ReceiverType; email: string | null }[] = await this.dataSource.query(
+    const rows: { type: ReceiverType; email: string | null }[] = await this.statements.query(
       `SELECT 'user' AS type, email FROM users WHERE id = $1
        UNION ALL SELECT 'group', NULL FROM groups WHERE id = $1
        LIMIT 1`,
@@ -82,13 +89,15 @@ export class UserMessagesRepository {
 
   /**
    * The message, its recipient rows and their deliveries, in one statement (see insertMessageSql). Pass
-   * the transaction's manager when there is one; the data source's otherwise.
+   * the transaction's manager when there is one; without, the statement is its own transaction.
    */
-  async insertMessage(manager: EntityManager, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: string; recipients: number }> {
-    const rows: { timestamp: string; recipients: number }[] = await manager.query(insertMessageSql(m.receiverType), [
+  async insertMessage(manager: EntityManager | undefined, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: string; recipients: number }> {
+    const sql = insertMessageSql(m.receiverType);
+    const params = [
       m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity,
       m.returnCode, m.additionalData, m.correlationId, m.createdBy, flags.unreadEmail, flags.unreadBrowser,
-    ]);
+    ];
+    const rows: { timestamp: string; recipients: number }[] = manager ? await manager.query(sql, params) : await this.statements.query(sql, params);
     return rows[0];
   }
 
@@ -153,19 +162,19 @@ export class UserMessagesRepository {
    * Sets one of the caller's own flags and records the `updated` stream event, in one statement; the
    * message as the caller now sees it, or undefined when the caller holds no recipient row.
    */
-  async setFlag(manager: EntityManager, messageId: string, userId: string, column: 'unread_email' | 'unread_browser', unread: boolean): Promise<UserMessageView | undefined> {
-    const rows: UserMessageView[] = await manager.query(setFlagSql(column), [messageId, userId, unread]);
+  async setFlag(messageId: string, userId: string, column: 'unread_email' | 'unread_browser', unread: boolean): Promise<UserMessageView | undefined> {
+    const rows: UserMessageView[] = await this.statements.query(setFlagSql(column), [messageId, userId, unread]);
     return rows[0];
   }
 
   /** Marks every unread message of the user as read on one channel, with their `updated` events; how many changed. */
   async markAllRead(userId: string, column: 'unread_email' | 'unread_browser'): Promise<number> {
-    const rows: { updated: number }[] = await this.dataSource.query(markAllReadSql(column), [userId]);
+    const rows: { updated: number }[] = await this.statements.query(markAllReadSql(column), [userId]);
     return rows[0].updated;
   }
 
   async countUnread(userId: string): Promise<{ browser: number; email: number }> {
-    const rows: { browser: number; email: number }[] = await this.dataSource.query(
+    const rows: { browser: number; email: number }[] = await this.statements.query(
       `SELECT (count(*) FILTER (WHERE unread_browser))::int AS browser, (count(*) FILTER (WHERE unread_email))::int AS email
        FROM user_message_recipients WHERE user_id = $1 AND (unread_browser OR unread_email)`,
       [userId],
@@ -178,7 +187,7 @@ export class UserMessagesRepository {
     const params: unknown[] = [userId];
     const after = keysetCondition('r."timestamp"', 'r.message_id', page, params);
     params.push(page.limit + 1);
-    return this.dataSource.query(
+    return this.statements.query(
       `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
        FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
        WHERE r.user_id = $1 AND ${after}

@@ -42,7 +42,7 @@ export class UserMessagesService {
     const flags = { unreadEmail: dto.unreadEmail ?? true, unreadBrowser: dto.unreadBrowserNotification ?? true };
     // Without a key the insert is one statement, atomic on its own; with one, the key's claim and stored
     // response share a transaction with it.
-    if (!key) return this.insert(this.dataSource.manager, message, flags);
+    if (!key) return this.insert(undefined, message, flags);
     return this.dataSource.transaction(async (manager) => {
       const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto));
       if (replay) return replay;
@@ -53,10 +53,10 @@ export class UserMessagesService {
   }
 
   /** Writes the message, its recipients and their e-mails and stream events (one statement); the response. */
-  private async insert(manager: EntityManager, message: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<UserMessageResponseDto> {
+  private async insert(manager: EntityManager | undefined, message: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<UserMessageResponseDto> {
     const { timestamp, recipients } = await this.messages.insertMessage(manager, message, flags);
     const reached = recipients > 0;
-    if (reached) this.outbox.queuedBy(manager, { deliveries: flags.unreadEmail, streamEvents: flags.unreadBrowser });
+    if (reached) this.outbox.queuedBy(manager ?? this.dataSource.manager, { deliveries: flags.unreadEmail, streamEvents: flags.unreadBrowser });
     return toUserMessageResponse({ ...message, timestamp, unreadEmail: reached && flags.unreadEmail, unreadBrowser: reached && flags.unreadBrowser });
   }
 
@@ -102,7 +102,7 @@ export class UserMessagesService {
   /** Sets the caller's own flag; only recipients have flags, so a sender who is not one gets 403. */
   async mark(caller: UserPrincipal, messageId: string, channel: ReadChannel, unread: boolean): Promise<UserMessageResponseDto> {
     // One statement (the flag, the `updated` event and the answer), atomic on its own.
-    const view = await this.messages.setFlag(this.dataSource.manager, messageId, caller.userId, FLAG_COLUMN[channel], unread);
+    const view = await this.messages.setFlag(messageId, caller.userId, FLAG_COLUMN[channel], unread);
     if (!view) {
       await this.requireVisible(caller, messageId);
       throw new ForbiddenException('Only a recipient of this message has read flags to set');

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatements } from '../database/prepared-statements';
 import * as bench from '../../bench/scenarios/user-messages';
 import { parseFilter } from './filter/filter-parser';
 import { UserMessagesRepository } from './user-messages.repository';
@@ -27,7 +28,7 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
   beforeEach(() => {
     recorder = new RecordingQueries();
     manager = recorder as unknown as EntityManager;
-    repository = new UserMessagesRepository({ query: recorder.query, manager } as unknown as DataSource);
+    repository = new UserMessagesRepository({ query: recorder.query, manager } as unknown as DataSource, recorder as unknown as PreparedStatements);
   });
   const last = () => recorder.calls[recorder.calls.length - 1];
 
@@ -49,7 +50,7 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
   });
 
   it('mark as read: one statement for the flag, the stream event and the answer', async () => {
-    await repository.setFlag(manager, MESSAGE, USER, 'unread_browser', false);
+    await repository.setFlag(MESSAGE, USER, 'unread_browser', false);
     expect(last().sql).toBe(setFlagSql('unread_browser'));
     expect(last().params).toEqual([MESSAGE, USER, false]);
   });

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Pool, QueryResultRow } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { EnvironmentVariables } from '../config/env.validation';
+
+/**
+ * Runs the hot statements as named prepared statements, straight on TypeORM's `pg` pool: each pooled
+ * connection parses and plans a statement once, then only binds and executes it (alone, the v3 list went
+ * from 0.9 to 0.5 ms and the v2 inbox from 0.85 to 0.6 ms), and the call skips TypeORM's query runner.
+ *
+ * Only for SQL whose text comes from a fixed set (module constants, or one of a few variants): every
+ * distinct text becomes one prepared statement on every connection. Dynamic SQL (the v2 filter) keeps
+ * `dataSource.query`. Off on the embedded PGlite — one backend shared by every socket connection, so a
+ * reconnecting pool would prepare a name the backend still holds — and with DB_PREPARED_STATEMENTS=false,
+ * e.g. behind a connection pooler in transaction mode. Errors are `pg`'s own, not TypeORM's
+ * QueryFailedError; error-mapping and pgErrorCode read both.
+ */
+@Injectable()
+export class PreparedStatements {
+  private readonly names = new Map<string, string>();
+  private readonly enabled: boolean;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    env: EnvironmentVariables,
+  ) {
+    this.enabled = env.DB_PREPARED_STATEMENTS && env.DATABASE_URL !== undefined;
+  }
+
+  async query<T>(text: string, values: unknown[]): Promise<T[]> {
+    if (!this.enabled) return this.dataSource.query(text, values);
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<T & QueryResultRow>({ name: this.nameOf(text), text, values });
+    return rows;
+  }
+
+  /** A name per distinct text, so a name never stands for two statements. */
+  private nameOf(text: string): string {
+    let name = this.names.get(text);
+    if (name === undefined) {
+      name = `ms_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+}

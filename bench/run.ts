@@ -245,15 +245,21 @@ function appEnv(config: BenchConfig, database: string): Record<string, string> {
   };
 }
 
+/**
+ * Node's flags for the servers under test: the ones production runs the service with (Dockerfile CMD and
+ * `npm start`), given to the floor too so that app ÷ floor compares code, not runtime settings.
+ */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 async function startApp(config: BenchConfig, database: string, preload: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildServer> {
   const env = { ...appEnv(config, database), ...extraEnv };
-  return startChild('app (node dist/main.js)', [...preload, join(appDist(), 'main.js')], env, await freePort());
+  return startChild('app (node dist/main.js)', [...SERVER_NODE_FLAGS, ...preload, join(appDist(), 'main.js')], env, await freePort());
 }
 
 async function startFloor(config: BenchConfig, database: string, preload: string[] = [], extraEnv: Record<string, string> = {}): Promise<ChildServer> {
   const sessionOptions = await appSessionOptions(config, database);
   const env = { DATABASE_URL: databaseUrl(config, database), DB_POOL_SIZE: String(config.poolSize), FLOOR_PG_OPTIONS: sessionOptions ?? '', ...extraEnv };
-  const args = ['-r', 'ts-node/register/transpile-only', ...preload, join(ROOT, 'bench', 'floor-server.ts')];
+  const args = [...SERVER_NODE_FLAGS, '-r', 'ts-node/register/transpile-only', ...preload, join(ROOT, 'bench', 'floor-server.ts')];
   return startChild('floor (bench/floor-server.ts)', args, env, await freePort());
 }
 

@@ -162,6 +162,10 @@ async function loadBoth(result: EndpointResult, ctx: SuiteContext, app: ChildSer
   log(`  [${ctx.rows.toLocaleString('en')} rows] ${bench.api} ${bench.label}: app${bench.floor ? ` and floor, ${ROUNDS} alternating rounds` : ''}`);
   const appLoad = await bench.workload(ctx, 'app');
   const floorLoad = bench.floor ? await bench.workload(ctx, 'floor') : undefined;
+  // Each write benchmark starts after a checkpoint: the seed and the previous writes leave up to
+  // max_wal_size of dirty pages, and a checkpoint writing them out in the middle of a run stalled every
+  // commit's WAL flush (a full run saw v2 create drop from ~1,600 to ~800 req/s, app and floor alike).
+  if (bench.writes) await ctx.pool.query('CHECKPOINT').catch((error: Error) => result.notes.push(`CHECKPOINT before the run failed: ${error.message}`));
   const rounds = bench.floor ? ROUNDS : 1;
   const appRounds: LoadResult[] = [];
   const floorRounds: LoadResult[] = [];

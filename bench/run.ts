@@ -236,9 +236,12 @@ const loadOptions = (config: BenchConfig): LoadOptions => ({
 const serialOptions = (): LoadOptions => ({ connections: 1, durationSeconds: SERIAL_SECONDS, warmupSeconds: 0 });
 
 /** A fresh DATA_DIR per server start, removed when the harness exits. */
+const dataDirs: string[] = [];
+process.once('exit', () => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-data-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  dataDirs.push(dir);
   return dir;
 }
 

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Pool, QueryResult } from 'pg';
-
-const names = new Map<string, string>();
+import { preparedStatementName } from '../../src/database/prepared-statements';
 
 /**
  * The app runs its fixed-text statements as named prepared statements on external PostgreSQL
@@ -9,10 +7,5 @@ const names = new Map<string, string>();
  * keeps measuring the framework and not a protocol difference. The filter's SQL is not prepared in either.
  */
 export function prepared(pool: Pool, text: string, values: unknown[]): Promise<QueryResult> {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `floor_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    names.set(text, name);
-  }
-  return pool.query({ name, text, values });
+  return pool.query({ name: preparedStatementName(text), text, values });
 }

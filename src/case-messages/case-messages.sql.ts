@@ -9,13 +9,12 @@ import { AccountType } from '../directory/directory.enums';
  * CaseMessageRow.
  */
 
-const iso = isoTimestampSql; // timestamps leave PostgreSQL as the API's ISO strings
 
 export const MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
   provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",
   parent_message_id AS "parentMessageId", type, content, external_id AS "externalId", user_email AS "userEmail",
-  user_name AS "userName", ${iso('declared_at')} AS "declaredAt", ${iso('confirmed_at')} AS "confirmedAt",
-  confirmed_by_account_id AS "confirmedByAccountId", ${iso('created_at')} AS "createdAt", ${iso('updated_at')} AS "updatedAt"`;
+  user_name AS "userName", ${isoTimestampSql('declared_at')} AS "declaredAt", ${isoTimestampSql('confirmed_at')} AS "confirmedAt",
+  confirmed_by_account_id AS "confirmedByAccountId", ${isoTimestampSql('created_at')} AS "createdAt", ${isoTimestampSql('updated_at')} AS "updatedAt"`;
 
 /**
  * List: one statement. $1 case guid, $2 caller account id, $3 afterId, $4 unconfirmed only,

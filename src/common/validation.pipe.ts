@@ -1,13 +1,39 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { acceptCheckFor, hasOnlyPrimitiveValues, isFlatObject } from './validation-fast-path';
 import { formatValidationErrors } from './validation-message';
 
-/** Strict DTO validation: unknown fields are rejected, values are transformed to their declared types. */
+/**
+ * Strict DTO validation: unknown fields are rejected, values are transformed to their declared types.
+ *
+ * A flat body or query that passes its class's compiled check (see validation-fast-path.ts) is returned
+ * as the same class-transformer instance Nest's pipe would return, without class-validator's executor;
+ * everything else, and every invalid value, takes Nest's own path and gets its errors from there.
+ */
+export class StrictValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: true,
+      exceptionFactory: (errors) => new BadRequestException(formatValidationErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype as (new () => unknown) | undefined;
+    if (metatype && isFlatObject(value) && this.toValidate(metadata)) {
+      const check = acceptCheckFor(metatype);
+      if (check) {
+        const entity = plainToInstance(metatype, value) as Record<string, unknown>;
+        if (hasOnlyPrimitiveValues(entity) && check(entity)) return entity;
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: true,
-    exceptionFactory: (errors) => new BadRequestException(formatValidationErrors(errors)),
-  });
+  return new StrictValidationPipe();
 }

@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { acceptCheckFor } from '../common/validation-fast-path';
 import { formatValidationErrors } from '../common/validation-message';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 
@@ -48,9 +49,13 @@ export function normalizeCreateBody(raw: unknown): Plain {
   return body;
 }
 
-/** Normalises, then validates with the DTO's class-validator rules; 400 names the first bad field. */
+/**
+ * Normalises, then validates with the DTO's class-validator rules; 400 names the first bad field. A body
+ * its compiled check accepts skips class-validator's executor (see common/validation-fast-path.ts).
+ */
 export function parseCreateBody(raw: unknown): CreateUserMessageDto {
   const dto = plainToInstance(CreateUserMessageDto, normalizeCreateBody(raw));
+  if (acceptCheckFor(CreateUserMessageDto)?.(dto as unknown as Record<string, unknown>)) return dto;
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
   if (errors.length > 0) throw new BadRequestException(formatValidationErrors(errors));
   return dto;

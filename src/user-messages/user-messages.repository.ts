@@ -10,9 +10,12 @@ import { insertMessageSql, markAllReadSql, MESSAGE_COLUMNS, setFlagSql, VIEW_NAM
 
 // The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
 // Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
-// that reads every unread row of the table.
+// that reads every unread row of the table. `unread` (either flag) is one probe with the partial index's
+// own predicate, not the two flags' probes OR-ed: the filter `unread=true` tests it on every sent message
+// it walks past.
 const ANY_UNREAD_EMAIL = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_email LIMIT 1), false)`;
 const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_browser LIMIT 1), false)`;
+const ANY_UNREAD = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND (x.unread_browser OR x.unread_email) LIMIT 1), false)`;
 
 const SHARED_COLUMNS = {
   'sender.id': 'm.sender_id',
@@ -39,7 +42,7 @@ const SENDER_VIEW: FilterColumns = {
   timestamp: 'm."timestamp"',
   unreadEmail: ANY_UNREAD_EMAIL,
   unreadBrowserNotification: ANY_UNREAD_BROWSER,
-  unread: `(${ANY_UNREAD_BROWSER} OR ${ANY_UNREAD_EMAIL})`,
+  unread: ANY_UNREAD,
 };
 
 export interface NewMessage {
@@ -63,7 +66,8 @@ export type VisibleMessage = UserMessageView & { isRecipient: boolean; isSender:
 
 /**
  * The SQL of the v2 messages: every query is a range over one user's index entries. Statements from a
- * fixed set of texts run prepared (PreparedStatements); the filter's SQL varies, so it does not.
+ * fixed set of texts run prepared (PreparedStatements.query); the filter's SQL varies with its clauses and
+ * is planned per call (PreparedStatements.queryDynamic).
  */
 @Injectable()
 export class UserMessagesRepository {
@@ -202,7 +206,9 @@ export class UserMessagesRepository {
    * filter: two keyset range scans, each limited, merged in (timestamp, id) order. Each branch also yields
    * its own index's columns as the merge key (sort_at, sort_id): then PostgreSQL merges the two index
    * scans lazily and reads only the rows the page needs, instead of both branches' full limit and a sort
-   * (the seed's `unread=true&source=…` on the heavy user: ~40 % fewer buffers).
+   * (the seed's `unread=true&source=…` on the heavy user: ~40 % fewer buffers). "Not also received" is a
+   * scalar subquery, one primary-key probe per sent row, which no plan turns into an anti join over the
+   * user's whole inbox.
    */
   async search(userId: string, clauses: FilterClause[], page: PageRequest): Promise<UserMessageView[]> {
     const params: unknown[] = [userId];
@@ -212,7 +218,7 @@ export class UserMessagesRepository {
     const sentAfter = keysetCondition('m."timestamp"', 'm.id', page, params);
     params.push(page.limit + 1);
     const limit = `$${params.length}`;
-    return this.dataSource.query(
+    return this.statements.queryDynamic(
       `SELECT ${VIEW_NAMES} FROM (
          (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser",
                  r."timestamp" AS sort_at, r.message_id AS sort_id
@@ -224,7 +230,7 @@ export class UserMessagesRepository {
                  m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m
           WHERE m.sender_id = $1 AND ${sentAfter} AND ${sent}
-            AND NOT EXISTS (SELECT 1 FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1)
+            AND (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT ${limit})
        ) AS visible
        ORDER BY sort_at DESC, sort_id DESC

@@ -16,6 +16,7 @@ class RecordingQueries {
     this.calls.push({ sql, params });
     return [{ timestamp: new Date(0), userId: USER, messageId: MESSAGE }];
   };
+  queryDynamic = this.query;
 }
 
 const squash = (sql: string) => sql.replace(/\s+/g, ' ').trim();

@@ -15,7 +15,7 @@ import { BenchConfig, databaseUrl, readBenchConfig } from './lib/config';
 import { appSessionOptions, openPool } from './lib/db';
 import { appDist } from './lib/dist';
 import { benchIds, issueTokens } from './lib/fixtures';
-import { fetchWithRetry, LoadOptions, LoadResult, measure, percentile, Workload } from './lib/load';
+import { fetchWithRetry, LoadOptions, LoadResult, measure, mergeRounds, Workload } from './lib/load';
 import { watchMachine } from './lib/machine';
 import { log, prepareDatabase, PreparedDatabase } from './lib/prepare';
 import { EndpointResult, GroupCreateResult, RunInfo, StatementCount } from './lib/report';
@@ -183,19 +183,7 @@ async function loadBoth(result: EndpointResult, ctx: SuiteContext, app: ChildSer
 }
 
 function combineRounds(result: EndpointResult, rounds: LoadResult[], workload: Workload, target: Target): LoadResult {
-  const total = rounds.reduce((sum, r) => sum + r.total, 0);
-  const seconds = rounds.reduce((sum, r) => sum + (r.requestsPerSecond > 0 ? r.total / r.requestsPerSecond : 0), 0);
-  const latencies = rounds.flatMap((r) => r.latencies);
-  const combined: LoadResult = {
-    requestsPerSecond: seconds > 0 ? total / seconds : 0,
-    p50: Math.round(percentile(latencies, 50)),
-    p99: Math.round(percentile(latencies, 99)),
-    latencies: [],
-    total,
-    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
-    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
-    firstFailure: rounds.find((r) => r.firstFailure)?.firstFailure,
-  };
+  const combined = mergeRounds(rounds);
   if (combined.firstFailure) result.notes.push(`${target}: first failure ${combined.firstFailure}`);
   const note = workload.note?.();
   if (note) result.notes.push(`${target}: ${note}`);

@@ -123,6 +123,23 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
   };
 }
 
+/** Several rounds as one: req/s over their summed measured time, exact percentiles over every response. */
+export function mergeRounds(rounds: LoadResult[]): LoadResult {
+  const total = rounds.reduce((sum, r) => sum + r.total, 0);
+  const seconds = rounds.reduce((sum, r) => sum + (r.requestsPerSecond > 0 ? r.total / r.requestsPerSecond : 0), 0);
+  const latencies = rounds.flatMap((r) => r.latencies);
+  return {
+    requestsPerSecond: seconds > 0 ? total / seconds : 0,
+    p50: Math.round(percentile(latencies, 50)),
+    p99: Math.round(percentile(latencies, 99)),
+    latencies: [],
+    total,
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    firstFailure: rounds.find((r) => r.firstFailure)?.firstFailure,
+  };
+}
+
 /** The p-th percentile (0..100) of latencies in ms, nearest rank. */
 export function percentile(latencies: number[], p: number): number {
   if (latencies.length === 0) return NaN;

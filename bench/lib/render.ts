@@ -82,7 +82,7 @@ function deliverySection(d: DeliveryResult | undefined, config: BenchConfig): st
   return [
     `### Delivery (issue 5)`,
     ``,
-    `Small database, the app with its in-process workers (WORKER_CONCURRENCY default) and SMTP_URL pointing at a sink in the harness; drains start from a queue filled with workers off. Create ratios (workers running in the same process, then an API instance with workers off) at ${config.connections} connections, ${config.durationSeconds} s each.`,
+    `Small database, the app with its in-process workers (WORKER_CONCURRENCY default) and SMTP_URL pointing at a sink in the harness; drains start from a queue filled with workers off. Create ratios (workers running in the same process, then an API instance with workers off) at ${config.connections} connections, ${config.durationSeconds} s per side, off and on in 3 rounds (order flipped each round) with pending deliveries cancelled before each measurement.`,
     ``,
     `| Measure | Measured | Target | Verdict |`,
     `|---|---|---|---|`,

@@ -23,6 +23,7 @@ const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId",
   "returnCode", "timestamp", "additionalData", "correlationId", "unreadEmail", "unreadBrowser"`;
 const ANY_UNREAD_EMAIL = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_email LIMIT 1), false)`;
 const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_browser LIMIT 1), false)`;
+const ANY_UNREAD = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND (x.unread_browser OR x.unread_email) LIMIT 1), false)`;
 
 /** GET /v2/user/me/messages (first page). $1 user id, $2 limit + 1 (101 by default). */
 export const inboxFirstPageSql = `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
@@ -42,8 +43,8 @@ export const filterUnreadSourceSql = `SELECT ${VIEW_NAMES} FROM (
          (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser",
                  m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m
-          WHERE m.sender_id = $1 AND TRUE AND ((${ANY_UNREAD_BROWSER} OR ${ANY_UNREAD_EMAIL})) AND (m.source COLLATE "C" = $3::text)
-            AND NOT EXISTS (SELECT 1 FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1)
+          WHERE m.sender_id = $1 AND TRUE AND (${ANY_UNREAD}) AND (m.source COLLATE "C" = $3::text)
+            AND (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT $4)
        ) AS visible
        ORDER BY sort_at DESC, sort_id DESC

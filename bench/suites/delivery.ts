@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { ChildServer } from '../lib/children';
 import { BenchConfig } from '../lib/config';
 import { issueUserTokens, PARTNER_ACCOUNTS, PROVIDER_ACCOUNTS } from '../lib/fixtures';
-import { LoadResult, measure } from '../lib/load';
+import { LoadResult, measure, mergeRounds, Workload } from '../lib/load';
 import { log } from '../lib/prepare';
 import { SuiteContext } from '../lib/suite';
 import { createWorkload } from './user-messages';
@@ -159,6 +159,31 @@ async function cancelPending(ctx: SuiteContext): Promise<void> {
   await ctx.pool.query(`UPDATE deliveries SET status = 'cancelled' WHERE status IN ('pending', 'sending')`);
 }
 
+const CREATE_ROUNDS = 3;
+
+/**
+ * v2 creates with e-mail and push off and on in CREATE_ROUNDS rounds that share the run's duration (req/s
+ * and percentiles over all rounds of a side); the order flips every round (off/on, on/off, off/on), so
+ * neither side always runs second on the larger tables. Pending deliveries are cancelled before every
+ * measurement: with workers running, an "off" one would otherwise pay for sending the "on" one's e-mails.
+ */
+async function compareCreates(ctx: SuiteContext, baseUrl: string, config: BenchConfig): Promise<{ without: LoadResult; withDelivery: LoadResult }> {
+  const off = createWorkload(ctx, 'delivery-off', { unreadEmail: false, unreadBrowserNotification: false });
+  const on = createWorkload(ctx, 'delivery-on', { unreadEmail: true, unreadBrowserNotification: true });
+  const without: LoadResult[] = [];
+  const withDelivery: LoadResult[] = [];
+  for (let round = 0; round < CREATE_ROUNDS; round++) {
+    const options = { connections: config.connections, durationSeconds: config.durationSeconds / CREATE_ROUNDS, warmupSeconds: round === 0 ? config.warmupSeconds : 1 };
+    const sides: [Workload, LoadResult[]][] = [[off, without], [on, withDelivery]];
+    if (round % 2 === 1) sides.reverse();
+    for (const [workload, results] of sides) {
+      await cancelPending(ctx);
+      results.push(await measure(baseUrl, workload, options));
+    }
+  }
+  return { without: mergeRounds(without), withDelivery: mergeRounds(withDelivery) };
+}
+
 export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, startApp: StartApp): Promise<DeliveryResult> {
   const result: DeliveryResult = { notes: [] };
   const smtp = await startSmtpSink();
@@ -181,29 +206,21 @@ export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, st
     try {
       result.stream = await step('SSE', () => streamLatency(ctx, app, probe.sample));
       if (result.stream) result.notes.push(streamMemoryNote(result.stream));
-      await cancelPending(ctx);
-      log('  [delivery] v2 create with e-mail and push off, then on (workers running)');
-      const options = { connections: config.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
-      const off = { unreadEmail: false, unreadBrowserNotification: false };
-      const on = { unreadEmail: true, unreadBrowserNotification: true };
-      result.createWithout = await step('create without delivery', () => measure(app.baseUrl, createWorkload(ctx, 'delivery-off', off), options));
-      result.createWithDelivery = await step('create with delivery', () => measure(app.baseUrl, createWorkload(ctx, 'delivery-on', on), options));
+      log(`  [delivery] v2 create with e-mail and push off and on, ${CREATE_ROUNDS} alternating rounds (workers running)`);
+      const compared = await step('create with and without delivery', () => compareCreates(ctx, app.baseUrl, config));
+      result.createWithout = compared?.without;
+      result.createWithDelivery = compared?.withDelivery;
     } finally {
       await app.stop();
     }
     // The write path alone: an API instance with workers off, as when an operator runs workers separately.
     // The outbox rows are written either way; nothing sends them during the measurement.
-    await cancelPending(ctx);
     const api = await startApp(workersOff);
     try {
-      log('  [delivery] v2 create with e-mail and push off, then on (API instance, workers off)');
-      const options = { connections: config.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
-      result.apiOnlyCreateWithout = await step('create without delivery (workers off)', () =>
-        measure(api.baseUrl, createWorkload(ctx, 'delivery-off', { unreadEmail: false, unreadBrowserNotification: false }), options),
-      );
-      result.apiOnlyCreateWithDelivery = await step('create with delivery (workers off)', () =>
-        measure(api.baseUrl, createWorkload(ctx, 'delivery-on', { unreadEmail: true, unreadBrowserNotification: true }), options),
-      );
+      log(`  [delivery] v2 create with e-mail and push off and on, ${CREATE_ROUNDS} alternating rounds (API instance, workers off)`);
+      const compared = await step('create with and without delivery (workers off)', () => compareCreates(ctx, api.baseUrl, config));
+      result.apiOnlyCreateWithout = compared?.without;
+      result.apiOnlyCreateWithDelivery = compared?.withDelivery;
     } finally {
       await api.stop();
     }

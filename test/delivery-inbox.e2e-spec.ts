@@ -41,7 +41,9 @@ describeWithChromium('Delivery: the /inbox reference page in headless Chromium',
     await page.fill('#token', alice.token);
     await page.click('button[type=submit]');
     await page.waitForSelector(`li[data-id="${old.body.id}"]`);
-    await page.waitForFunction("document.getElementById('status').textContent.startsWith('Connected')");
+    // A locator, not waitForFunction: Playwright evaluates waitForFunction's predicate with eval() in the
+    // page, which the page's own CSP (no 'unsafe-eval') may refuse; selectors run in Playwright's own world.
+    await page.locator('#status', { hasText: /^Connected/ }).waitFor();
 
     const created = await app.request('POST', '/v2/messages', {
       body: { receiver: { id: alice.id }, source: 'Jobs', topic: 'Render <finished>', severity: 'error', returnCode: 'OK' },

@@ -21,11 +21,21 @@ describe('Case Messages API v3: confirm and feed', () => {
   const feed = (account: AccountFixture, query = ''): Promise<HttpResult> =>
     app.request('GET', `${BASE}/feed${query ? `?${query}` : ''}`, { headers: { authorization: `Bearer ${account.token}` } });
   const ids = (res: HttpResult): number[] => res.body.map((m: { id: number }) => m.id);
-  /** A message the system wrote (no sender), as delivery or operators would insert it. */
+  /**
+   * A message the system wrote (no sender), as an operator's script would insert it: the message, and a row
+   * in both parties' unconfirmed queues (docs/case-messages.md).
+   */
   const systemMessage = async (caseId: number): Promise<number> => {
     const rows: { id: number }[] = await db.query(
-      `INSERT INTO case_messages (case_id, case_guid, partner_account_id, provider_account_id, type, content, declared_at)
-       SELECT id, guid, partner_account_id, provider_account_id, 'reminder', 'system', now() FROM cases WHERE id = $1 RETURNING id`,
+      `WITH m AS (
+         INSERT INTO case_messages (case_id, case_guid, partner_account_id, provider_account_id, type, content, declared_at)
+         SELECT id, guid, partner_account_id, provider_account_id, 'reminder', 'system', now() FROM cases WHERE id = $1
+         RETURNING id, partner_account_id, provider_account_id
+       ), q AS (
+         INSERT INTO case_message_unconfirmed (account_id, message_id)
+         SELECT partner_account_id, id FROM m UNION ALL SELECT provider_account_id, id FROM m
+       )
+       SELECT id FROM m`,
       [caseId],
     );
     return rows[0].id;
@@ -87,8 +97,15 @@ describe('Case Messages API v3: confirm and feed', () => {
 
     it('lets either party confirm a system message', async () => {
       const id = await systemMessage(kase.id);
+      const unconfirmedIds = async (account: AccountFixture): Promise<number[]> =>
+        ids(await feed(account, `unconfirmed=true&afterId=${id - 1}`)).filter((seen) => seen === id);
+      expect(await unconfirmedIds(partner)).toEqual([id]);
+      expect(await unconfirmedIds(provider)).toEqual([id]);
       const res = await confirm(provider, [id]);
       expect(res.body).toEqual({ success: true, errors: [], data: { confirmed: [id], alreadyConfirmed: [] } });
+      // Confirmed by one party, it leaves both parties' unconfirmed feeds.
+      expect(await unconfirmedIds(partner)).toEqual([]);
+      expect(await unconfirmedIds(provider)).toEqual([]);
     });
 
     it('confirms each id exactly once under concurrent batches', async () => {

@@ -30,7 +30,9 @@ export const caseMessageStatements = { listSql, createSql, confirmSql, feedSql }
  * Seeds `totalMessages` messages spread round-robin over the first `cases` cases (by id), so with
  * 1,000,000 over 20,000 every case (the list target too) holds 50. Needs accounts and cases. Senders
  * alternate partner/provider with every 20th from the system; every 4th is already confirmed (by the
- * receiving side), the rest are left for the confirm and `unconfirmed` workloads. Run ANALYZE after.
+ * receiving side), the rest are left for the confirm and `unconfirmed` workloads, and in the receiving
+ * accounts' unconfirmed queues (case_message_unconfirmed). Two statements (simple protocol, no
+ * parameters). Run ANALYZE after.
  */
 export function seedCaseMessagesSql(totalMessages: number, cases: number): string {
   const n = Math.floor(totalMessages);
@@ -57,5 +59,11 @@ SELECT c.id, c.guid, c.partner_account_id, c.provider_account_id,
   FROM g
   JOIN c ON c.k = (g.g - 1) % ${m}
   CROSS JOIN LATERAL (SELECT date_trunc('milliseconds', now()) - make_interval(secs => ${n} - g.g) AS ts) t
- ORDER BY g.g`;
+ ORDER BY g.g;
+INSERT INTO case_message_unconfirmed (account_id, message_id)
+SELECT s.account_id, m.id
+  FROM case_messages m
+ CROSS JOIN LATERAL (VALUES (m.partner_account_id, 'partner'), (m.provider_account_id, 'provider')) AS s(account_id, side)
+ WHERE m.confirmed_at IS NULL AND m.sender_type IS DISTINCT FROM s.side
+ ORDER BY 1, 2`;
 }

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
 import { CaseMessageType, SenderType } from './case-messages.enums';
@@ -12,13 +12,7 @@ import { CaseMessageType, SenderType } from './case-messages.enums';
 @Index('ix_case_messages_case_id_id', ['caseId', 'id'])
 @Index('uq_case_messages_external_id', ['caseId', 'senderAccountId', 'externalId'], { unique: true, where: '"external_id" IS NOT NULL' })
 @Index('ix_case_messages_partner_feed', ['partnerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'partner'` })
-@Index('ix_case_messages_partner_feed_unconfirmed', ['partnerAccountId', 'id'], {
-  where: `"sender_type" IS DISTINCT FROM 'partner' AND "confirmed_at" IS NULL`,
-})
 @Index('ix_case_messages_provider_feed', ['providerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'provider'` })
-@Index('ix_case_messages_provider_feed_unconfirmed', ['providerAccountId', 'id'], {
-  where: `"sender_type" IS DISTINCT FROM 'provider' AND "confirmed_at" IS NULL`,
-})
 export class CaseMessage {
   @PrimaryGeneratedColumn()
   id: number;
@@ -66,6 +60,7 @@ export class CaseMessage {
   @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
   confirmedAt: Date | null;
 
+  /** The confirming (receiving) account. No foreign key: only ever the authenticated caller's id (see the migration). */
   @Column({ name: 'confirmed_by_account_id', type: 'int', nullable: true })
   confirmedByAccountId: number | null;
 
@@ -87,10 +82,20 @@ export class CaseMessage {
   @ManyToOne(() => CaseMessage, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'parent_message_id', foreignKeyConstraintName: 'case_messages_parent_message_id_fkey' })
   parentMessage?: CaseMessage | null;
+}
 
-  @ManyToOne(() => Account)
-  @JoinColumn({ name: 'confirmed_by_account_id', foreignKeyConstraintName: 'case_messages_confirmed_by_account_id_fkey' })
-  confirmedByAccount?: Account | null;
+/**
+ * One row per receiving account of a message it has not confirmed yet: the unconfirmed feed's index. A
+ * table of its own, so that confirming changes no indexed column of case_messages (a HOT update). The
+ * create statement inserts the rows, the confirm statement deletes them (case-messages.sql.ts).
+ */
+@Entity('case_message_unconfirmed')
+export class CaseMessageUnconfirmed {
+  @PrimaryColumn({ name: 'account_id', type: 'int', primaryKeyConstraintName: 'pk_case_message_unconfirmed' })
+  accountId: number;
+
+  @PrimaryColumn({ name: 'message_id', type: 'int', primaryKeyConstraintName: 'pk_case_message_unconfirmed' })
+  messageId: number;
 }
 
 /** A case message as the v3 statements return it (case-messages.sql.ts): timestamps already ISO 8601 strings. */

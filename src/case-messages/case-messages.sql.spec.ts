@@ -5,7 +5,14 @@ import { feedSql } from './case-messages.sql';
 describe('case-messages SQL', () => {
   it('words the feed predicate exactly as the partial indexes do, so the planner can use them', () => {
     expect(feedSql(AccountType.Partner, false)).toContain(`sender_type IS DISTINCT FROM 'partner'\n`);
-    expect(feedSql(AccountType.Provider, true)).toContain(`sender_type IS DISTINCT FROM 'provider' AND confirmed_at IS NULL\n`);
+    expect(feedSql(AccountType.Provider, false)).toContain(`sender_type IS DISTINCT FROM 'provider'\n`);
+  });
+
+  it('reads the unconfirmed feed from the caller\'s unconfirmed queue, in its primary key\'s order', () => {
+    const sql = feedSql(AccountType.Partner, true);
+    expect(sql).toContain('FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id');
+    expect(sql).toContain('u.account_id = $1::int AND u.message_id > $2::int');
+    expect(sql).toContain('ORDER BY u.message_id LIMIT $3');
   });
 
   it('pages with a row comparison ordered like the (side_account_id, id) index, so the primary key cannot serve the order', () => {
@@ -15,10 +22,10 @@ describe('case-messages SQL', () => {
     expect(feedSql(AccountType.Partner, false)).not.toMatch(/OFFSET/i);
   });
 
-  it('seeds with one set-based statement sized by its arguments', () => {
+  it('seeds with set-based statements sized by its arguments: the messages, then the unconfirmed queues', () => {
     const sql = bench.seedCaseMessagesSql(1_000_000, 20_000);
     expect(sql).toContain('generate_series(1, 1000000)');
     expect(sql).toContain('LIMIT 20000');
-    expect(sql.match(/INSERT INTO/g)).toHaveLength(1);
+    expect(sql.match(/INSERT INTO \w+/g)).toEqual(['INSERT INTO case_messages', 'INSERT INTO case_message_unconfirmed']);
   });
 });

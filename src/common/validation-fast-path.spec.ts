@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
+import { Exclude, Expose, plainToInstance, Transform, Type } from 'class-transformer';
 import { IsOptional, IsString, validateSync, ValidatePromise } from 'class-validator';
 import { CreateAccountDto, CreateCaseDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetWebhookDto } from '../admin/dto/admin.dto';
 import { AccessTokenQueryDto, FeedQueryDto, ListCaseMessagesQueryDto } from '../case-messages/dto/case-message-query.dto';
@@ -8,7 +8,7 @@ import { ListDeliveriesQueryDto } from '../delivery/dto/delivery.dto';
 import { normalizeCreateBody, parseCreateBody } from '../user-messages/create-body.normalizer';
 import { CreateUserMessageDto } from '../user-messages/dto/create-user-message.dto';
 import { formatValidationErrors } from './validation-message';
-import { acceptCheckFor, compileAcceptCheck, isFlatObject } from './validation-fast-path';
+import { acceptCheckFor, compileAcceptCheck, compileInstanceFactory, isFlatObject } from './validation-fast-path';
 import { createValidationPipe } from './validation.pipe';
 
 type Dto = new () => object;
@@ -162,6 +162,63 @@ describe('StrictValidationPipe (compiled accept path)', () => {
     }
     for (const dto of [Promised, Each, Grouped, Bare]) expect(compileAcceptCheck(dto)).toBeUndefined();
     expect(compileAcceptCheck(CreateCaseMessageDto)).toBeDefined();
+  });
+
+  it('builds instances without class-transformer only for classes it would just copy into', () => {
+    class Transformed {
+      @Transform(({ value }) => String(value).trim())
+      @IsString()
+      name: string;
+    }
+    class Typed {
+      @Type(() => Number)
+      @IsString()
+      name: string;
+    }
+    class Exposed {
+      @Expose({ name: 'label' })
+      @IsString()
+      name: string;
+    }
+    @Exclude()
+    class ExcludedByDefault {
+      @IsString()
+      name: string;
+    }
+    class WithGetter {
+      @IsString()
+      get name(): string {
+        return 'x';
+      }
+    }
+    class Child extends Transformed {
+      @IsString()
+      other: string;
+    }
+    for (const dto of [Transformed, Typed, Exposed, ExcludedByDefault, WithGetter, Child]) expect(compileInstanceFactory(dto)).toBeUndefined();
+    // The query DTOs convert strings with @Transform; the v3 create body is copied as it is.
+    for (const dto of [ListCaseMessagesQueryDto, FeedQueryDto]) expect(compileInstanceFactory(dto)).toBeUndefined();
+    expect(compileInstanceFactory(CreateCaseMessageDto)).toBeDefined();
+  });
+
+  it('builds the same instance as plainToInstance, and leaves __proto__ to it', () => {
+    const build = compileInstanceFactory(CreateCaseMessageDto) as NonNullable<ReturnType<typeof compileInstanceFactory>>;
+    const bodies: Record<string, unknown>[] = [
+      CASES[0].valid,
+      { guid: GUID, type: 'reminder' },
+      { guid: 7, content: null, extra: 'x', declaredAt: undefined, parentMessageId: 1.5 },
+      {},
+    ];
+    for (const body of bodies) {
+      const fast = build(body) as object;
+      const reference = plainToInstance(CreateCaseMessageDto, body);
+      expect(Object.getPrototypeOf(fast)).toBe(CreateCaseMessageDto.prototype);
+      expect(Object.keys(fast)).toEqual(Object.keys(reference));
+      expect({ ...fast }).toEqual({ ...reference });
+    }
+    const poisoned = Object.assign(Object.create(null), { guid: GUID, type: 'reminder' });
+    Object.defineProperty(poisoned, '__proto__', { value: { polluted: true }, enumerable: true });
+    expect(build(poisoned)).toBeUndefined();
   });
 
   it('answers the v2 create body (nested receiver and sender) exactly as class-validator does', () => {

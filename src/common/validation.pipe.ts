@@ -1,13 +1,14 @@
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { acceptCheckFor, hasOnlyPrimitiveValues, isFlatObject } from './validation-fast-path';
+import { acceptCheckFor, hasOnlyPrimitiveValues, instanceFactoryFor, isFlatObject } from './validation-fast-path';
 import { formatValidationErrors } from './validation-message';
 
 /**
  * Strict DTO validation: unknown fields are rejected, values are transformed to their declared types.
  *
  * A flat body or query that passes its class's compiled check (see validation-fast-path.ts) is returned
- * as the same class-transformer instance Nest's pipe would return, without class-validator's executor;
+ * as the same instance Nest's pipe would return (built without class-transformer's executor where it
+ * would only copy), without class-validator's executor;
  * everything else, and every invalid value, takes Nest's own path and gets its errors from there.
  */
 export class StrictValidationPipe extends ValidationPipe {
@@ -26,7 +27,7 @@ export class StrictValidationPipe extends ValidationPipe {
     if (metatype && isFlatObject(value) && this.toValidate(metadata)) {
       const check = acceptCheckFor(metatype);
       if (check) {
-        const entity = plainToInstance(metatype, value) as Record<string, unknown>;
+        const entity = instanceFactoryFor(metatype)?.(value) ?? (plainToInstance(metatype, value) as Record<string, unknown>);
         if (hasOnlyPrimitiveValues(entity) && check(entity)) return entity;
       }
     }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { AccountType, UserRole } from '../directory/directory.enums';
 import { AnyPrincipal } from './principal';
-import { generateToken, hashToken } from './token.util';
+import { generateToken, hashToken, hashTokenBase64 } from './token.util';
 
 interface TokenRow {
   token_id: string;
@@ -56,13 +56,12 @@ export class TokenService {
 
   /** Returns the principal for a raw token, or undefined when it is unknown or revoked. */
   async resolve(token: string): Promise<AnyPrincipal | undefined> {
-    const hash = hashToken(token);
-    const key = hash.toString('base64');
+    const key = hashTokenBase64(token);
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.principal;
     let lookup = this.lookups.get(key);
     if (!lookup) {
-      lookup = this.lookUp(hash, key).finally(() => this.lookups.delete(key));
+      lookup = this.lookUp(Buffer.from(key, 'base64'), key).finally(() => this.lookups.delete(key));
       this.lookups.set(key, lookup);
     }
     return lookup;

@@ -1,4 +1,4 @@
-import { generateToken, hashToken, readAuthorization, secretsEqual } from './token.util';
+import { generateToken, hashToken, hashTokenBase64, readAuthorization, secretsEqual } from './token.util';
 
 describe('token utilities', () => {
   it('generates 256-bit hex tokens that differ every time', () => {
@@ -12,6 +12,10 @@ describe('token utilities', () => {
     expect(hashToken('abc')).toHaveLength(32);
     expect(hashToken('abc').equals(hashToken('abc'))).toBe(true);
     expect(hashToken('abc').equals(hashToken('abd'))).toBe(false);
+  });
+
+  it('gives the same hash in base64 for cache keys, non-ASCII input included', () => {
+    for (const token of ['abc', generateToken(), 'tökén ✓ 😀']) expect(hashTokenBase64(token)).toBe(hashToken(token).toString('base64'));
   });
 
   it('compares secrets of different lengths without throwing', () => {

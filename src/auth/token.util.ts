@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 random bits, hex-encoded (the seed's BimPlus tokens are hex too). */
 export function generateToken(): string {
@@ -7,6 +7,11 @@ export function generateToken(): string {
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** hashToken as base64 in one call (crypto.hash: no Hash object per call; ~4× faster), for cache keys. */
+export function hashTokenBase64(token: string): string {
+  return hash('sha256', token, 'base64');
 }
 
 /** Compares two secrets in constant time by comparing their fixed-length hashes. */

@@ -16,8 +16,8 @@ export interface PreparedDatabase {
 
 /**
  * A database with the app's schema (its own migrations), the directory and `rows` messages per suite,
- * then VACUUM ANALYZE so the planner sees the real table sizes, and a CHECKPOINT. With BENCH_REUSE_DB a finished seed of
- * the same size is kept (development only: earlier write benchmarks have changed it).
+ * then VACUUM ANALYZE so the planner sees the real table sizes, and a CHECKPOINT. With BENCH_REUSE_DB a
+ * finished seed of the same size is kept (development only: earlier write benchmarks have changed it).
  */
 export async function prepareDatabase(config: BenchConfig, database: string, rows: number, suites: Suite[]): Promise<PreparedDatabase> {
   const started = Date.now();

@@ -42,8 +42,9 @@ export const FEED_LOCK_NAMESPACE = 3100;
 
 /**
  * Create: one statement — its own transaction — that finds the case, checks access and the parent,
- * inserts, adds the message to the receiving account's unconfirmed queue, queues the webhook call to the receiving party (the delivery outbox's fragment), and (for a
- * retry whose original the statement's snapshot can see) returns the stored message instead.
+ * inserts, adds the message to the receiving account's unconfirmed queue, queues the webhook call to
+ * the receiving party (the delivery outbox's fragment), and (for a retry whose original the
+ * statement's snapshot can see) returns the stored message instead.
  * $1 guid, $2 sender account id, $3 sender type, $4 type, $5 content, $6 externalId,
  * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now).
  * No row: case not found. `inserted` true: new message; false: stored one; NULL with `allowed`

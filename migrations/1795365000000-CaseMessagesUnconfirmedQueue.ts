@@ -12,7 +12,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * caller's account row once per confirmed row. Measured on the 1,000,000-message bench database, 10
  * concurrent batches of 100: 387 → 679 batches/s (docs/performance.md). The backfill reads case_messages
  * once: 1,117,329 queue rows in 2.6 s there (a temporary table, as a worst case with every message unconfirmed).
- * `fillfactor` applies to pages written from now on; existing full pages get room as they are pruned.
+ * `fillfactor` applies to pages written from now on; on a page that is already full a confirm stays a non-HOT
+ * update, as before.
  */
 export class CaseMessagesUnconfirmedQueue1795365000000 implements MigrationInterface {
   name = 'CaseMessagesUnconfirmedQueue1795365000000';

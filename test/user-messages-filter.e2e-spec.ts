@@ -126,6 +126,19 @@ describe('user messages v2: filter and paging', () => {
   it('shows a group sender the group\'s flags', async () => {
     const res = await as(bob, 'GET', `/v2/messages?filter=receiver.id=${group.id}`);
     expect(res.body).toEqual([{ ...m.m7, unreadEmail: true, unreadBrowserNotification: true }]);
+    // Members disagree: any member with the popup unread keeps the group's browser flag true, whichever
+    // member's row the database meets first (an update moves a row's version to the end of the table, so
+    // the other member's row is touched after the reader's).
+    for (const [reader, other] of [[alice, carol], [carol, alice]]) {
+      await as(reader, 'POST', `/v2/messages/${m.m7.id}/markasreadbrowser`);
+      await as(other, 'POST', `/v2/messages/${m.m7.id}/markasreademail`);
+      await as(other, 'POST', `/v2/messages/${m.m7.id}/markasunreademail`);
+      for (const query of [`receiver.id=${group.id}`, `receiver.id=${group.id}%26unreadBrowserNotification=true`, `receiver.id=${group.id}%26unread=true`]) {
+        const mixed = await as(bob, 'GET', `/v2/messages?filter=${query}`);
+        expect(mixed.body).toEqual([{ ...m.m7, unreadEmail: true, unreadBrowserNotification: true }]);
+      }
+      await as(reader, 'POST', `/v2/messages/${m.m7.id}/markasunreadbrowser`);
+    }
     await as(alice, 'POST', `/v2/messages/${m.m7.id}/markasreadbrowser`);
     await as(carol, 'POST', `/v2/messages/${m.m7.id}/markasreadbrowser`);
     const after = await as(bob, 'GET', `/v2/messages?filter=receiver.id=${group.id}%26unreadBrowserNotification=false`);

@@ -23,7 +23,11 @@ const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId",
   "returnCode", "timestamp", "additionalData", "correlationId", "unreadEmail", "unreadBrowser"`;
 const ANY_UNREAD_EMAIL = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_email LIMIT 1), false)`;
 const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND x.unread_browser LIMIT 1), false)`;
-const ANY_UNREAD = `COALESCE((SELECT true FROM user_message_recipients x WHERE x.message_id = m.id AND (x.unread_browser OR x.unread_email) LIMIT 1), false)`;
+const FIRST_UNREAD = `LEFT JOIN LATERAL (
+            SELECT true AS any_unread, x.unread_email, x.unread_browser FROM user_message_recipients x
+             WHERE x.message_id = m.id AND (x.unread_browser OR x.unread_email) LIMIT 1) f ON true`;
+const SENT_UNREAD_EMAIL = `CASE WHEN m.receiver_type = 'user' THEN COALESCE(f.unread_email, false) ELSE ${ANY_UNREAD_EMAIL} END`;
+const SENT_UNREAD_BROWSER = `CASE WHEN m.receiver_type = 'user' THEN COALESCE(f.unread_browser, false) ELSE ${ANY_UNREAD_BROWSER} END`;
 
 /** GET /v2/user/me/messages (first page). $1 user id, $2 limit + 1 (101 by default). */
 export const inboxFirstPageSql = `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
@@ -40,10 +44,10 @@ export const filterUnreadSourceSql = `SELECT ${VIEW_NAMES} FROM (
           WHERE r.user_id = $1 AND TRUE AND ((r.unread_browser OR r.unread_email)) AND (m.source COLLATE "C" = $2::text)
           ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT $4)
          UNION ALL
-         (SELECT ${MESSAGE_COLUMNS}, ${ANY_UNREAD_EMAIL} AS "unreadEmail", ${ANY_UNREAD_BROWSER} AS "unreadBrowser",
+         (SELECT ${MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
                  m."timestamp" AS sort_at, m.id AS sort_id
-          FROM user_messages m
-          WHERE m.sender_id = $1 AND TRUE AND (${ANY_UNREAD}) AND (m.source COLLATE "C" = $3::text)
+          FROM user_messages m ${FIRST_UNREAD}
+          WHERE m.sender_id = $1 AND TRUE AND (COALESCE(f.any_unread, false)) AND (m.source COLLATE "C" = $3::text)
             AND (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT $4)
        ) AS visible

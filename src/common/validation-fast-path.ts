@@ -31,13 +31,18 @@ const COVERED_TYPES = new Set<string>([
 ]);
 
 type Constructor = new (...args: never[]) => unknown;
-const compiled = new WeakMap<Constructor, AcceptCheck | null>();
+
+/** A per-class compiler, run once per class (its "not covered" answer, undefined, remembered too). */
+function oncePerClass<T>(compile: (metatype: Constructor) => T | undefined): (metatype: Constructor) => T | undefined {
+  const compiled = new WeakMap<Constructor, T | null>();
+  return (metatype) => {
+    if (!compiled.has(metatype)) compiled.set(metatype, compile(metatype) ?? null);
+    return compiled.get(metatype) ?? undefined;
+  };
+}
 
 /** compileAcceptCheck, once per class. */
-export function acceptCheckFor(metatype: Constructor): AcceptCheck | undefined {
-  if (!compiled.has(metatype)) compiled.set(metatype, compileAcceptCheck(metatype) ?? null);
-  return compiled.get(metatype) ?? undefined;
-}
+export const acceptCheckFor = oncePerClass(compileAcceptCheck);
 
 /**
  * Compiles the accept-only check of a DTO class from its class-validator metadata, for the global pipe's
@@ -109,13 +114,8 @@ function passesNested(value: unknown): boolean {
 /** Builds the DTO instance from a flat plain object, or says (undefined) that class-transformer must. */
 export type InstanceFactory = (plain: Record<string, unknown>) => Record<string, unknown> | undefined;
 
-const factories = new WeakMap<Constructor, InstanceFactory | null>();
-
 /** compileInstanceFactory, once per class. */
-export function instanceFactoryFor(metatype: Constructor): InstanceFactory | undefined {
-  if (!factories.has(metatype)) factories.set(metatype, compileInstanceFactory(metatype) ?? null);
-  return factories.get(metatype) ?? undefined;
-}
+export const instanceFactoryFor = oncePerClass(compileInstanceFactory);
 
 /**
  * `plainToInstance(metatype, plain)` for a flat object of primitives, without class-transformer's executor

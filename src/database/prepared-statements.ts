@@ -19,8 +19,8 @@ import { EnvironmentVariables } from '../config/env.validation';
  *
  * Both are off on the embedded PGlite — one backend shared by every socket connection, so a reconnecting
  * pool would prepare a name the backend still holds — and with DB_PREPARED_STATEMENTS=false, e.g. behind a
- * connection pooler in transaction mode: then they go through TypeORM's `dataSource.query`. Errors are `pg`'s own, not TypeORM's
- * QueryFailedError; error-mapping and pgErrorCode read both.
+ * connection pooler in transaction mode: then they go through TypeORM's `dataSource.query`. Otherwise
+ * errors are `pg`'s own, not TypeORM's QueryFailedError; error-mapping and pgErrorCode read both.
  */
 @Injectable()
 export class PreparedStatements {

@@ -82,6 +82,21 @@ describe('Case Messages API v3: create and list', () => {
       expect(offset.body.declaredAt).toBe('2017-07-25T10:12:54.500Z');
     });
 
+    it.each([
+      ['Python isoformat()', '2017-07-25T10:12:54.003000+00:00'],
+      ['.NET "o"', '2017-07-25T10:12:54.0039999Z'],
+    ])('reads a declaredAt with more fraction digits (%s) to the millisecond', async (_client, declaredAt) => {
+      const res = await create(partner.token, { guid: kase.guid, type: 'reminder', declaredAt });
+      expect(res.status).toBe(200);
+      expect(res.body.declaredAt).toBe('2017-07-25T10:12:54.003Z');
+    });
+
+    it('reads an empty declaredAt as absent: the time of creation (the seed: "If empty, the current time will be used")', async () => {
+      const res = await create(partner.token, { guid: kase.guid, type: 'reminder', declaredAt: '' });
+      expect(res.status).toBe(200);
+      expect(res.body.declaredAt).toBe(res.body.createdAt);
+    });
+
     it('defaults declaredAt to the time of creation', async () => {
       const res = await create(partner.token, { guid: kase.guid, type: 'reminder' });
       expect(res.status).toBe(200);
@@ -128,6 +143,8 @@ describe('Case Messages API v3: create and list', () => {
       ['declaredAt', { declaredAt: '2017-123' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
       ['declaredAt', { declaredAt: '20170725T101254Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
       ['declaredAt', { declaredAt: '2017-07-25T10Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      // Year 10000 once in UTC: PostgreSQL cannot read it back in this format (was a 500).
+      ['declaredAt', { declaredAt: '9999-12-31T23:00:00-05:00' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
       ['parentMessageId', { parentMessageId: 1.5 }, 'child "parentMessageId" fails because ["parentMessageId" must be an integer]'],
       ['parentMessageId', { parentMessageId: '1' }, 'child "parentMessageId" fails because ["parentMessageId" must be an integer]'],
       ['parentMessageId', { parentMessageId: 0 }, 'child "parentMessageId" fails because ["parentMessageId" must be a positive number]'],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createGroup, createUser, UserFixture } from './factories';
 import { HttpResult, startTestApp, TestApp } from './support/test-app';
 
@@ -154,6 +155,8 @@ describe('user messages v2: filter and paging', () => {
     ['unread>true', 'Invalid filter clause "unread>true": only = and != apply to unread'],
     ['id=42', 'Invalid filter clause "id=42": id must be a GUID'],
     ['timestamp>soon', 'Invalid filter clause "timestamp>soon": timestamp must be an ISO 8601 date-time such as 2014-05-09T09:54:17.123Z'],
+    // year 10000 once in UTC (was a 500: PostgreSQL cannot read it)
+    ['timestamp>9999-12-31T23:59:59.999-23:59', 'Invalid filter clause "timestamp>9999-12-31T23:59:59.999-23:59": timestamp must be an ISO 8601 date-time such as 2014-05-09T09:54:17.123Z'],
     ['severity=Fatal', 'Invalid filter clause "severity=Fatal": severity must be one of [Info, Warning, Error]'],
     ['source=a%26bogus', 'Invalid filter clause "bogus": unknown property "bogus"'],
   ])('rejects the bad clause %s with a 400 naming it', async (filter, message) => {
@@ -248,7 +251,9 @@ describe('user messages v2: filter and paging', () => {
       const res = await as(reader, 'GET', '/v2/user/me/messages?limit=10');
       const cursor = /cursor=([A-Za-z0-9_-]+)/.exec(res.headers.get('link') ?? '')?.[1] as string;
       expect(cursor).toBeDefined();
-      for (const bad of [`${cursor}x`, cursor.slice(1), 'abc', Buffer.from('["x","y"]').toString('base64url')]) {
+      // The last two are well-formed but no date PostgreSQL can read (30 February, the year 0): were 500s.
+      const noDate = (timestamp: string) => Buffer.from(JSON.stringify([timestamp, randomUUID()])).toString('base64url');
+      for (const bad of [`${cursor}x`, cursor.slice(1), 'abc', Buffer.from('["x","y"]').toString('base64url'), noDate('2026-02-30T00:00:00.000Z'), noDate('0000-01-01T00:00:00.000Z')]) {
         const tampered = await as(reader, 'GET', `/v2/user/me/messages?cursor=${bad}`);
         expect(tampered.status).toBe(400);
         expect(tampered.body).toEqual({ error: { message: 'cursor is invalid; use the Link header of the previous page' } });

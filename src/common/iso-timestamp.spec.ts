@@ -1,4 +1,4 @@
-import { parseTimestamp } from './iso-timestamp';
+import { isCanonicalTimestamp, parseTimestamp } from './iso-timestamp';
 
 describe('parseTimestamp', () => {
   it.each([
@@ -10,14 +10,35 @@ describe('parseTimestamp', () => {
     ['2014-05-09T09:54:17+02:00', '2014-05-09T07:54:17.000Z'],
     ['2014-05-09T09:54:17 0200', '2014-05-09T07:54:17.000Z'],
     ['2014-05-09T09:54:17-01:30', '2014-05-09T11:24:17.000Z'],
+    // Python's isoformat() and .NET's "o": the digits past milliseconds are truncated.
+    ['2017-07-25T10:12:54.003000+00:00', '2017-07-25T10:12:54.003Z'],
+    ['2017-07-25T10:12:54.0039999Z', '2017-07-25T10:12:54.003Z'],
+    ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+    ['0001-01-01T01:00:00+01:00', '0001-01-01T00:00:00.000Z'],
+    ['0099-12-31T23:00:00Z', '0099-12-31T23:00:00.000Z'],
   ])('reads %s as %s', (raw, iso) => {
     expect(parseTimestamp(raw)).toBe(iso);
   });
 
-  it.each(['2014-02-30', '2014-13-01', '2014-05-09T24:00', '2014-05-09T09:60', '2014-05-09T09:54:17.1234', '2014-05-09T09:54:17+25:00', '09.05.2014', ''])(
+  it.each(['2014-02-30', '2014-13-01', '2014-05-09T24:00', '2014-05-09T09:60', '2014-05-09T09:54:17.', '2014-05-09T09:54:17+25:00', '09.05.2014', '',
+    // outside years 0001–9999 once in UTC (PostgreSQL would refuse "+010000-01-01T04:00:00.000Z")
+    '9999-12-31T23:00:00-05:00', '0001-01-01T00:00:00+00:01', '0000-06-01T00:00:00Z'])(
     'rejects %s',
     (raw) => {
       expect(parseTimestamp(raw)).toBeUndefined();
     },
   );
+});
+
+describe('isCanonicalTimestamp', () => {
+  it.each([
+    ['2014-05-09T09:54:17.123Z', true],
+    ['0001-01-01T00:00:00.000Z', true],
+    ['2026-02-30T00:00:00.000Z', false],
+    ['0000-01-01T00:00:00.000Z', false],
+    ['2014-05-09T09:54:17Z', false],
+    ['2014-05-09T09:54:17.123+00:00', false],
+  ])('%s → %s', (text, expected) => {
+    expect(isCanonicalTimestamp(text)).toBe(expected);
+  });
 });

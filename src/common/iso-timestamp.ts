@@ -1,20 +1,34 @@
 /** Timestamps as the APIs accept them, in one place for request bodies and the v2 filter. */
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|z|[+\- ]\d{2}:?\d{2})?$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|z|[+\- ]\d{2}:?\d{2})?$/;
 
-/** ISO 8601 at up to millisecond precision; no offset means UTC. A space stands for "+", since a query string decodes "+" to a space. */
+/**
+ * ISO 8601 (extended format), read to the millisecond: further fraction digits (Python's and .NET's
+ * default output carry 6 and 7) are truncated, as the stored value is. No offset means UTC. A space stands
+ * for "+", since a query string decodes "+" to a space. Years 0001–9999, also once converted to UTC
+ * (PostgreSQL cannot read the expanded years `toISOString()` writes beyond them).
+ */
 export function parseTimestamp(raw: string): string | undefined {
   const match = TIMESTAMP.exec(raw);
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
-  const millis = Number((match[7] ?? '0').padEnd(3, '0'));
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(local);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const millis = Number((match[7] ?? '0').slice(0, 3).padEnd(3, '0'));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  const local = new Date(Date.UTC(2000, 0, 1, hour, minute, second, millis));
+  local.setUTCFullYear(year, month - 1, day);
+  if (local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day) return undefined;
   const offset = offsetMinutes(match[8]);
   if (offset === undefined) return undefined;
-  return new Date(local - offset * 60_000).toISOString();
+  const utc = new Date(local.getTime() - offset * 60_000);
+  const utcYear = utc.getUTCFullYear();
+  if (utcYear < 1 || utcYear > 9999) return undefined;
+  return utc.toISOString();
+}
+
+/** A timestamp this API wrote (`toISOString()` of a year 0001–9999), e.g. inside a paging cursor. */
+export function isCanonicalTimestamp(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text) && parseTimestamp(text) === text;
 }
 
 function offsetMinutes(zone: string | undefined): number | undefined {

@@ -13,10 +13,13 @@ export function IsLooseUuid(options?: ValidationOptions) {
   return applyDecorators(Matches(UUID_PATTERN, { message: '$property must be a valid GUID', ...options }));
 }
 
-/** An ISO 8601 date or date-time (up to milliseconds; no offset means UTC), as parseTimestamp reads it. */
+/**
+ * An ISO 8601 date or date-time (read to the millisecond; no offset means UTC), as parseTimestamp reads it,
+ * or an empty string, which the original API reads as absent ("If empty, the current time will be used").
+ */
 export function IsIsoTimestamp(options?: ValidationOptions) {
   return ValidateBy(
-    { name: 'isIsoTimestamp', validator: { validate: (value) => typeof value === 'string' && parseTimestamp(value) !== undefined } },
+    { name: 'isIsoTimestamp', validator: { validate: (value) => typeof value === 'string' && (value === '' || parseTimestamp(value) !== undefined) } },
     { message: '$property must be a valid ISO 8601 date', ...options },
   );
 }

@@ -24,6 +24,9 @@ describe('paging', () => {
     Buffer.from('{"a":1}').toString('base64url'),
     Buffer.from('["2014-05-09", "x"]').toString('base64url'),
     Buffer.from('["yesterday", "71e0ac3b-fa49-e540-ac2f-8caff3dd72ed"]').toString('base64url'),
+    // well-formed but not a date PostgreSQL can read (were 500s)
+    Buffer.from('["2026-02-30T00:00:00.000Z", "71e0ac3b-fa49-e540-ac2f-8caff3dd72ed"]').toString('base64url'),
+    Buffer.from('["0000-01-01T00:00:00.000Z", "71e0ac3b-fa49-e540-ac2f-8caff3dd72ed"]').toString('base64url'),
     encodeCursor(CURSOR).slice(0, -3),
     'a'.repeat(500),
   ])('rejects a tampered cursor %s', (raw) => {

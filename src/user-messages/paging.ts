@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { isCanonicalTimestamp } from '../common/iso-timestamp';
 import { isUuid } from '../common/uuid';
 
 export const DEFAULT_LIMIT = 100;
@@ -14,8 +15,6 @@ export interface PageRequest {
   limit: number;
   after?: Cursor;
 }
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function parseLimit(raw: unknown): number {
   if (raw === undefined || raw === '') return DEFAULT_LIMIT;
@@ -41,7 +40,8 @@ export function decodeCursor(raw: unknown): Cursor | undefined {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
   const [timestamp, id] = decoded as unknown[];
-  if (typeof timestamp !== 'string' || !ISO_UTC.test(timestamp) || Number.isNaN(Date.parse(timestamp)) || !isUuid(id)) throw invalid();
+  // Calendar-checked too: 30 February or the year 0 would reach PostgreSQL and fail there (a 500).
+  if (typeof timestamp !== 'string' || !isCanonicalTimestamp(timestamp) || !isUuid(id)) throw invalid();
   return { timestamp, id: id.toLowerCase() };
 }
 

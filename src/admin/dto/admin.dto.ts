@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { MAX_INT4 } from '../../case-messages/case-messages.enums';
 import { IsLooseUuid, Required } from '../../common/validation.decorators';
 import { AccountType, UserRole } from '../../directory/directory.enums';
 
@@ -52,12 +53,14 @@ export class CreateCaseDto {
   @Required()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT4, { message: `$property must be less than or equal to ${MAX_INT4}` })
   partnerAccountId: number;
 
   @ApiProperty({ example: 2 })
   @Required()
   @IsInt()
   @Min(1)
+  @Max(MAX_INT4, { message: `$property must be less than or equal to ${MAX_INT4}` })
   providerAccountId: number;
 }
 

@@ -13,6 +13,8 @@ import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, SetWebhookDto } from './admin/dto/admin.dto';
+import { parseIntId } from './common/param.pipes';
+import { isUuid } from './common/uuid';
 import { formatValidationErrors } from './common/validation-message';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
 import { DeliveryQueue } from './delivery/delivery-queue.service';
@@ -52,21 +54,21 @@ async function run(command: string, positional: string[], options: Options, prov
     case 'accounts:create':
       return provisioning.createAccount(dto(CreateAccountDto, { type: options.type, name: options.name }));
     case 'accounts:token':
-      return provisioning.issueAccountToken(toInt(positional[0]), options.label);
+      return provisioning.issueAccountToken(toInt(positional[0], 'ACCOUNT_ID'), options.label);
     case 'accounts:webhook':
-      return provisioning.setWebhook(toInt(positional[0]), dto(SetWebhookDto, { url: options.url, secret: options.secret }));
+      return provisioning.setWebhook(toInt(positional[0], 'ACCOUNT_ID'), dto(SetWebhookDto, { url: options.url, secret: options.secret }));
     case 'cases:create':
-      return provisioning.createCase(dto(CreateCaseDto, { guid: options.guid, partnerAccountId: toInt(options.partner), providerAccountId: toInt(options.provider) }));
+      return provisioning.createCase(dto(CreateCaseDto, { guid: options.guid, partnerAccountId: toInt(options.partner, '--partner'), providerAccountId: toInt(options.provider, '--provider') }));
     case 'users:create':
       return provisioning.createUser(dto(CreateUserDto, { id: options.id, email: options.email, name: options.name, role: options.role }));
     case 'users:token':
-      return provisioning.issueUserToken(required(positional[0], 'USER_ID'), options.label);
+      return provisioning.issueUserToken(guid(positional[0], 'USER_ID'), options.label);
     case 'groups:create':
       return provisioning.createGroup(dto(CreateGroupDto, { id: options.id, name: options.name, memberIds: members() }));
     case 'groups:members':
-      return provisioning.setGroupMembers(required(positional[0], 'GROUP_ID'), dto(GroupMembersDto, { memberIds: members() }).memberIds);
+      return provisioning.setGroupMembers(guid(positional[0], 'GROUP_ID'), dto(GroupMembersDto, { memberIds: members() }).memberIds);
     case 'tokens:revoke':
-      return provisioning.revokeToken(required(positional[0], 'TOKEN_ID'));
+      return provisioning.revokeToken(guid(positional[0], 'TOKEN_ID'));
     default:
       throw new Error(`Unknown command "${command}"\n\n${USAGE}`);
   }
@@ -81,14 +83,17 @@ function dto<T extends object>(type: new () => T, input: Record<string, unknown>
   return instance;
 }
 
-function required(value: string | undefined, name: string): string {
+function guid(value: string | undefined, name: string): string {
   if (!value) throw new Error(`${name} is required`);
-  return value;
+  if (!isUuid(value)) throw new Error(`${name} must be a valid GUID (got "${value}")`);
+  return value.toLowerCase();
 }
 
-function toInt(value: string | undefined): number {
-  if (!value || !/^\d+$/.test(value)) throw new Error(`expected an integer id, got "${value ?? ''}"`);
-  return Number(value);
+/** Validated as the REST API's IntIdPipe does: a positive 32-bit integer. */
+function toInt(value: string | undefined, name: string): number {
+  const id = parseIntId(value);
+  if (id === undefined) throw new Error(`${name} must be a positive integer (got "${value ?? ''}")`);
+  return id;
 }
 
 async function main(): Promise<void> {

@@ -103,6 +103,10 @@ describe('admin API', () => {
       const unknown = await app.admin('POST', '/admin/cases', { partnerAccountId: partner.id, providerAccountId: 987654 });
       expect(unknown.status).toBe(400);
       expect(unknown.body.error.message).toBe('providerAccountId: account 987654 not found');
+      // Beyond the int4 column: a 400 naming the field (was a 500 from PostgreSQL).
+      const tooBig = await app.admin('POST', '/admin/cases', { partnerAccountId: 3_000_000_000, providerAccountId: provider.id });
+      expect(tooBig.status).toBe(400);
+      expect(tooBig.body.error.message).toBe('child "partnerAccountId" fails because ["partnerAccountId" must be less than or equal to 2147483647]');
       const badGuid = await app.admin('POST', '/admin/cases', { guid: 'nope', partnerAccountId: partner.id, providerAccountId: provider.id });
       expect(badGuid.status).toBe(400);
       expect(badGuid.body.error.message).toBe('child "guid" fails because ["guid" must be a valid GUID]');

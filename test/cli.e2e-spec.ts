@@ -69,6 +69,16 @@ describe('provisioning CLI', () => {
     const dup = await cli('users:create', '--email', 'dup@example.com', '--id', '1110ac3b-fa49-e540-ac2f-8caff3dd72ee');
     expect(dup.code).toBe(1);
     expect(dup.json.error.message).toBe('A user with id 1110ac3b-fa49-e540-ac2f-8caff3dd72ee already exists');
+    // Ids are checked as the REST API checks them, before the database sees them (were raw PostgreSQL errors).
+    const bigId = await cli('accounts:token', '99999999999');
+    expect(bigId.json).toEqual({ error: { message: 'ACCOUNT_ID must be a positive integer (got "99999999999")' } });
+    const noCase = await cli('cases:create', '--partner', '1', '--provider', '2147483648');
+    expect(noCase.json).toEqual({ error: { message: '--provider must be a positive integer (got "2147483648")' } });
+    for (const [command, name] of [['users:token', 'USER_ID'], ['tokens:revoke', 'TOKEN_ID'], ['groups:members', 'GROUP_ID']]) {
+      const notGuid = await cli(command, 'nope');
+      expect(notGuid.code).toBe(1);
+      expect(notGuid.json).toEqual({ error: { message: `${name} must be a valid GUID (got "nope")` } });
+    }
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(1);
     expect(unknown.json.error.message).toContain('Unknown command "frobnicate"');

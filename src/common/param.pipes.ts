@@ -1,12 +1,18 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { isUuid } from './uuid';
 
+/** A positive 32-bit integer written in decimal digits, or undefined (shared by the pipes and the CLI). */
+export function parseIntId(value: string | undefined): number | undefined {
+  const id = value !== undefined && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(id) && id >= 1 && id <= 2147483647 ? id : undefined;
+}
+
 /** A path id that must be a positive 32-bit integer. */
 @Injectable()
 export class IntIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    const id = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(id) || id < 1 || id > 2147483647) throw new BadRequestException('id must be a positive integer');
+    const id = parseIntId(value);
+    if (id === undefined) throw new BadRequestException('id must be a positive integer');
     return id;
   }
 }

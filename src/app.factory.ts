@@ -1,13 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BadRequestException } from '@nestjs/common';
-import { FastifyInstance, LogController } from 'fastify';
+import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { findNulCharacter } from './common/nul-guard';
+import { findUnstorableText, unstorableTextMessage } from './common/text-guard';
 import { EnvironmentVariables, trustProxySetting } from './config/env.validation';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { createRootLogger, PinoLoggerService, redactUrl } from './observability/logger';
@@ -53,11 +53,18 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
         const given = request.headers['x-request-id'];
         return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
       },
+      // A URL Fastify cannot decode (`/%zz`) never reaches Nest's exception filter: answer it in the envelope.
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        void reply.status(400).header('content-type', 'application/json; charset=utf-8').send({ error: { message: `Bad request: ${frameworkErrorMessage(error.code)}` } });
+      },
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, databaseUrl), adapter, {
       logger: new PinoLoggerService(logger),
       bufferLogs: true,
+      // Bodies are JSON only (installJsonParser); Nest would add a form-urlencoded parser.
+      bodyParser: false,
     });
+    installJsonParser(adapter.getInstance() as unknown as FastifyInstance);
     installHooks(adapter.getInstance() as unknown as FastifyInstance, app.get(MetricsService), logger.isLevelEnabled('info'));
     const origins = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
     app.enableCors({ origin: origins.length > 0 ? origins : false, exposedHeaders: ['Link', 'Retry-After', 'X-Request-Id'] });
@@ -76,15 +83,34 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
   }
 }
 
-/** Request id echo, security headers, NUL rejection, one log line and one latency sample per request. */
+function frameworkErrorMessage(code: string): string {
+  return code === 'FST_ERR_BAD_URL' ? 'the URL is not validly percent-encoded' : 'the request cannot be routed';
+}
+
+/**
+ * Request bodies are JSON (`application/json`, up to BODY_LIMIT_BYTES), and an empty one is no body: the
+ * original v2 API's clients send `Content-Type: application/json` on the bodiless mark and DELETE calls.
+ * Any other content type is a 415 (Fastify's text/plain parser is removed: a JSON document sent as
+ * text/plain would otherwise reach validation as one string and be echoed back in its error).
+ */
+function installJsonParser(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+}
+
+/** Request id echo, security headers, unstorable-text rejection, one log line and one latency sample per request. */
 function installHooks(fastify: FastifyInstance, metrics: MetricsService, logRequests: boolean): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     securityHeaders(request.raw, reply.raw, () => done());
   });
   fastify.addHook('preHandler', async (request) => {
-    const where = findNulCharacter(request.query) ?? findNulCharacter(request.body);
-    if (where) throw new BadRequestException(`"${where}" must not contain NUL characters`);
+    const found = findUnstorableText(request.query) ?? findUnstorableText(request.body);
+    if (found) throw new BadRequestException(unstorableTextMessage(found));
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -28,7 +28,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
   it('refuses a body over 1 MiB with 413 in the envelope', async () => {
     const res = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'x'.repeat(1024 * 1024 + 10) });
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: { message: 'Request body is too large' } });
+    expect(res.body).toEqual({ error: { message: 'Request body is too large (limit 1 MiB)' } });
   });
 
   it('refuses malformed JSON with 400 in the envelope, and writes nothing', async () => {
@@ -37,9 +37,50 @@ describe('platform: errors, health, metrics, docs, logs', () => {
       headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
     });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { message: "Body is not valid JSON but content-type is set to 'application/json'" } });
+    expect(res.body).toEqual({ error: { message: 'Request body is not valid JSON' } });
     const list = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'after-bad-json' });
     expect(list.body.id).toBeGreaterThan(0);
+  });
+
+  it('refuses a body that is not JSON with 415, and an empty JSON body where one is required with 400', async () => {
+    const auth = { authorization: 'Bearer test-admin-token-0123456789abcdef' };
+    const text = await app.request('POST', '/admin/accounts', { rawBody: '{"type": "partner", "name": "plain"}', headers: { ...auth, 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(text.body).toEqual({ error: { message: 'Unsupported content type: send application/json' } });
+    const form = await app.request('POST', '/admin/accounts', { rawBody: 'type=partner&name=form', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    const empty = await app.request('POST', '/admin/accounts', { rawBody: '', headers: { ...auth, 'content-type': 'application/json' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toEqual({ error: { message: 'child "type" fails because ["type" is required]' } });
+  });
+
+  it('answers a URL that is not validly percent-encoded in the envelope', async () => {
+    const res = await app.request('GET', '/api/v3/%zz');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: 'Bad request: the URL is not validly percent-encoded' } });
+  });
+
+  it('never echoes the query of an unknown route (it may hold an accessToken)', async () => {
+    const res = await app.request('GET', '/api/v3/case-messages/create?accessToken=0123456789abcdef');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { message: 'Cannot GET /api/v3/case-messages/create' } });
+  });
+
+  it('refuses unknown fields named like Object.prototype members', async () => {
+    for (const key of ['toString', 'valueOf', 'constructor', 'hasOwnProperty']) {
+      const res = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'proto', [key]: 'x' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: { message: `"${key}" is not allowed` } });
+    }
+  });
+
+  it('refuses text with a lone UTF-16 surrogate (it would be stored changed)', async () => {
+    const res = await app.request('POST', '/admin/accounts', {
+      rawBody: '{"type": "partner", "name": "a\\ud800b"}',
+      headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: '"name" must be valid Unicode (it contains a lone surrogate)' } });
   });
 
   it('refuses text containing a NUL character', async () => {
@@ -91,6 +132,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     await app.request('GET', `/api/v3/case-messages?guid=${kase.guid}`, { headers: { authorization: `Bearer ${provider.token}` } });
     await app.request('GET', '/v2/user/me/messages', { headers: { authorization: `BimPlus ${user.token}` } });
     await app.request('GET', '/health/live', { headers: { authorization: `BimPlus ${user.token}`, 'x-request-id': 'log-probe' } });
+    await app.request('GET', `/api/v3/case-messages?guid=${kase.guid}&accessToken[]=${provider.token}`);
     const all = app.logs.join('\n');
     for (const token of [partner.token, provider.token, user.token]) expect(all).not.toContain(token);
     const probe = app.logs.map((l) => JSON.parse(l)).filter((l) => l.reqId === 'log-probe');

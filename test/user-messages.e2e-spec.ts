@@ -310,6 +310,21 @@ describe('user messages v2', () => {
       }
     });
 
+    it('accepts the seed\'s calls as written: Content-Type: application/json and no body on mark, mark-all and DELETE', async () => {
+      const message = await send(alice, { receiver: { id: bob.id } });
+      const json = { 'content-type': 'application/json' };
+      for (const route of ['markasreadbrowser', 'markasunreadbrowser', 'markasreademail', 'markasunreademail']) {
+        const res = await app.request('POST', `/v2/messages/${message.id}/${route}`, { rawBody: '', headers: { ...json, authorization: `BimPlus ${bob.token}` } });
+        expect(res.status).toBe(200);
+        expect(res.body.id).toBe(message.id);
+      }
+      const all = await app.request('POST', `/v2/user/me/messages/markallasreademail`, { rawBody: '', headers: { ...json, authorization: `BimPlus ${bob.token}` } });
+      expect(all.status).toBe(200);
+      const removed = await app.request('DELETE', `/v2/messages/${message.id}`, { rawBody: '', headers: { ...json, authorization: `BimPlus ${bob.token}` } });
+      expect(removed.status).toBe(200);
+      expect((await as(bob, 'GET', `/v2/messages/${message.id}`)).status).toBe(404);
+    });
+
     it('refuses marking by a sender who is not a recipient', async () => {
       const message = await send(alice, { receiver: { id: bob.id } });
       const res = await as(alice, 'POST', `/v2/messages/${message.id}/markasreadbrowser`);

@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { isDatabaseUnavailable, mapError } from './error-mapping';
 
 describe('mapError', () => {
@@ -7,10 +7,29 @@ describe('mapError', () => {
     expect(mapError(new BadRequestException(['a', 'b']))).toMatchObject({ status: 400, message: 'a; b' });
   });
 
+  it("drops the query from Nest's unknown-route message (it may carry an accessToken)", () => {
+    expect(mapError(new NotFoundException('Cannot GET /api/v3/case-messages/create?accessToken=secret'))).toMatchObject({
+      status: 404,
+      message: 'Cannot GET /api/v3/case-messages/create',
+    });
+  });
+
+  it('names the failed checks of a health check, not their errors', () => {
+    const failed = new ServiceUnavailableException({ status: 'error', info: {}, error: { database: { status: 'down', message: 'connect ECONNREFUSED 10.0.0.5:5432' } }, details: {} });
+    expect(mapError(failed)).toMatchObject({ status: 503, message: 'Not ready: database' });
+  });
+
   it('turns an unreachable database into a 503', () => {
     expect(mapError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject({ status: 503 });
     expect(mapError(new Error('timeout exceeded when trying to connect'))).toMatchObject({ status: 503 });
     expect(isDatabaseUnavailable({ driverError: { code: '57P01' } })).toBe(true);
+  });
+
+  it('words the Fastify errors Nest wraps in an HttpException', () => {
+    const wrapped = (code: string, status: number) => new HttpException('raw', status, { cause: Object.assign(new Error('raw'), { code, statusCode: status }) });
+    expect(mapError(wrapped('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415))).toEqual({ status: 415, message: 'Unsupported content type: send application/json', unexpected: false });
+    expect(mapError(wrapped('FST_ERR_CTP_INVALID_JSON_BODY', 400))).toMatchObject({ status: 400, message: 'Request body is not valid JSON' });
+    expect(mapError(wrapped('FST_ERR_CTP_BODY_TOO_LARGE', 413))).toMatchObject({ status: 413, message: 'Request body is too large (limit 1 MiB)' });
   });
 
   it('maps fastify body errors to 4xx with our wording', () => {

@@ -31,13 +31,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 /** Maps anything thrown while handling a request to a status and a message safe to show the caller. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof HttpException) {
-    return { status: error.getStatus(), message: messageOf(error), unexpected: error.getStatus() >= 500 };
+    // Nest wraps Fastify's 4xx errors (body too large, malformed JSON, content type) in an HttpException.
+    const fastifyCode = (error.cause as ErrorLike | undefined)?.code;
+    const message = typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_') ? fastifyMessage(fastifyCode, messageOf(error)) : messageOf(error);
+    return { status: error.getStatus(), message, unexpected: error.getStatus() >= 500 };
   }
   if (isDatabaseUnavailable(error)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Service temporarily unavailable', unexpected: false };
   }
   const e = (error ?? {}) as ErrorLike;
-  // Fastify's own errors (body too large, malformed JSON, unsupported media type) carry a 4xx statusCode.
+  // Fastify's own errors, should one arrive unwrapped, carry a 4xx statusCode.
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
     return { status: e.statusCode, message: fastifyMessage(e.code, String(e.message)), unexpected: false };
   }
@@ -49,7 +52,20 @@ function messageOf(error: HttpException): string {
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
-  return typeof message === 'string' ? message : error.message;
+  if (typeof message === 'string') return error.getStatus() === 404 ? withoutQuery(message) : message;
+  return notReadyMessage(response) ?? error.message;
+}
+
+/** Nest's unknown-route 404 says `Cannot GET /path?query`: the query may hold an `accessToken`. */
+function withoutQuery(message: string): string {
+  return message.replace(/^(Cannot \S+ [^?\s]*)\?\S*/, '$1');
+}
+
+/** A failed terminus health check (`/health/ready`): names the failed checks, not their (internal) errors. */
+function notReadyMessage(response: object): string | undefined {
+  const { status, error } = response as { status?: unknown; error?: unknown };
+  if (status !== 'error' || error === null || typeof error !== 'object') return undefined;
+  return `Not ready: ${Object.keys(error).join(', ')}`;
 }
 
 function fastifyMessage(code: string, message: string): string {
@@ -61,6 +77,8 @@ function fastifyMessage(code: string, message: string): string {
       return 'Request body is not valid JSON';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type: send application/json';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'Content-Length does not match the body';
     default:
       return message;
   }

@@ -24,6 +24,10 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as (new () => unknown) | undefined;
+    if (metatype && this.toValidate(metadata)) {
+      const inherited = inheritedKey(value, metatype);
+      if (inherited !== undefined) throw new BadRequestException(`"${inherited}" is not allowed`);
+    }
     if (metatype && isFlatObject(value) && this.toValidate(metadata)) {
       const check = acceptCheckFor(metatype);
       if (check) {
@@ -33,6 +37,16 @@ export class StrictValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * A key of a plain object that the class's prototype chain already has (`constructor`, `toString`,
+ * `valueOf`…): class-transformer leaves such keys out of the instance it builds, so the whitelist
+ * check would never see them and an unknown field would pass. Top level only, as the DTOs are flat.
+ */
+function inheritedKey(value: unknown, metatype: new () => unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return Object.keys(value).find((key) => key in metatype.prototype);
 }
 
 export function createValidationPipe(): ValidationPipe {

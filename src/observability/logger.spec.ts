@@ -11,6 +11,11 @@ describe('redactUrl', () => {
     expect(redactUrl('/x?accessToken')).toBe('/x?accessToken=[REDACTED]');
   });
 
+  it('hides array-style and suffixed names (accessToken[]=…)', () => {
+    expect(redactUrl('/x?guid=1&accessToken[]=secret')).toBe('/x?guid=1&accessToken[]=[REDACTED]');
+    expect(redactUrl('/x?accessToken%5B0%5D=secret')).toBe('/x?accessToken%5B0%5D=[REDACTED]');
+  });
+
   it('leaves other URLs alone', () => {
     expect(redactUrl('/health/ready')).toBe('/health/ready');
   });

@@ -9,7 +9,7 @@ export function createRootLogger(level: string): Logger {
 }
 
 /**
- * Hides `accessToken` query values in a URL before it is logged. Names are compared decoded
+ * Hides `accessToken` query values (any parameter whose name starts so) in a URL before it is logged. Names are compared decoded
  * (`access%54oken` is the same parameter to the server), so an encoded name cannot slip through.
  */
 export function redactUrl(url: string): string {
@@ -21,7 +21,8 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const name = eq < 0 ? pair : pair.slice(0, eq);
-      return safeDecode(name).toLowerCase() === 'accesstoken' ? `${name}=[REDACTED]` : pair;
+      // Also `accessToken[]=…`, `accessToken[0]=…`: not a token to the server, but still a secret.
+      return safeDecode(name).toLowerCase().startsWith('accesstoken') ? `${name}=[REDACTED]` : pair;
     });
   return `${url.slice(0, query)}?${params.join('&')}`;
 }

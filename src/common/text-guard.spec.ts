@@ -1,0 +1,27 @@
+import { findUnstorableText, unstorableTextMessage } from './text-guard';
+
+describe('findUnstorableText', () => {
+  it('finds NUL in nested values and names the path', () => {
+    expect(findUnstorableText({ a: { b: ['ok', 'x\u0000y'] } })).toEqual({ path: 'a.b[1]', problem: 'NUL' });
+    expect(findUnstorableText('\u0000')).toEqual({ path: 'value', problem: 'NUL' });
+  });
+
+  it('finds NUL in keys', () => {
+    expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual({ path: 'k\u0000', problem: 'NUL' });
+  });
+
+  it('finds a lone surrogate, high or low, in values and keys', () => {
+    expect(findUnstorableText({ content: 'a\ud800b' })).toEqual({ path: 'content', problem: 'lone surrogate' });
+    expect(findUnstorableText({ content: 'a\udc00' })).toEqual({ path: 'content', problem: 'lone surrogate' });
+    expect(findUnstorableText({ ['k\ud83d']: 'x' })).toEqual({ path: 'k\ud83d', problem: 'lone surrogate' });
+  });
+
+  it('accepts clean input, astral characters (surrogate pairs) included', () => {
+    expect(findUnstorableText({ a: 'text 😀', b: [1, true, null], c: '\\u0000 is only escaped text' })).toBeUndefined();
+  });
+
+  it('words the 400 message', () => {
+    expect(unstorableTextMessage({ path: 'name', problem: 'NUL' })).toBe('"name" must not contain NUL characters');
+    expect(unstorableTextMessage({ path: 'content', problem: 'lone surrogate' })).toBe('"content" must be valid Unicode (it contains a lone surrogate)');
+  });
+});

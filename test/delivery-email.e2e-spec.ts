@@ -184,6 +184,18 @@ describe('Delivery: crash safety', () => {
     expect(sink.mails).toHaveLength(0);
     const pending = await api.admin('GET', '/admin/deliveries?status=pending');
     expect(pending.body).toHaveLength(12);
+    // Newest first by numeric id, and paging by beforeId walks all of them once (ids are JSON strings:
+    // the list once sorted them as text, "9" before "10", and paging skipped the rest).
+    const numeric = pending.body.map((d: { id: string }) => BigInt(d.id));
+    expect(numeric).toEqual([...numeric].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+    const walked: string[] = [];
+    for (let beforeId = ''; ; ) {
+      const page = await api.admin('GET', `/admin/deliveries?status=pending&limit=5${beforeId ? `&beforeId=${beforeId}` : ''}`);
+      if (page.body.length === 0) break;
+      walked.push(...page.body.map((d: { id: string }) => d.id));
+      beforeId = page.body[page.body.length - 1].id;
+    }
+    expect(walked).toEqual(pending.body.map((d: { id: string }) => d.id));
     if (!api.databaseUrl) return; // embedded: one process owns the database; the rest needs a server
 
     // Two worker instances start on the same database and race for the rows.

@@ -118,9 +118,10 @@ export class DeliveryQueue {
 
   async list(status: DeliveryStatus | undefined, kind: DeliveryKind | undefined, limit: number, beforeId?: string): Promise<DeliveryRow[]> {
     return this.dataSource.query(
-      `SELECT ${DELIVERY_COLUMNS} FROM deliveries
-       WHERE ($1::varchar IS NULL OR status = $1) AND ($2::varchar IS NULL OR kind = $2) AND ($3::bigint IS NULL OR id < $3)
-       ORDER BY id DESC LIMIT $4`,
+      // d.id, not id: the output column "id" is text, and ORDER BY would sort by it ("9" before "10").
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
+       WHERE ($1::varchar IS NULL OR d.status = $1) AND ($2::varchar IS NULL OR d.kind = $2) AND ($3::bigint IS NULL OR d.id < $3)
+       ORDER BY d.id DESC LIMIT $4`,
       [status ?? null, kind ?? null, beforeId ?? null, limit],
     );
   }

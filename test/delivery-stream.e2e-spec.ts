@@ -103,6 +103,33 @@ describe('Delivery: SSE message stream', () => {
     expect(Number(events[0].id)).toBe(Number(seenEvent.id) + 1);
   });
 
+  it('replays a message deleted in between as its id alone (no event), then its deleted event', async () => {
+    const carol = await createUser(a);
+    const first = await open(b, carol);
+    const seen = await send(carol.id, { topic: 'seen' });
+    const [seenEvent] = await first.waitFor((e) => e.length >= 1);
+    await first.close();
+    const gone = await send(carol.id, { topic: 'gone' });
+    expect((await as(a, carol, 'DELETE', `/v2/messages/${gone.id}`)).status).toBe(200);
+    const resumed = await open(b, carol, { 'last-event-id': seenEvent.id as string });
+    const events = await resumed.waitFor((e) => e.length >= 1);
+    expect(JSON.parse(seenEvent.data).id).toBe(seen.id);
+    // The spec: data is the message, or {"id"} only for deleted; so no `message` event without its message.
+    expect(events.map((e) => [e.event, JSON.parse(e.data)])).toEqual([['deleted', { id: gone.id }]]);
+    expect(Number(events[0].id)).toBe(Number(seenEvent.id) + 2);
+    expect(resumed.lastEventId).toBe(events[0].id);
+  });
+
+  it('reads a Last-Event-ID beyond the user\'s last event (e.g. after a restore) as "from now", not as silence', async () => {
+    const dave = await createUser(a);
+    const stream = await open(b, dave, { 'last-event-id': '1000' });
+    expect(stream.status).toBe(200);
+    const message = await send(dave.id);
+    const [event] = await stream.waitFor((e) => e.length >= 1);
+    expect(JSON.parse(event.data).id).toBe(message.id);
+    expect(event.id).toBe('1');
+  });
+
   it('fans a group message out to every member stream', async () => {
     const group = await createGroup(a, [alice, bob]);
     const streamsByUser = [await open(b, alice), await open(b, bob)];

@@ -8,6 +8,8 @@ export interface SseEvent {
 /** A minimal SSE client over fetch, recording events (and heartbeat comments) as they arrive. */
 export class SseClient {
   readonly events: SseEvent[] = [];
+  /** As EventSource keeps it: set by every `id:` line, also of a frame without data (which dispatches nothing). */
+  lastEventId?: string;
   comments = 0;
   status = 0;
   /** True once the server ended the stream. */
@@ -53,7 +55,10 @@ export class SseClient {
     let hasData = false;
     for (const line of frame.split('\n')) {
       if (line.startsWith(':')) this.comments += 1;
-      else if (line.startsWith('id: ')) event.id = line.slice(4);
+      else if (line.startsWith('id: ')) {
+        event.id = line.slice(4);
+        this.lastEventId = event.id;
+      }
       else if (line.startsWith('event: ')) event.event = line.slice(7);
       else if (line.startsWith('data: ')) {
         event.data += line.slice(6);

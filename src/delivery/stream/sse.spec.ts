@@ -1,4 +1,4 @@
-import { parseLastEventId, sseComment, sseEvent } from './sse';
+import { parseLastEventId, sseComment, sseEvent, sseIdOnly } from './sse';
 
 describe('sseEvent', () => {
   it('writes id, event and one JSON data line, then a blank line', () => {
@@ -19,5 +19,11 @@ describe('parseLastEventId', () => {
     expect(parseLastEventId('')).toBeUndefined();
     expect(parseLastEventId('-1')).toBeNaN();
     expect(parseLastEventId('4x')).toBeNaN();
+  });
+});
+
+describe('sseIdOnly', () => {
+  it('is an id line and nothing else (EventSource records the id, dispatches nothing)', () => {
+    expect(sseIdOnly(12)).toBe('id: 12\n\n');
   });
 });

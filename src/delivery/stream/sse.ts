@@ -3,6 +3,14 @@ export function sseEvent(id: number, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/**
+ * Only an id: EventSource records it as the last event id but dispatches nothing (the data buffer is
+ * empty), so a stream moves past an event it has nothing to show for without a gap in its replay.
+ */
+export function sseIdOnly(id: number): string {
+  return `id: ${id}\n\n`;
+}
+
 /** A comment line: ignored by EventSource, keeps proxies and load balancers from closing an idle stream. */
 export function sseComment(text: string): string {
   return `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;

@@ -6,7 +6,7 @@ import { StreamEventType } from '../delivery.enums';
 import { DeliveryMetrics } from '../delivery.metrics';
 import { DeliverySignals } from '../delivery-signals';
 import { MessageSource } from '../message-source.service';
-import { sseComment, sseEvent } from './sse';
+import { sseComment, sseEvent, sseIdOnly } from './sse';
 import { StreamNotifier } from './stream-notifier';
 
 /** A client whose socket holds more unsent bytes than this is too slow: it is closed and reconnects with Last-Event-ID. */
@@ -74,9 +74,14 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     await this.notifier.close();
   }
 
-  /** Starts streaming to `response`: from `lastEventId` (replay) or from now. */
+  /**
+   * Starts streaming to `response`: from `lastEventId` (replay) or from now. A `lastEventId` beyond the
+   * user's last event (ids from before a database restore, or from another deployment) counts as now:
+   * kept, it would silence the stream until the user's ids caught up with it.
+   */
   async open(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
-    const cursor = lastEventId ?? (await this.currentSeq(userId));
+    const current = await this.currentSeq(userId);
+    const cursor = lastEventId === undefined || lastEventId > current ? current : lastEventId;
     // Registering a client that left while the cursor was read would leak it; one still opening when
     // shutdown began would hold the HTTP server open.
     if (response.destroyed || this.closing) {
@@ -156,11 +161,21 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     let behind = false;
     for (const row of rows) {
       counts.set(row.userId, (counts.get(row.userId) ?? 0) + 1);
-      // A message deleted since the event was written is sent as {"id"}: the tab drops it either way.
-      const data = rendered.get(`${row.userId}/${row.messageId}`) ?? { id: row.messageId };
-      behind = this.deliver(row.userId, readFrom.get(row.userId) as number, Number(row.seq), row.type, data) || behind;
+      const seq = Number(row.seq);
+      behind = this.deliver(row.userId, readFrom.get(row.userId) as number, seq, this.frame(row, seq, rendered)) || behind;
     }
     return behind || [...counts.values()].some((n) => n >= EVENTS_PER_PASS);
+  }
+
+  /**
+   * `deleted` carries `{"id"}`; `message` and `updated` carry the message as the user sees it now. When the
+   * user can no longer see it (deleted since the event was written; its `deleted` event follows), the
+   * event is sent as its id alone, which moves the client's Last-Event-ID without dispatching an event.
+   */
+  private frame(row: EventRow, seq: number, rendered: Map<string, unknown>): string {
+    if (row.type === StreamEventType.Deleted) return sseEvent(seq, row.type, { id: row.messageId });
+    const message = rendered.get(`${row.userId}/${row.messageId}`);
+    return message === undefined ? sseIdOnly(seq) : sseEvent(seq, row.type, message);
   }
 
   /**
@@ -168,7 +183,7 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
    * pass with an older cursor than the pass read from is left for the next pass (returns true), so
    * it never skips an event.
    */
-  private deliver(userId: string, readFrom: number, seq: number, type: StreamEventType, data: unknown): boolean {
+  private deliver(userId: string, readFrom: number, seq: number, frame: string): boolean {
     let behind = false;
     for (const client of this.clients.get(userId) ?? []) {
       if (client.cursor < readFrom) {
@@ -177,7 +192,7 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
       }
       if (seq <= client.cursor) continue;
       client.cursor = seq;
-      this.write(client, sseEvent(seq, type, data));
+      this.write(client, frame);
     }
     return behind;
   }

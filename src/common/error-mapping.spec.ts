@@ -23,6 +23,8 @@ describe('mapError', () => {
     expect(mapError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject({ status: 503 });
     expect(mapError(new Error('timeout exceeded when trying to connect'))).toMatchObject({ status: 503 });
     expect(isDatabaseUnavailable({ driverError: { code: '57P01' } })).toBe(true);
+    expect(mapError(Object.assign(new Error('database "messaging" is not currently accepting connections'), { code: '55000' }))).toMatchObject({ status: 503 });
+    expect(mapError(Object.assign(new Error('some other prerequisite'), { code: '55000' }))).toMatchObject({ status: 500 });
   });
 
   it('words the Fastify errors Nest wraps in an HttpException', () => {

@@ -10,7 +10,15 @@ export interface MappedError {
 // PostgreSQL SQLSTATE classes/codes that mean "the database is not reachable right now".
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '57014']);
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /connection.*(closed|ended)/i, /Client has encountered a connection error/i];
+// "is not currently accepting connections": SQLSTATE 55000 (ALTER DATABASE … ALLOW_CONNECTIONS false during
+// maintenance), a code too general to map by itself.
+const UNAVAILABLE_MESSAGES = [
+  /timeout exceeded when trying to connect/i,
+  /Connection terminated/i,
+  /connection.*(closed|ended)/i,
+  /Client has encountered a connection error/i,
+  /is not currently accepting connections/i,
+];
 
 interface ErrorLike {
   code?: unknown;

@@ -94,6 +94,17 @@ async function outcome(pipe: ValidationPipe, input: Record<string, unknown>, met
   }
 }
 
+/**
+ * The reference's answer, except for the one case where it is wrong: a key the class's prototype chain
+ * has (`constructor`, `toString`) is dropped by class-transformer and then passes the whitelist, so the
+ * strict pipe refuses it first, like any unknown field.
+ */
+async function expectedOutcome(reference: ValidationPipe, input: Record<string, unknown>, metadata: ArgumentMetadata, dto: new () => unknown): Promise<Outcome> {
+  const inherited = Object.keys(input).find((key) => key in dto.prototype);
+  if (inherited === undefined) return outcome(reference, input, metadata);
+  return { ok: false, message: { statusCode: 400, message: `"${inherited}" is not allowed`, error: 'Bad Request' } };
+}
+
 /** A deep copy that keeps NaN and undefined (each pipe may mutate what it is given). */
 function structuredCloneLoose(input: unknown): unknown {
   if (Array.isArray(input)) return input.map(structuredCloneLoose);
@@ -111,7 +122,7 @@ describe('StrictValidationPipe (compiled accept path)', () => {
     let accepted = 0;
     let rejected = 0;
     for (const input of corpus(valid, 1500, dto.name.length)) {
-      const [expected, actual] = await Promise.all([outcome(reference, input, metadata), outcome(fast, input, metadata)]);
+      const [expected, actual] = await Promise.all([expectedOutcome(reference, input, metadata, dto), outcome(fast, input, metadata)]);
       if (expected.ok !== actual.ok) throw new Error(`${dto.name}: ${JSON.stringify(input)} → reference ${JSON.stringify(expected)}, compiled ${JSON.stringify(actual)}`);
       if (expected.ok && actual.ok) {
         expect(Object.getPrototypeOf(actual.value)).toBe(Object.getPrototypeOf(expected.value));

@@ -33,14 +33,16 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     return page(reply, rows);
   });
 
-  app.post('/v2/messages/:id/markasreadbrowser', async (request, reply) => {
-    const caller = userOf(tokens, request, reply);
-    if (!caller) return reply;
-    const { id } = request.params as { id: string };
-    const { rows } = await prepared(pool, setFlagSql('unread_browser'), [id, caller.userId, false]);
-    if (rows.length === 0) return reply.code(404).send({ error: { message: 'Message not found' } });
-    return rows[0];
-  });
+  for (const [route, unread] of [['markasreadbrowser', false], ['markasunreadbrowser', true]] as const) {
+    app.post(`/v2/messages/:id/${route}`, async (request, reply) => {
+      const caller = userOf(tokens, request, reply);
+      if (!caller) return reply;
+      const { id } = request.params as { id: string };
+      const { rows } = await prepared(pool, setFlagSql('unread_browser'), [id, caller.userId, unread]);
+      if (rows.length === 0) return reply.code(404).send({ error: { message: 'Message not found' } });
+      return rows[0];
+    });
+  }
 
   app.post('/v2/messages', async (request, reply) => {
     const caller = userOf(tokens, request, reply);

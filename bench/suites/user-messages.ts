@@ -36,11 +36,16 @@ export async function commonSource(ctx: SuiteContext): Promise<string> {
 
 let markIds: { pool: unknown; halves: string[][] } | undefined;
 
-/** The heavy user marks its own messages read, in random order; app and floor take alternate ids. */
+/**
+ * The heavy user marks its own messages read, in random order; app and floor take alternate ids. All of
+ * them are made unread first (earlier runs on a reused database left them read). Each side takes more
+ * requests than it has messages, so passes alternate: read, then unread again, then read… and every
+ * request flips the flag (marking a read message read again is a cheaper, HOT-only update).
+ */
 async function markWorkload(ctx: SuiteContext, target: Target): Promise<Workload> {
   if (!markIds || markIds.pool !== ctx.pool) {
     const { rows } = await ctx.pool.query<{ id: string }>(
-      `SELECT message_id::text AS id FROM user_message_recipients WHERE user_id = $1 AND unread_browser`,
+      `UPDATE user_message_recipients SET unread_browser = true WHERE user_id = $1 RETURNING message_id::text AS id`,
       [ctx.ids.heavyUserId],
     );
     const ids = shuffled(rows.map((r) => r.id));
@@ -50,8 +55,11 @@ async function markWorkload(ctx: SuiteContext, target: Target): Promise<Workload
   return {
     method: 'POST',
     headers: bimplus(ctx.tokens.heavyUser),
-    next: () => ({ path: `/v2/messages/${cycler.next()}/markasreadbrowser` }),
-    note: () => (cycler.wraps > 0 ? `ran out of unread messages ${cycler.wraps}× (later requests mark read ones again)` : undefined),
+    next: () => {
+      const id = cycler.next();
+      return { path: `/v2/messages/${id}/${cycler.wraps % 2 === 0 ? 'markasreadbrowser' : 'markasunreadbrowser'}` };
+    },
+    note: () => (cycler.wraps > 0 ? `${cycler.wraps + 1} passes over its ${markIds?.halves[0].length ?? 0} messages, read and unread in turn (every request flips the flag)` : undefined),
   };
 }
 

@@ -28,6 +28,9 @@ const securityHeaders = helmet({
       scriptSrc: ["'self'", "'unsafe-inline'"],
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:'],
+      // Helmet's default would make browsers fetch /docs' and /inbox's own scripts over https even when the
+      // page came over plain HTTP (a service reached by address inside a network): the pages stayed blank.
+      upgradeInsecureRequests: null,
     },
   },
 });
@@ -67,7 +70,12 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
     installJsonParser(adapter.getInstance() as unknown as FastifyInstance);
     installHooks(adapter.getInstance() as unknown as FastifyInstance, app.get(MetricsService), logger.isLevelEnabled('info'));
     const origins = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-    app.enableCors({ origin: origins.length > 0 ? origins : false, exposedHeaders: ['Link', 'Retry-After', 'X-Request-Id'] });
+    app.enableCors({
+      origin: origins.length > 0 ? origins : false,
+      // The default is GET,HEAD,POST: a portal could not DELETE a message or an admin UI PUT a webhook.
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+      exposedHeaders: ['Link', 'Retry-After', 'X-Request-Id'],
+    });
     setupOpenApi(app);
     await app.init();
     return {

@@ -102,6 +102,8 @@ describe('platform: errors, health, metrics, docs, logs', () => {
       expect([path, res.headers.get('x-content-type-options')]).toEqual([path, 'nosniff']);
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+      // Pages served over plain HTTP must load their own scripts over plain HTTP too.
+      expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
     }
   });
 
@@ -160,5 +162,28 @@ describe('platform: rate limit', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('platform: CORS', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ CORS_ORIGINS: 'https://portal.example.com' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lets an allowed origin preflight every method the APIs use, and no other origin', async () => {
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+      const res = await app.request('OPTIONS', '/v2/messages/1e0abcb7-b94c-4072-a9c0-37072a1ef015', {
+        headers: { origin: 'https://portal.example.com', 'access-control-request-method': method, 'access-control-request-headers': 'authorization' },
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://portal.example.com');
+      expect(res.headers.get('access-control-allow-methods')?.split(',').map((m) => m.trim())).toContain(method);
+    }
+    const other = await app.request('OPTIONS', '/v2/messages', { headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

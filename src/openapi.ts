@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY } from './auth/auth.decorators';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, with every auth scheme. */
@@ -12,10 +12,37 @@ export function setupOpenApi(app: INestApplication): void {
     )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'query', name: 'accessToken', description: 'v3 account token' }, CASE_SECURITY)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'v3 account token as Bearer' }, CASE_BEARER_SECURITY)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'v3 account token as Bearer' }, CASE_BEARER_SECURITY)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'v2 user token: `BimPlus <token>`' }, BIMPLUS_SECURITY)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, ADMIN_SECURITY)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'ADMIN_TOKEN' }, ADMIN_SECURITY)
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  addPlatformResponses(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+const ERROR_ENVELOPE = { $ref: '#/components/schemas/ErrorResponseDto' };
+
+/**
+ * The answers every route can give that no controller states: 500 and 503 (database unavailable, with
+ * Retry-After) everywhere but liveness; 413 and 415 where a body is read; 400 where a path or query
+ * parameter is checked. Added to the document once, so no route can forget them.
+ */
+function addPlatformResponses(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation || path === '/health/live') continue;
+      const add = (status: string, description: string) => {
+        operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_ENVELOPE } } };
+      };
+      if (operation.requestBody) {
+        add('413', 'Request body is too large (limit 1 MiB)');
+        add('415', 'Unsupported content type: send application/json');
+      }
+      if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) add('400', 'Invalid parameter; the message names it');
+      add('500', 'Internal server error (no details; the log has them under the request id)');
+      add('503', 'Database temporarily unavailable; see Retry-After');
+    }
+  }
 }

@@ -120,6 +120,22 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['BimPlus', 'accessToken', 'admin', 'bearer']);
     expect(res.body.paths['/admin/accounts']).toBeDefined();
+    // Every operation states the platform's answers; the request fields have their real types.
+    for (const [path, item] of Object.entries(res.body.paths as Record<string, Record<string, { responses: object; requestBody?: object }>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (path !== '/health/live') expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['500', '503'])]);
+        if (operation.requestBody) expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['413', '415'])]);
+        if (path.startsWith('/admin/')) expect([method, path, Object.keys(operation.responses)]).not.toEqual([method, path, expect.arrayContaining(['429'])]);
+      }
+    }
+    const schemas = res.body.components.schemas;
+    expect(schemas.CreateCaseMessageDto.properties.parentMessageId.type).toBe('integer');
+    for (const field of ['content', 'declaredAt', 'externalId', 'userEmail', 'userName']) expect([field, schemas.CreateCaseMessageDto.properties[field].type]).toEqual([field, 'string']);
+    expect(schemas.CreateUserMessageDto.properties.unreadEmail.type).toBe('boolean');
+    expect(schemas.CreateUserMessageDto.properties.additionalData.type).toBe('string');
+    expect(schemas.ReceiverInputDto.properties.email.type).toBe('string');
+    const createHeaders = res.body.paths['/v2/messages'].post.parameters.filter((p: { in: string }) => p.in === 'header');
+    expect(createHeaders).toEqual([expect.objectContaining({ name: 'idempotency-key', required: false })]);
     const ui = await app.request('GET', '/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

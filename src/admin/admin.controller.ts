@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
@@ -23,6 +23,7 @@ export class AdminController {
   }
 
   @Post('accounts/:id/tokens')
+  @ApiBody({ type: IssueTokenDto, required: false, description: 'Optional: a label for the token' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   issueAccountToken(@Param('id', IntIdPipe) id: number, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
@@ -51,6 +52,7 @@ export class AdminController {
   }
 
   @Post('users/:id/tokens')
+  @ApiBody({ type: IssueTokenDto, required: false, description: 'Optional: a label for the token' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   issueUserToken(@Param('id', GuidPipe) id: string, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {

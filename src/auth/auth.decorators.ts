@@ -14,10 +14,8 @@ export const CASE_BEARER_SECURITY = 'bearer';
 export const BIMPLUS_SECURITY = 'BimPlus';
 export const ADMIN_SECURITY = 'admin';
 
-const authErrors = () => [
-  ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto }),
-  ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto }),
-];
+const unauthorized = () => ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto });
+const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto })];
 
 /** v3: a partner or provider account token, as `accessToken` query parameter or Bearer header. */
 export function CaseAuth(...roles: AccountType[]) {
@@ -41,9 +39,9 @@ export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
   );
 }
 
-/** Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN. */
+/** Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN (and are not rate limited). */
 export function AdminAuth() {
-  return applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth(ADMIN_SECURITY), ...authErrors());
+  return applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth(ADMIN_SECURITY), unauthorized());
 }
 
 /** The authenticated caller, as the guard resolved it. */

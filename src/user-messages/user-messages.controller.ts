@@ -39,7 +39,8 @@ export class UserMessagesController {
   @RouteSchema(CREATED_USER_MESSAGE)
   @ApiOperation({ summary: 'Send a message to a user or a group', description: 'Input keys are matched case-insensitively; unknown keys, `id` and `timestamp` are ignored.' })
   @ApiBody({ type: CreateUserMessageDto })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Per caller: a retry with the same key and body returns the first result' })
+  // Named as @Headers reads it, so this entry replaces the required one Nest would derive from it.
+  @ApiHeader({ name: 'idempotency-key', required: false, description: 'Per caller: a retry with the same key and body returns the first result' })
   @ApiCreatedResponse({ type: UserMessageResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Naming another sender needs the service role' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with a different body' })

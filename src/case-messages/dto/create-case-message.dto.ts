@@ -13,7 +13,7 @@ export class CreateCaseMessageDto {
   @IsLooseUuid()
   guid: string;
 
-  @ApiPropertyOptional({ description: 'Message text', example: 'Test message', maxLength: MAX_CONTENT_LENGTH, nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'Message text', example: 'Test message', maxLength: MAX_CONTENT_LENGTH, nullable: true })
   @IsOptional()
   @MaxLength(MAX_CONTENT_LENGTH)
   @IsString({ message: '$property must be a string' })
@@ -27,6 +27,7 @@ export class CreateCaseMessageDto {
   type: CaseMessageType;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Actual time when the status was added (ISO 8601); the current time when empty',
     example: '2017-07-25T10:12:54.003Z',
     format: 'date-time',
@@ -36,6 +37,7 @@ export class CreateCaseMessageDto {
   declaredAt?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'Reference to the message in another system; a retry with the same externalId returns the stored message. An empty string counts as absent.',
     example: 'test-42',
     maxLength: MAX_REFERENCE_LENGTH,
@@ -46,21 +48,21 @@ export class CreateCaseMessageDto {
   @IsString({ message: '$property must be a string' })
   externalId?: string | null;
 
-  @ApiPropertyOptional({ description: 'Our id of the message to reply to; it must belong to the same case', example: 1, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', description: 'Our id of the message to reply to; it must belong to the same case', example: 1, nullable: true })
   @IsOptional()
   @Max(MAX_INT4, { message: `$property must be less than or equal to ${MAX_INT4}` })
   @Min(1, { message: '$property must be a positive number' })
   @IsInt({ message: '$property must be an integer' })
   parentMessageId?: number | null;
 
-  @ApiPropertyOptional({ description: 'E-mail of the person who wrote the message', example: 'jane.doe@example.com', maxLength: MAX_REFERENCE_LENGTH, nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'E-mail of the person who wrote the message', example: 'jane.doe@example.com', maxLength: MAX_REFERENCE_LENGTH, nullable: true })
   @IsOptional()
   @IsEmail({}, { message: '$property must be a valid email' })
   @MaxLength(MAX_REFERENCE_LENGTH)
   @IsString({ message: '$property must be a string' })
   userEmail?: string | null;
 
-  @ApiPropertyOptional({ description: 'Name of the person who wrote the message', example: 'Jane Doe', maxLength: MAX_REFERENCE_LENGTH, nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'Name of the person who wrote the message', example: 'Jane Doe', maxLength: MAX_REFERENCE_LENGTH, nullable: true })
   @IsOptional()
   @MaxLength(MAX_REFERENCE_LENGTH)
   @IsString({ message: '$property must be a string' })

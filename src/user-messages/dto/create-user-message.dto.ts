@@ -20,7 +20,7 @@ export class ReceiverInputDto {
   @IsString()
   id: string;
 
-  @ApiPropertyOptional({ description: 'For a user: the address the e-mail goes to (default: the user\'s own). Ignored for a group.', maxLength: MAX_EMAIL_LENGTH })
+  @ApiPropertyOptional({ type: String, description: 'For a user: the address the e-mail goes to (default: the user\'s own). Ignored for a group.', maxLength: MAX_EMAIL_LENGTH })
   @IsOptional()
   @MaxLength(MAX_EMAIL_LENGTH)
   @Matches(EMAIL_PATTERN, { message: '$property must be an e-mail address' })
@@ -35,7 +35,7 @@ export class SenderInputDto {
   @IsString()
   id: string;
 
-  @ApiPropertyOptional({ description: 'Only honoured for service callers; default: the sender user\'s address', maxLength: MAX_EMAIL_LENGTH })
+  @ApiPropertyOptional({ type: String, description: 'Only honoured for service callers; default: the sender user\'s address', maxLength: MAX_EMAIL_LENGTH })
   @IsOptional()
   @MaxLength(MAX_EMAIL_LENGTH)
   @Matches(EMAIL_PATTERN, { message: '$property must be an e-mail address' })
@@ -89,23 +89,23 @@ export class CreateUserMessageDto {
   @IsString()
   returnCode: string;
 
-  @ApiPropertyOptional({ default: true, description: 'true queues an e-mail to each recipient; false stores it as already read by e-mail' })
+  @ApiPropertyOptional({ type: Boolean, default: true, description: 'true queues an e-mail to each recipient; false stores it as already read by e-mail' })
   @IsOptional()
   @IsBoolean()
   unreadEmail?: boolean | null;
 
-  @ApiPropertyOptional({ default: true, description: 'true pushes a popup to each recipient; false only stores it' })
+  @ApiPropertyOptional({ type: Boolean, default: true, description: 'true pushes a popup to each recipient; false only stores it' })
   @IsOptional()
   @IsBoolean()
   unreadBrowserNotification?: boolean | null;
 
-  @ApiPropertyOptional({ maxLength: MAX_ADDITIONAL_DATA_LENGTH, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: MAX_ADDITIONAL_DATA_LENGTH, nullable: true })
   @IsOptional()
   @MaxLength(MAX_ADDITIONAL_DATA_LENGTH)
   @IsString()
   additionalData?: string | null;
 
-  @ApiPropertyOptional({ description: 'Id of a related message', nullable: true, example: 'de96f4ae-79fd-4d83-99e9-07cec7a80906' })
+  @ApiPropertyOptional({ type: String, description: 'Id of a related message', nullable: true, example: 'de96f4ae-79fd-4d83-99e9-07cec7a80906' })
   @IsOptional()
   @IsLooseUuid()
   @IsString()

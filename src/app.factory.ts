@@ -62,8 +62,8 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
       },
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, databaseUrl), adapter, {
+      // Not buffered: a start-up that waits on the database says so while it waits, not all at once at the end.
       logger: new PinoLoggerService(logger),
-      bufferLogs: true,
       // Bodies are JSON only (installJsonParser); Nest would add a form-urlencoded parser.
       bodyParser: false,
     });

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`fatal: ${error.stack ?? error.message}\n`);
+main().catch((error: NodeJS.ErrnoException) => {
+  // A system error (port in use, a DATA_DIR it may not write, an unknown HOST) is an operator's to fix: one
+  // line says it; anything else keeps its stack.
+  process.stderr.write(`fatal: ${typeof error.code === 'string' && error.syscall ? error.message : (error.stack ?? error.message)}\n`);
   process.exit(1);
 });

@@ -29,6 +29,22 @@ describe('validateEnv', () => {
     }
     expect(message).toContain('Invalid configuration');
     for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_TOKEN', 'MIGRATIONS_RUN']) expect(message).toContain(`${name}:`);
+    // A wrong type is said once, not as three range violations.
+    expect(message).toContain('  PORT: PORT must be an integer number\n');
+  });
+
+  it.each([
+    ['CORS_ORIGINS', 'portal.example.com'],
+    ['CORS_ORIGINS', 'https://portal.example.com/app'],
+    ['MAIL_FROM', 'Messaging Service'],
+    ['MAIL_FROM', 'a@b, c@d'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('accepts origin lists and sender addresses', () => {
+    expect(validateEnv({ CORS_ORIGINS: 'https://portal.example.com, http://localhost:8080' }).CORS_ORIGINS).toBe('https://portal.example.com, http://localhost:8080');
+    expect(validateEnv({ MAIL_FROM: 'no-reply@example.com' }).MAIL_FROM).toBe('no-reply@example.com');
   });
 });
 
@@ -44,7 +60,11 @@ describe('trustProxySetting', () => {
     expect([0, 1, 2].map((hop) => trust('10.0.0.1', hop))).toEqual([true, true, false]);
   });
 
-  it('refuses anything else at start-up', () => {
-    expect(() => validateEnv({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY:/);
+  it.each(['yes please', '10.0.0.0/99', '300.1.1.1', '10.0.0.1/8/2', '::1/129', 'localhost'])('refuses TRUST_PROXY=%s at start-up', (raw) => {
+    expect(() => validateEnv({ TRUST_PROXY: raw })).toThrow(/TRUST_PROXY:/);
+  });
+
+  it.each(['10.0.0.0/8, 127.0.0.1', 'loopback,uniquelocal', 'fd00::/8', '3'])('accepts TRUST_PROXY=%s', (raw) => {
+    expect(validateEnv({ TRUST_PROXY: raw }).TRUST_PROXY).toBe(raw);
   });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { isIP } from 'node:net';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -53,13 +54,17 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
   AUTH_CACHE_TTL_MS = 5000;
 
-  @IsOptional() @IsString()
+  @IsOptional() @IsString() @ValidateBy(
+    { name: 'isOriginList', validator: { validate: (value) => typeof value === 'string' && value.split(',').map((o) => o.trim()).filter(Boolean).every(isOrigin) } },
+    { message: 'CORS_ORIGINS must be comma-separated origins such as https://portal.example.com (scheme, host and port only)' },
+  )
   CORS_ORIGINS = '';
 
   /** Which proxies' X-Forwarded-For to believe: false, true, a hop count, or addresses/CIDRs. */
-  @IsOptional() @IsString() @Matches(/^(true|false|\d+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
-    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses',
-  })
+  @IsOptional() @IsString() @ValidateBy(
+    { name: 'isTrustProxy', validator: { validate: (value) => typeof value === 'string' && isTrustProxy(value) } },
+    { message: 'TRUST_PROXY must be true, false, a hop count, or comma-separated addresses, CIDR ranges (10.0.0.0/8) or loopback/linklocal/uniquelocal' },
+  )
   TRUST_PROXY = 'false';
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -71,7 +76,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional() @IsString() @Matches(/^([^<>]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, {
+    message: 'MAIL_FROM must be an address, optionally with a name: Name <no-reply@example.com>',
+  })
   MAIL_FROM = 'Messaging Service <no-reply@localhost>';
 
   @IsOptional() @IsBoolean() @Transform(toBool)
@@ -112,7 +119,9 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    // A value of the wrong type fails its range checks too: name only the type then (PORT=abc "must be an integer").
+    const reason = (c: Record<string, string> = {}) => c.isInt ?? c.isBoolean ?? Object.values(c).join('; ');
+    const lines = errors.map((e) => `  ${e.property}: ${reason(e.constraints)}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (env.DEMO_SEED === undefined) env.DEMO_SEED = !env.DATABASE_URL;
@@ -126,5 +135,30 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
     const hops = Number(value);
     return (_address, hop) => hop < hops;
   }
-  return value.split(',');
+  return value.split(',').map((entry) => entry.trim());
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What Fastify's proxy-addr accepts: true/false, a hop count, or addresses, CIDR ranges and its three names. */
+export function isTrustProxy(value: string): boolean {
+  if (/^(true|false|\d+)$/.test(value)) return true;
+  return value.split(',').every((item) => {
+    const entry = item.trim();
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  });
 }

@@ -59,9 +59,13 @@ export class PinoLoggerService implements LoggerService {
   }
 
   private write(level: pino.Level, message: unknown, params: unknown[]) {
-    // Nest passes the context (the logger's name) as the last string parameter.
-    const context = typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
-    if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
-    else this.logger[level]({ context }, String(message));
+    // Nest passes the context (the logger's name) as the last string parameter, and error(message, stack, context).
+    const rest = [...params];
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const stack = typeof rest[0] === 'string' ? rest[0] : undefined;
+    // An Error's message and stack are not enumerable: spread, they were lost (a failed start-up logged only `code`).
+    if (message instanceof Error) this.logger[level]({ context, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
+    else this.logger[level]({ context, ...(stack ? { stack } : {}) }, String(message));
   }
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 data_dir=$(mktemp -d)
 log=$(mktemp)
-port=$((20000 + RANDOM % 20000))
+# A port the kernel says is free (a random one could be taken).
+port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
 cleanup() { [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$data_dir"; }
 trap cleanup EXIT
 

@@ -1,7 +1,10 @@
-import { checkWebhookUrl, isPrivateAddress } from './url-safety';
+import { LookupAddress } from 'node:dns';
+import { checkWebhookUrl, isPrivateAddress, privateAddressGuard } from './url-safety';
 
 describe('isPrivateAddress', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0'])(
+  it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0',
+    // IPv4-compatible, hex-mapped and NAT64 forms, benchmarking, multicast
+    '::127.0.0.1', '::ffff:7f00:1', '64:ff9b::a9fe:a9fe', '198.18.0.1', '224.0.0.1', 'ff02::1'])(
     'refuses %s',
     (address) => expect(isPrivateAddress(address)).toBe(true),
   );
@@ -24,5 +27,22 @@ describe('checkWebhookUrl', () => {
 
   it('resolves names before deciding', async () => {
     await expect(checkWebhookUrl('http://localhost:8080/hook', false)).resolves.toBe('url resolves to a loopback or private address');
+  });
+});
+
+describe('privateAddressGuard (the webhook connections\' lookup)', () => {
+  const resolve = (allowPrivate: boolean, host: string, all = false) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; result: unknown }>((done) =>
+      privateAddressGuard(allowPrivate)(host, { all }, (error: NodeJS.ErrnoException | null, address: string | LookupAddress[]) => done({ error, result: address })),
+    );
+
+  it('refuses a name that resolves to a private address at connect time', async () => {
+    const { error } = await resolve(false, 'localhost');
+    expect(error?.message).toBe('localhost resolves to a loopback or private address');
+  });
+
+  it('hands the checked address to the connection when private ones are allowed', async () => {
+    expect(await resolve(true, 'localhost')).toEqual({ error: null, result: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) });
+    expect((await resolve(true, 'localhost', true)).result).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.any(String) })]));
   });
 });

@@ -1,8 +1,10 @@
+import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, LookupFunction } from 'node:net';
 
-// Loopback, private, link-local, CGNAT, unspecified and unique-local ranges: never a webhook target
-// unless WEBHOOK_ALLOW_PRIVATE=true (tests, closed networks).
+// Loopback, private, link-local, CGNAT, benchmarking, multicast, reserved, unspecified and unique-local
+// ranges, and the IPv6 forms that reach IPv4 (IPv4-compatible ::/96, NAT64 64:ff9b::/96): never a webhook
+// target unless WEBHOOK_ALLOW_PRIVATE=true (tests, closed networks).
 const PRIVATE = new BlockList();
 PRIVATE.addSubnet('0.0.0.0', 8, 'ipv4');
 PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
@@ -10,11 +12,16 @@ PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4');
 PRIVATE.addSubnet('127.0.0.0', 8, 'ipv4');
 PRIVATE.addSubnet('169.254.0.0', 16, 'ipv4');
 PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
+PRIVATE.addSubnet('192.0.0.0', 24, 'ipv4');
 PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
-PRIVATE.addAddress('::', 'ipv6');
-PRIVATE.addAddress('::1', 'ipv6');
+PRIVATE.addSubnet('198.18.0.0', 15, 'ipv4');
+PRIVATE.addSubnet('224.0.0.0', 3, 'ipv4');
+PRIVATE.addSubnet('::', 96, 'ipv6');
+PRIVATE.addSubnet('64:ff9b::', 96, 'ipv6');
+PRIVATE.addSubnet('64:ff9b:1::', 48, 'ipv6');
 PRIVATE.addSubnet('fc00::', 7, 'ipv6');
 PRIVATE.addSubnet('fe80::', 10, 'ipv6');
+PRIVATE.addSubnet('ff00::', 8, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
@@ -46,4 +53,23 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
     return `url host ${host} cannot be resolved`;
   }
   return addresses.some(isPrivateAddress) ? 'url resolves to a loopback or private address' : undefined;
+}
+
+/**
+ * A `lookup` for the webhook connections (net/tls `connect`): resolves the host and refuses it when any
+ * of its addresses is private, and the connection then goes to an address from this same answer. Checking
+ * with one lookup and connecting after another let a host whose DNS changes between the two (DNS
+ * rebinding) reach loopback or internal addresses.
+ */
+export function privateAddressGuard(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      if (!allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
+        return callback(Object.assign(new Error(`${hostname} resolves to a loopback or private address`), { code: 'EPRIVATEADDRESS' }), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
 }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { checkWebhookUrl } from '../../common/url-safety';
+import { Agent, fetch } from 'undici';
+import { checkWebhookUrl, privateAddressGuard } from '../../common/url-safety';
 import { EnvironmentVariables } from '../../config/env.validation';
 import { AttemptOutcome, ClaimedDelivery } from '../delivery-queue.service';
 import { MessageSource } from '../message-source.service';
@@ -8,12 +9,21 @@ import { signWebhook } from './webhook-signature';
 
 /** POSTs a case message to the receiving account's webhook, signed with the account's secret. */
 @Injectable()
-export class WebhookSender {
+export class WebhookSender implements OnModuleDestroy {
+  /** Connections whose address is checked at connect time, from the same DNS answer (url-safety.ts). */
+  private readonly agent: Agent;
+
   constructor(
     private readonly env: EnvironmentVariables,
     private readonly dataSource: DataSource,
     private readonly messages: MessageSource,
-  ) {}
+  ) {
+    this.agent = new Agent({ connect: { lookup: privateAddressGuard(env.WEBHOOK_ALLOW_PRIVATE) } });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
 
   async send(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     const started = performance.now();
@@ -22,7 +32,8 @@ export class WebhookSender {
     if (!account?.url) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
     const message = await this.messages.caseMessage(Number(delivery.messageId));
     if (!message) return { ok: false, cancelled: true, error: 'message deleted', latencyMs: elapsed() };
-    // The URL was checked when it was set; DNS may have changed since, so check again right before the call.
+    // The URL was checked when it was set; check it again (scheme, literal addresses) right before the call. The
+    // connection itself checks the addresses it connects to (the agent's lookup), so DNS cannot change in between.
     const refused = await checkWebhookUrl(account.url, this.env.WEBHOOK_ALLOW_PRIVATE);
     if (refused) return { ok: false, permanent: true, error: refused, latencyMs: elapsed() };
     return this.post(account.url, account.secret ?? '', JSON.stringify(message), started);
@@ -32,6 +43,7 @@ export class WebhookSender {
     const timestamp = Math.floor(Date.now() / 1000);
     try {
       const response = await fetch(url, {
+        dispatcher: this.agent,
         method: 'POST',
         body,
         redirect: 'manual',

@@ -15,6 +15,7 @@ import { MetricsService } from './observability/metrics.service';
 import { setupOpenApi } from './openapi';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+const REQUEST_TIMEOUT_MS = 30_000;
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /**
@@ -25,7 +26,7 @@ const securityHeaders = helmet({
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", "'unsafe-inline'"],
+      scriptSrc: ["'self'"],
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:'],
       // Helmet's default would make browsers fetch /docs' and /inbox's own scripts over https even when the
@@ -51,6 +52,9 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
       loggerInstance: logger,
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: BODY_LIMIT_BYTES,
+      // The whole request (headers and body) must arrive within this; Fastify's default, 0, let a client that
+      // sends a byte now and then hold a connection forever. Responses (SSE streams) are not limited by it.
+      requestTimeout: REQUEST_TIMEOUT_MS,
       trustProxy: trustProxySetting(env.TRUST_PROXY),
       genReqId: (request: IncomingMessage) => {
         const given = request.headers['x-request-id'];

@@ -170,3 +170,37 @@ describe('Delivery: SSE message stream', () => {
     expect(stream.ended).toBe(true);
   });
 });
+
+describe('Delivery: SSE streams per user', () => {
+  let app: TestApp;
+  const streams: SseClient[] = [];
+  beforeAll(async () => {
+    app = await startTestApp({ SSE_MAX_STREAMS_PER_USER: '2' });
+  });
+  afterAll(async () => {
+    await Promise.all(streams.map((s) => s.close()));
+    await app.close();
+  });
+
+  it('caps open streams per user with a 429 (EventSource then stops instead of reconnecting), and frees a place when one closes', async () => {
+    const [user, other] = await Promise.all([createUser(app), createUser(app)]);
+    const open = async (who: UserFixture) => {
+      const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${who.token}` });
+      streams.push(stream);
+      return stream;
+    };
+    // Opened all at once: the places are taken before any stream reads its cursor, so a burst cannot overshoot.
+    const burst = await Promise.all([open(user), open(user), open(user), open(user)]);
+    expect(burst.map((s) => s.status).sort()).toEqual([200, 200, 429, 429]);
+    const refused = burst.find((s) => s.status === 429) as SseClient;
+    expect(JSON.parse(refused.body as string)).toEqual({ error: { message: 'Too many open streams for this user (at most 2 per instance); close one first' } });
+    expect((await open(other)).status).toBe(200);
+    await burst.find((s) => s.status === 200)?.close();
+    let again: SseClient | undefined;
+    for (let i = 0; i < 50 && again?.status !== 200; i++) {
+      again = await open(user);
+      if (again.status !== 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(again?.status).toBe(200);
+  });
+});

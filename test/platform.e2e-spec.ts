@@ -74,6 +74,12 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     }
   });
 
+  it('refuses input nested deeper than 32 levels with a 400 (100,000 levels were a 500)', async () => {
+    const res = await app.request('POST', '/api/v3/case-messages/confirm', { rawBody: `${'['.repeat(100_000)}${']'.repeat(100_000)}` });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { message: 'Input is nested too deeply (at most 32 levels)' } });
+  });
+
   it('refuses text with a lone UTF-16 surrogate (it would be stored changed)', async () => {
     const res = await app.request('POST', '/admin/accounts', {
       rawBody: '{"type": "partner", "name": "a\\ud800b"}',
@@ -175,6 +181,24 @@ describe('platform: rate limit', () => {
       expect(last!.status).toBe(429);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(last!.body.error.message).toBe('Too many requests; retry after the time in Retry-After');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts a v2 call against the token it authenticates with, whatever ?accessToken= says', async () => {
+    const app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const user = await createUser(app);
+      const statuses: number[] = [];
+      // A different bogus ?accessToken= each time: it once moved the count to the address, a fresh budget per address.
+      for (let i = 0; i < 4; i++) {
+        const res = await app.request('GET', `/v2/user/me/messages/unreadcount?accessToken=bogus${i}`, { headers: { authorization: `BimPlus ${user.token}` } });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const stream = await app.request('GET', `/v2/user/me/messages/stream?accessToken=${user.token}`);
+      expect(stream.status).toBe(429);
     } finally {
       await app.close();
     }

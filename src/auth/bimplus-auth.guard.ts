@@ -16,14 +16,18 @@ export class BimPlusAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: AnyPrincipal }>();
-    const allowQuery = this.reflector.get<boolean>(QUERY_TOKEN_KEY, context.getHandler()) === true;
-    const token = readAuthorization(request.headers.authorization, 'BimPlus') ?? (allowQuery ? readQueryToken(request) : undefined);
+    const token = readBimPlusToken(request, this.reflector.get<boolean>(QUERY_TOKEN_KEY, context.getHandler()) === true);
     if (!token) throw new UnauthorizedException('Missing token: use "Authorization: BimPlus <token>"');
     const principal = await this.tokens.resolve(token);
     if (!principal || principal.kind !== 'user') throw new UnauthorizedException('Invalid token');
     request.principal = principal;
     return true;
   }
+}
+
+/** The token a v2 route authenticates with: the BimPlus header, or (where allowed) `?accessToken=`. */
+export function readBimPlusToken(request: FastifyRequest, allowQuery: boolean): string | undefined {
+  return readAuthorization(request.headers.authorization, 'BimPlus') ?? (allowQuery ? readQueryToken(request) : undefined);
 }
 
 function readQueryToken(request: FastifyRequest): string | undefined {

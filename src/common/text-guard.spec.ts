@@ -1,4 +1,4 @@
-import { findUnstorableText, unstorableTextMessage } from './text-guard';
+import { findUnstorableText, MAX_DEPTH, unstorableTextMessage } from './text-guard';
 
 describe('findUnstorableText', () => {
   it('finds NUL in nested values and names the path', () => {
@@ -18,6 +18,14 @@ describe('findUnstorableText', () => {
 
   it('accepts clean input, astral characters (surrogate pairs) included', () => {
     expect(findUnstorableText({ a: 'text 😀', b: [1, true, null], c: '\\u0000 is only escaped text' })).toBeUndefined();
+  });
+
+  it('refuses input nested deeper than MAX_DEPTH without walking it (100,000 levels overflowed the stack)', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(findUnstorableText(deep)?.problem).toBe('depth');
+    let ok: unknown = 'x';
+    for (let i = 0; i < MAX_DEPTH; i++) ok = { a: ok };
+    expect(findUnstorableText(ok)).toBeUndefined();
   });
 
   it('words the 400 message', () => {

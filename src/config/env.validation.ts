@@ -104,6 +104,10 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsInt() @Min(1000) @Max(300000) @Transform(toInt)
   SSE_HEARTBEAT_MS = 15000;
+
+  /** Open SSE streams per user on one instance (tabs); one more is a 429. */
+  @IsOptional() @IsInt() @Min(1) @Max(1000) @Transform(toInt)
+  SSE_MAX_STREAMS_PER_USER = 20;
 }
 
 export type Env = EnvironmentVariables;

@@ -1,10 +1,10 @@
-import { BadRequestException, Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
+import { BadRequestException, Controller, Get, Headers, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiHeader, ApiTooManyRequestsResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
 import { UserPrincipal } from '../../auth/principal';
 import { ErrorResponseDto } from '../../common/error-response.dto';
+import { EnvironmentVariables } from '../../config/env.validation';
 import { ownUserId } from '../../user-messages/user-messages.service';
 import { parseLastEventId } from './sse';
 import { UserStreamHub } from './user-stream.hub';
@@ -12,10 +12,13 @@ import { UserStreamHub } from './user-stream.hub';
 @ApiTags('user-messages')
 @Controller('v2/user/:userId/messages/stream')
 export class UserStreamController {
-  constructor(private readonly hub: UserStreamHub) {}
+  constructor(
+    private readonly hub: UserStreamHub,
+    private readonly env: EnvironmentVariables,
+  ) {}
 
+  // Rate limited like every API call (each open is a token lookup; EventSource reconnects every 2 s at most).
   @Get()
-  @SkipThrottle()
   @BimPlusAuth({ allowQueryToken: true })
   @ApiOperation({
     summary: 'Server-Sent Events: message (new), updated (flags changed) and deleted events for the caller',
@@ -29,6 +32,7 @@ export class UserStreamController {
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set it' })
   @ApiOkResponse({ description: 'An endless text/event-stream' })
   @ApiForbiddenResponse({ description: "Another user's stream", type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ description: 'Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance', type: ErrorResponseDto })
   async stream(
     @Principal() caller: UserPrincipal,
     @Param('userId') userIdParam: string,
@@ -40,17 +44,26 @@ export class UserStreamController {
     const userId = ownUserId(caller, userIdParam);
     const lastEventId = parseLastEventId(lastEventHeader ?? lastEventQuery);
     if (Number.isNaN(lastEventId)) throw new BadRequestException('Last-Event-ID must be an event id');
+    // A 429 makes EventSource give up instead of reconnecting, so tabs beyond the cap do not evict each other.
+    if (!this.hub.tryReserve(userId)) {
+      throw new HttpException(`Too many open streams for this user (at most ${this.env.SSE_MAX_STREAMS_PER_USER} per instance); close one first`, HttpStatus.TOO_MANY_REQUESTS);
+    }
     // From here on the raw socket is ours: keep the headers the hooks set (request id, helmet, CORS).
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    request.raw.socket.setTimeout(0);
+    try {
+      raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      request.raw.socket.setTimeout(0);
+    } catch (error) {
+      this.hub.release(userId);
+      throw error;
+    }
     try {
       await this.hub.open(userId, caller.tokenId, lastEventId, raw);
     } catch {

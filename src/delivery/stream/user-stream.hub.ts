@@ -41,6 +41,8 @@ interface EventRow {
 export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(UserStreamHub.name);
   private readonly clients = new Map<string, Set<StreamClient>>();
+  /** Streams accepted but not registered yet (reading their cursor), per user: they count towards the cap. */
+  private readonly opening = new Map<string, number>();
   private relayRunning = false;
   private relayAgain = false;
   private closing = false;
@@ -75,11 +77,38 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Starts streaming to `response`: from `lastEventId` (replay) or from now. A `lastEventId` beyond the
+   * Takes one of the user's SSE_MAX_STREAMS_PER_USER places on this instance, or says there is none. Taken
+   * synchronously, before any await, so a burst of simultaneous opens cannot overshoot the cap; `open`
+   * gives the place back to the pool of registered streams (or frees it).
+   */
+  tryReserve(userId: string): boolean {
+    const pending = this.opening.get(userId) ?? 0;
+    if ((this.clients.get(userId)?.size ?? 0) + pending >= this.env.SSE_MAX_STREAMS_PER_USER) return false;
+    this.opening.set(userId, pending + 1);
+    return true;
+  }
+
+  /** Gives back a place taken with tryReserve (open does so itself). */
+  release(userId: string): void {
+    const pending = (this.opening.get(userId) ?? 1) - 1;
+    if (pending > 0) this.opening.set(userId, pending);
+    else this.opening.delete(userId);
+  }
+
+  /**
+   * Starts streaming to `response` (on a place taken with tryReserve): from `lastEventId` (replay) or from now. A `lastEventId` beyond the
    * user's last event (ids from before a database restore, or from another deployment) counts as now:
    * kept, it would silence the stream until the user's ids caught up with it.
    */
   async open(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
+    try {
+      await this.register(userId, tokenId, lastEventId, response);
+    } finally {
+      this.release(userId);
+    }
+  }
+
+  private async register(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
     const current = await this.currentSeq(userId);
     const cursor = lastEventId === undefined || lastEventId > current ? current : lastEventId;
     // Registering a client that left while the cursor was read would leak it; one still opening when

@@ -142,6 +142,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(schemas.ReceiverInputDto.properties.email.type).toBe('string');
     const createHeaders = res.body.paths['/v2/messages'].post.parameters.filter((p: { in: string }) => p.in === 'header');
     expect(createHeaders).toEqual([expect.objectContaining({ name: 'idempotency-key', required: false })]);
+    for (const path of ['/v2/messages', '/v2/user/{userId}/messages']) expect(res.body.paths[path].get.responses['200'].headers.Link).toBeDefined();
     const ui = await app.request('GET', '/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

@@ -7,6 +7,11 @@ import { Page } from './user-messages.service';
 
 export const PAGED_LIST_DESCRIPTION = 'Newest first. When more follow, `Link: <…>; rel="next"` points to the next page.';
 
+/** The `Link` response header of a paged list, for its OpenAPI 200 response. */
+export const PAGE_LINK_HEADER = {
+  Link: { description: 'Present when more follow: `<path?…&cursor=…>; rel="next"`', schema: { type: 'string' } },
+};
+
 export function PagingQueries() {
   return applyDecorators(
     ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–1000 (default 100)' }),

@@ -8,7 +8,7 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
 import { USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
-import { PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
+import { PAGE_LINK_HEADER, PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
 import { UserMessagesService } from './user-messages.service';
 import { ReadChannel } from './user-messages.enums';
 
@@ -26,7 +26,7 @@ export class UserInboxController {
   @RouteSchema(USER_MESSAGE_PAGE)
   @ApiOperation({ summary: 'The caller\'s inbox (messages received)', description: PAGED_LIST_DESCRIPTION })
   @PagingQueries()
-  @ApiOkResponse({ type: UserMessageResponseDto, isArray: true })
+  @ApiOkResponse({ type: UserMessageResponseDto, isArray: true, headers: PAGE_LINK_HEADER })
   async inbox(
     @Principal() caller: UserPrincipal,
     @Param('userId') userId: string,

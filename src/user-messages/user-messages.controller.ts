@@ -24,7 +24,7 @@ import { CreateUserMessageDto } from './dto/create-user-message.dto';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
 import { CREATED_USER_MESSAGE, ONE_USER_MESSAGE, USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
-import { PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
+import { PAGE_LINK_HEADER, PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
 import { UserMessagesService } from './user-messages.service';
 import { ReadChannel } from './user-messages.enums';
 
@@ -62,7 +62,7 @@ export class UserMessagesController {
     description: 'Clauses `<property><operator><value>` joined by `&` (sent as `%26`), e.g. `unread=true%26source=IssueService`. See docs/user-messages.md.',
   })
   @PagingQueries()
-  @ApiOkResponse({ type: UserMessageResponseDto, isArray: true })
+  @ApiOkResponse({ type: UserMessageResponseDto, isArray: true, headers: PAGE_LINK_HEADER })
   async search(
     @Principal() caller: UserPrincipal,
     @Query() query: Record<string, unknown>,

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BadRequestException } from '@nestjs/common';
-import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
+import { errorCodes, FastifyError, FastifyInstance, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
@@ -62,7 +62,10 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
       },
       // A URL Fastify cannot decode (`/%zz`) never reaches Nest's exception filter: answer it in the envelope.
       frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-        void reply.status(400).header('content-type', 'application/json; charset=utf-8').send({ error: { message: `Bad request: ${frameworkErrorMessage(error.code)}` } });
+        void reply
+          .status(error.statusCode ?? 400)
+          .header('content-type', 'application/json; charset=utf-8')
+          .send({ error: { message: frameworkErrorMessage(error.code) } });
       },
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, databaseUrl), adapter, {
@@ -96,7 +99,9 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
 }
 
 function frameworkErrorMessage(code: string): string {
-  return code === 'FST_ERR_BAD_URL' ? 'the URL is not validly percent-encoded' : 'the request cannot be routed';
+  if (code === 'FST_ERR_BAD_URL') return 'Bad request: the URL is not validly percent-encoded';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'A path parameter is too long';
+  return 'Bad request: the request cannot be routed';
 }
 
 /**
@@ -111,6 +116,12 @@ function installJsonParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
     if ((body as string).trim() === '') return done(null, undefined);
     parseJson(request, body as string, done);
+  });
+  // Any other type: an empty body is no body either (.NET's `StringContent("")`, `fetch(url, { body: '' })`
+  // send text/plain on the bodiless mark and DELETE calls); anything in it is a 415.
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type'] ?? ''), undefined);
   });
 }
 

@@ -54,10 +54,22 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(empty.body).toEqual({ error: { message: 'child "type" fails because ["type" is required]' } });
   });
 
-  it('answers a URL that is not validly percent-encoded in the envelope', async () => {
+  it('answers a URL that is not validly percent-encoded, or a too long path parameter, in the envelope', async () => {
     const res = await app.request('GET', '/api/v3/%zz');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { message: 'Bad request: the URL is not validly percent-encoded' } });
+    const long = await app.request('GET', `/v2/messages/${'a'.repeat(120)}`);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual({ error: { message: 'A path parameter is too long' } });
+  });
+
+  it('reads an empty body as none whatever its content type (.NET StringContent(""), fetch with body "")', async () => {
+    const account = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'empty-body' });
+    const auth = { authorization: 'Bearer test-admin-token-0123456789abcdef' };
+    for (const type of ['text/plain; charset=utf-8', 'application/x-www-form-urlencoded']) {
+      const res = await app.request('POST', `/admin/accounts/${account.body.id}/tokens`, { rawBody: '', headers: { ...auth, 'content-type': type } });
+      expect([type, res.status]).toEqual([type, 201]);
+    }
   });
 
   it('never echoes the query of an unknown route (it may hold an accessToken)', async () => {

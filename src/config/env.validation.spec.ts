@@ -44,6 +44,8 @@ describe('validateEnv', () => {
 
   it('accepts origin lists and sender addresses', () => {
     expect(validateEnv({ CORS_ORIGINS: 'https://portal.example.com, http://localhost:8080' }).CORS_ORIGINS).toBe('https://portal.example.com, http://localhost:8080');
+    // Origins of apps that are not web pages (Capacitor, browser extensions) are sent as written.
+    expect(validateEnv({ CORS_ORIGINS: 'capacitor://localhost,chrome-extension://abcdefghijklmnop' }).CORS_ORIGINS).toBe('capacitor://localhost,chrome-extension://abcdefghijklmnop');
     expect(validateEnv({ MAIL_FROM: 'no-reply@example.com' }).MAIL_FROM).toBe('no-reply@example.com');
   });
 });
@@ -60,11 +62,11 @@ describe('trustProxySetting', () => {
     expect([0, 1, 2].map((hop) => trust('10.0.0.1', hop))).toEqual([true, true, false]);
   });
 
-  it.each(['yes please', '10.0.0.0/99', '300.1.1.1', '10.0.0.1/8/2', '::1/129', 'localhost'])('refuses TRUST_PROXY=%s at start-up', (raw) => {
+  it.each(['yes please', '10.0.0.0/99', '300.1.1.1', '10.0.0.1/8/2', '::1/129', 'localhost', '10.0.0.0/0', '::/0', '10.0.0.0/255.0.255.0'])('refuses TRUST_PROXY=%s at start-up', (raw) => {
     expect(() => validateEnv({ TRUST_PROXY: raw })).toThrow(/TRUST_PROXY:/);
   });
 
-  it.each(['10.0.0.0/8, 127.0.0.1', 'loopback,uniquelocal', 'fd00::/8', '3'])('accepts TRUST_PROXY=%s', (raw) => {
+  it.each(['10.0.0.0/8, 127.0.0.1', 'loopback,uniquelocal', 'fd00::/8', '3', '10.0.0.0/255.0.0.0'])('accepts TRUST_PROXY=%s', (raw) => {
     expect(validateEnv({ TRUST_PROXY: raw }).TRUST_PROXY).toBe(raw);
   });
 });

@@ -142,10 +142,12 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
   return value.split(',').map((entry) => entry.trim());
 }
 
+/** An Origin header value: `https://host[:port]`, or another scheme's as written (`capacitor://localhost`, `chrome-extension://id`). */
 function isOrigin(text: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(text)) return false;
+  if (!/^https?:/i.test(text)) return true;
   try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+    return new URL(text).origin === text;
   } catch {
     return false;
   }
@@ -163,6 +165,13 @@ export function isTrustProxy(value: string): boolean {
     const family = isIP(address);
     if (family === 0 || rest.length > 0) return false;
     if (prefix === undefined) return true;
-    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+    // A length 1–32/128 (proxy-addr refuses /0), or for IPv4 a contiguous dotted netmask (10.0.0.0/255.0.0.0).
+    if (family === 4 && isIP(prefix) === 4) return isContiguousNetmask(prefix);
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128);
   });
+}
+
+function isContiguousNetmask(mask: string): boolean {
+  const bits = mask.split('.').map((octet) => Number(octet).toString(2).padStart(8, '0')).join('');
+  return /^1+0*$/.test(bits);
 }

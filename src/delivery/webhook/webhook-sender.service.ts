@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Agent, fetch } from 'undici';
 import { checkWebhookUrl, privateAddressGuard } from '../../common/url-safety';
@@ -9,7 +9,7 @@ import { signWebhook } from './webhook-signature';
 
 /** POSTs a case message to the receiving account's webhook, signed with the account's secret. */
 @Injectable()
-export class WebhookSender implements OnModuleDestroy {
+export class WebhookSender implements OnApplicationShutdown {
   /** Connections whose address is checked at connect time, from the same DNS answer (url-safety.ts). */
   private readonly agent: Agent;
 
@@ -21,7 +21,8 @@ export class WebhookSender implements OnModuleDestroy {
     this.agent = new Agent({ connect: { lookup: privateAddressGuard(env.WEBHOOK_ALLOW_PRIVATE) } });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the worker's beforeApplicationShutdown has stopped its loops: a closed agent fails every call at once. */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 

@@ -26,4 +26,3 @@ export const MAX_TYPE_LENGTH = 32;
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_FEED_PAGE_SIZE = 100;
 export const MAX_CONFIRM_IDS = 1000;
-export const MAX_INT4 = 2_147_483_647;

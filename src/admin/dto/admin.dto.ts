@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MAX_INT4 } from '../../case-messages/case-messages.enums';
+import { MAX_INT4 } from '../../common/param.pipes';
 import { IsLooseUuid, Required } from '../../common/validation.decorators';
 import { AccountType, UserRole } from '../../directory/directory.enums';
 

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsLooseUuid, Required } from '../../common/validation.decorators';
-import { MAX_INT4, MAX_PAGE_SIZE } from '../case-messages.enums';
+import { MAX_INT4 } from '../../common/param.pipes';
+import { MAX_PAGE_SIZE } from '../case-messages.enums';
 
 /** Parses `"true"`/`"false"` query values; anything else is left for @IsBoolean to reject. */
 export const QueryBoolean = () =>

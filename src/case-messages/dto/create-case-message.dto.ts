@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsIsoTimestamp, IsLooseUuid, Required } from '../../common/validation.decorators';
-import { CASE_MESSAGE_TYPES, CaseMessageType, MAX_CONTENT_LENGTH, MAX_INT4, MAX_REFERENCE_LENGTH, MAX_TYPE_LENGTH } from '../case-messages.enums';
+import { CASE_MESSAGE_TYPES, CaseMessageType, MAX_CONTENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_TYPE_LENGTH } from '../case-messages.enums';
+import { MAX_INT4 } from '../../common/param.pipes';
 
 /**
  * Body of `POST /api/v3/case-messages/create`, field for field as in the original API.

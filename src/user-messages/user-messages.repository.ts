@@ -149,7 +149,6 @@ export class UserMessagesRepository {
     return rows[0];
   }
 
-  /** Deletes the whole message (recipient rows cascade); returns the users who had it in their inbox. */
   /** Deletes the message for everyone; the former recipients, or undefined when a concurrent delete got there first. */
   async deleteForEveryone(manager: EntityManager, messageId: string): Promise<string[] | undefined> {
     const rows: { userId: string | null }[] = await manager.query(

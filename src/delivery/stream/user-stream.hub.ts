@@ -96,9 +96,8 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Starts streaming to `response` (on a place taken with tryReserve): from `lastEventId` (replay) or from now. A `lastEventId` beyond the
-   * user's last event (ids from before a database restore, or from another deployment) counts as now:
-   * kept, it would silence the stream until the user's ids caught up with it.
+   * Starts streaming to `response` from `lastEventId` (replay) or from now, on a place taken with
+   * tryReserve; the place is given back whether or not the stream gets registered.
    */
   async open(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
     try {
@@ -108,6 +107,10 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /**
+   * A `lastEventId` beyond the user's last event (ids from before a database restore, or from another
+   * deployment) counts as now: kept, it would silence the stream until the user's ids caught up with it.
+   */
   private async register(userId: string, tokenId: string, lastEventId: number | undefined, response: ServerResponse): Promise<void> {
     const current = await this.currentSeq(userId);
     const cursor = lastEventId === undefined || lastEventId > current ? current : lastEventId;

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsLooseUuid, Required } from '../../common/validation.decorators';
 
-// class-validator checks the decorator nearest the property first, so the type check sits there.
 export const MAX_TEXT_LENGTH = 255;
 export const MAX_EMAIL_LENGTH = 320;
 export const MAX_ADDITIONAL_DATA_LENGTH = 65_536;
@@ -46,6 +45,8 @@ export class SenderInputDto {
 /**
  * The body of POST /v2/messages after key normalisation (see normalizeCreateBody): keys are
  * matched case-insensitively, unknown keys (and `id`, `timestamp`) are dropped before validation.
+ * In every DTO of this file, class-validator checks the decorator nearest the property first, so the
+ * type check sits there and is the error reported for a value of the wrong type.
  */
 export class CreateUserMessageDto {
   @ApiProperty({ type: ReceiverInputDto })

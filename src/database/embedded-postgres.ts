@@ -6,8 +6,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 /** A running embedded PostgreSQL (PGlite) reachable through the ordinary `pg` driver. */
 export interface EmbeddedDatabase {
   url: string;
-  /** True when this process owns the PGlite instance (false when it joined another process's server). */
-  owner: boolean;
+  /** Stops the server this process started; a no-op for one it joined. */
   stop(): Promise<void>;
 }
 
@@ -16,8 +15,8 @@ interface ServerInfo {
   url: string;
 }
 
-// PGlite is one single-user backend: the socket server multiplexes our pool's connections onto it and
-// serialises transactions, so a handful of connections is plenty.
+// PGlite is one single-user backend and the app's own pool holds one connection to it (data-source.ts).
+// The other places are for processes that join through server.json: the CLI and the TypeORM CLI.
 const EMBEDDED_MAX_CONNECTIONS = 8;
 
 function isAlive(pid: number): boolean {
@@ -39,7 +38,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   const infoFile = join(dir, 'server.json');
   const running = readServerInfo(infoFile);
   if (running && running.pid !== process.pid && isAlive(running.pid)) {
-    return { url: running.url, owner: false, stop: async () => undefined };
+    return { url: running.url, stop: async () => undefined };
   }
   mkdirSync(join(dir, 'pgdata'), { recursive: true });
   const db = await PGlite.create(join(dir, 'pgdata'));
@@ -49,7 +48,6 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url } satisfies ServerInfo));
   return {
     url,
-    owner: true,
     stop: async () => {
       rmSync(infoFile, { force: true });
       await server.stop();

@@ -6,7 +6,8 @@ import { UserMessage } from './user-message.entity';
 @Entity('user_message_recipients')
 // These three indexes are created by the migration with INCLUDE ("unread_email", "unread_browser") (and the
 // inbox one with DESC keys), which TypeORM's index metadata cannot describe; they are declared by name only
-// so the schema sync neither drops nor re-creates them. See migrations/1795362000000-UserMessages.ts.
+// so `npm run migration:generate` neither drops nor re-creates them (synchronize is never on).
+// See migrations/1795362000000-UserMessages.ts.
 //   ix_user_message_recipients_inbox:          ("user_id", "timestamp" DESC, "message_id" DESC) INCLUDE (...)
 //   ix_user_message_recipients_user_unread:    ("user_id") INCLUDE (...) WHERE "unread_browser" OR "unread_email"
 //   ix_user_message_recipients_message_unread: ("message_id") INCLUDE (...) WHERE "unread_browser" OR "unread_email"

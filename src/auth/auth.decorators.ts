@@ -39,7 +39,10 @@ export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
   );
 }
 
-/** Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN (and are not rate limited). */
+/**
+ * Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN. Not rate
+ * limited, but not by this decorator: each admin controller adds `@SkipThrottle()` itself.
+ */
 export function AdminAuth() {
   return applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth(ADMIN_SECURITY), unauthorized());
 }

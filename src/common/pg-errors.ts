@@ -1,7 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 
 export const PG_UNIQUE_VIOLATION = '23505';
-export const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 /** The SQLSTATE of a failed query, if the error came from PostgreSQL. */
 export function pgErrorCode(error: unknown): string | undefined {

@@ -110,10 +110,8 @@ export class EnvironmentVariables {
   SSE_MAX_STREAMS_PER_USER = 20;
 }
 
-export type Env = EnvironmentVariables;
-
 /** Validates `raw` (normally process.env) and throws one error listing every bad variable. */
-export function validateEnv(raw: Record<string, string | undefined>): Env {
+export function validateEnv(raw: Record<string, string | undefined>): EnvironmentVariables {
   const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, string> = {};
   for (const key of [...known, 'DATABASE_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'SMTP_URL', 'DEMO_SEED']) {

@@ -9,7 +9,7 @@ import { ownUserId } from '../../user-messages/user-messages.service';
 import { parseLastEventId } from './sse';
 import { UserStreamHub } from './user-stream.hub';
 
-@ApiTags('user-messages')
+@ApiTags('user messages (v2)')
 @Controller('v2/user/:userId/messages/stream')
 export class UserStreamController {
   constructor(

@@ -5,9 +5,7 @@ import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { DeliveryIdPipe } from './delivery-id.pipe';
 import { DeliveryQueue } from './delivery-queue.service';
-import { DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
-
-const DEFAULT_LIMIT = 100;
+import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
 
 @ApiTags('admin')
 @AdminAuth()
@@ -20,7 +18,7 @@ export class DeliveryAdminController {
   @ApiOperation({ summary: 'E-mail and webhook deliveries, newest first (e.g. ?status=failed)' })
   @ApiOkResponse({ type: [DeliveryResponseDto] })
   async list(@Query() query: ListDeliveriesQueryDto): Promise<DeliveryResponseDto[]> {
-    const rows = await this.queue.list(query.status, query.kind, query.limit ?? DEFAULT_LIMIT, query.beforeId);
+    const rows = await this.queue.list(query.status, query.kind, query.limit ?? DEFAULT_DELIVERY_LIST_LIMIT, query.beforeId);
     return rows.map((row) => toDeliveryResponse(row));
   }
 

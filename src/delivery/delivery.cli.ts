@@ -3,7 +3,7 @@ import { validateSync } from 'class-validator';
 import { formatValidationErrors } from '../common/validation-message';
 import { DeliveryIdPipe } from './delivery-id.pipe';
 import { DeliveryQueue } from './delivery-queue.service';
-import { DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
+import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
 
 export const DELIVERY_CLI_USAGE = `  deliveries:list [--status pending|sending|sent|failed|cancelled] [--kind email|webhook] [--limit N]
   deliveries:show  DELIVERY_ID
@@ -21,7 +21,7 @@ export async function runDeliveryCommand(
       const query = plainToInstance(ListDeliveriesQueryDto, { status: options.status, kind: options.kind, limit: options.limit });
       const errors = validateSync(query);
       if (errors.length > 0) throw new Error(formatValidationErrors(errors));
-      return (await queue.list(query.status, query.kind, query.limit ?? 100)).map((row) => toDeliveryResponse(row));
+      return (await queue.list(query.status, query.kind, query.limit ?? DEFAULT_DELIVERY_LIST_LIMIT)).map((row) => toDeliveryResponse(row));
     }
     case 'deliveries:show': {
       const { delivery, attempts } = await queue.get(new DeliveryIdPipe().transform(positional[0] ?? ''));

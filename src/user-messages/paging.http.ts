@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
-import { nextLink } from './paging';
+import { DEFAULT_LIMIT, MAX_LIMIT, nextLink } from './paging';
 import { Page } from './user-messages.service';
 
 export const PAGED_LIST_DESCRIPTION = 'Newest first. When more follow, `Link: <…>; rel="next"` points to the next page.';
@@ -14,7 +14,7 @@ export const PAGE_LINK_HEADER = {
 
 export function PagingQueries() {
   return applyDecorators(
-    ApiQuery({ name: 'limit', required: false, description: 'Page size, 1–1000 (default 100)' }),
+    ApiQuery({ name: 'limit', required: false, description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})` }),
     ApiQuery({ name: 'cursor', required: false, description: "Opaque; take it from the previous page's Link header" }),
   );
 }

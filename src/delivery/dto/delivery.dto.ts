@@ -4,6 +4,9 @@ import { IsEnum, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DeliveryKind, DeliveryStatus } from '../delivery.enums';
 import { AttemptRow, DeliveryRow } from '../delivery-queue.service';
 
+/** Page size of the delivery list when none is given (REST and CLI alike). */
+export const DEFAULT_DELIVERY_LIST_LIMIT = 100;
+
 export class ListDeliveriesQueryDto {
   @ApiPropertyOptional({ enum: DeliveryStatus })
   @IsOptional()
@@ -15,7 +18,7 @@ export class ListDeliveriesQueryDto {
   @IsEnum(DeliveryKind)
   kind?: DeliveryKind;
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ default: DEFAULT_DELIVERY_LIST_LIMIT, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

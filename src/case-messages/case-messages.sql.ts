@@ -9,7 +9,6 @@ import { AccountType } from '../directory/directory.enums';
  * CaseMessageRow.
  */
 
-
 export const MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
   provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",
   parent_message_id AS "parentMessageId", type, content, external_id AS "externalId", user_email AS "userEmail",
@@ -18,8 +17,9 @@ export const MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid"
 
 /**
  * List: one statement. $1 case guid, $2 caller account id, $3 afterId, $4 unconfirmed only,
- * $5 limit (NULL = all). Always one row per message, or one row with a NULL id when the case has
- * none (or the caller may not read it), so the caller learns "not found" vs "no access" too.
+ * $5 limit (NULL = all). No row: no such case. Otherwise one row per message, or one row with a NULL
+ * id when there is none to show (or `allowed` is false), so one round trip also tells "not found"
+ * from "no access".
  */
 export const LIST_SQL = `
 WITH c AS (

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { IdempotencyKeyPruner } from '../src/user-messages/idempotency-key.pruner';
-import { createGroup, createUser, UserFixture } from './factories';
+import { createAccount, createGroup, createUser, UserFixture } from './factories';
 import { HttpResult, startTestApp, TestApp } from './support/test-app';
 
 const MESSAGE_KEYS = [
@@ -166,6 +166,39 @@ describe('user messages v2', () => {
       expect(unknown.status).toBe(401);
       const lowerScheme = await app.request('GET', '/v2/user/me/messages', { headers: { authorization: `bimplus ${bob.token}` } });
       expect(lowerScheme.status).toBe(200);
+    });
+
+    it('answers 401 on every v2 route to a revoked user token and to a v3 account token, changing nothing', async () => {
+      const leaving = await createUser(app);
+      const kept = await send(alice, { receiver: { id: leaving.id } });
+      expect((await as(leaving, 'GET', `/v2/messages/${kept.id}`)).status).toBe(200); // the token is now cached
+      expect((await app.admin('DELETE', `/admin/tokens/${leaving.tokenId}`)).status).toBe(200);
+      const account = await createAccount(app, 'partner');
+      const asAccount = { ...leaving, token: account.token };
+      const body = { receiver: { id: alice.id }, source: 's', topic: 't', severity: 'Info', returnCode: 'r' };
+      const routes: [string, string, unknown?][] = [
+        ['GET', `/v2/messages/${kept.id}`],
+        ['DELETE', `/v2/messages/${kept.id}`],
+        ['POST', `/v2/messages/${kept.id}/markasreadbrowser`],
+        ['POST', `/v2/messages/${kept.id}/markasreademail`],
+        ['GET', '/v2/messages?filter=unread=true'],
+        ['GET', '/v2/user/me/messages'],
+        ['GET', `/v2/user/${leaving.id}/messages/unreadcount`],
+        ['POST', '/v2/user/me/messages/markallasreadbrowser'],
+        ['POST', '/v2/messages', body],
+      ];
+      for (const caller of [leaving, asAccount]) {
+        for (const [method, path, payload] of routes) {
+          const res = await as(caller, method, path, payload);
+          expect({ route: `${method} ${path}`, status: res.status, body: res.body }).toEqual({ route: `${method} ${path}`, status: 401, body: { error: { message: 'Invalid token' } } });
+        }
+      }
+      const seenBySender = await as(alice, 'GET', `/v2/messages/${kept.id}`);
+      expect(seenBySender.status).toBe(200);
+      expect(seenBySender.body).toMatchObject({ unreadEmail: true, unreadBrowserNotification: true });
+      const fromLeaving = await as(alice, 'GET', `/v2/messages?filter=sender.id=${leaving.id}`);
+      expect(fromLeaving.status).toBe(200);
+      expect(fromLeaving.body).toEqual([]);
     });
 
     it('shows the message to its recipient and its sender, 404 to a stranger and to an unrelated service user', async () => {

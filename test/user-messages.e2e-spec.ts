@@ -313,6 +313,12 @@ describe('user messages v2', () => {
     it('accepts the maximum lengths', async () => {
       const message = await send(alice, { receiver: { id: bob.id }, source: 'x'.repeat(255), topic: 'y'.repeat(255), returnCode: 'z'.repeat(255), additionalData: 'd'.repeat(65_536) });
       expect(message.additionalData).toHaveLength(65_536);
+      const address = `${'a'.repeat(308)}@example.com`;
+      expect(address).toHaveLength(320);
+      const addressed = await send(alice, { receiver: { id: bob.id, email: address } });
+      expect(addressed.receiver).toEqual({ id: bob.id, email: address });
+      const named = await send(service, { sender: { id: alice.id, email: address }, receiver: { id: bob.id } });
+      expect(named.sender).toEqual({ id: alice.id, email: address });
     });
 
     it('rejects a body that is not an object', async () => {

@@ -389,6 +389,22 @@ describe('user messages v2', () => {
       expect((await as(dave, 'GET', `/v2/user/me/messages/unreadcount`)).body).toEqual({ browser: 0, email: 0 });
       expect((await as(dave, 'POST', `/v2/user/me/messages/markallasreademail`)).body).toEqual({ updated: 0 });
     });
+    it("marks all as read only the caller's own recipient rows, and counts only the caller's", async () => {
+      const [erin, frank] = await Promise.all([createUser(app), createUser(app)]);
+      const group = await createGroup(app, [erin, frank]);
+      const shared = await send(alice, { receiver: { id: group.id } });
+      await send(alice, { receiver: { id: frank.id } });
+      const count = async (user: UserFixture) => (await as(user, 'GET', '/v2/user/me/messages/unreadcount')).body;
+      expect(await count(erin)).toEqual({ browser: 1, email: 1 });
+      expect(await count(frank)).toEqual({ browser: 2, email: 2 });
+      expect((await as(erin, 'POST', `/v2/user/${erin.id}/messages/markallasreadbrowser`)).body).toEqual({ updated: 1 });
+      expect((await as(erin, 'POST', '/v2/user/me/messages/markallasreademail')).body).toEqual({ updated: 1 });
+      expect(await count(erin)).toEqual({ browser: 0, email: 0 });
+      expect(await count(frank)).toEqual({ browser: 2, email: 2 });
+      expect((await as(frank, 'GET', `/v2/messages/${shared.id}`)).body).toMatchObject({ unreadEmail: true, unreadBrowserNotification: true });
+      // The sender's group flags stay true while frank has not read it.
+      expect((await as(alice, 'GET', `/v2/messages/${shared.id}`)).body).toMatchObject({ unreadEmail: true, unreadBrowserNotification: true });
+    });
   });
 
   describe('groups', () => {

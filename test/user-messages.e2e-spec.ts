@@ -419,7 +419,7 @@ describe('user messages v2', () => {
         const inbox = await as(member, 'GET', '/v2/user/me/messages');
         expect(inbox.body.map((m: any) => m.id)).toEqual([message.id]);
       }
-      await as(m1, 'POST', `/v2/messages/${message.id}/markasreadbrowser`);
+      expect((await as(m1, 'POST', `/v2/messages/${message.id}/markasreadbrowser`)).status).toBe(200);
       expect((await as(m1, 'GET', `/v2/messages/${message.id}`)).body.unreadBrowserNotification).toBe(false);
       expect((await as(m2, 'GET', `/v2/messages/${message.id}`)).body.unreadBrowserNotification).toBe(true);
       expect((await as(service, 'GET', `/v2/messages/${message.id}`)).body.unreadBrowserNotification).toBe(true);
@@ -431,7 +431,7 @@ describe('user messages v2', () => {
       expect((await as(m3, 'GET', `/v2/messages/${message.id}`)).status).toBe(200);
 
       // The sender's flag stays true while any remaining member has it unread.
-      await as(m3, 'POST', `/v2/messages/${message.id}/markasreadbrowser`);
+      expect((await as(m3, 'POST', `/v2/messages/${message.id}/markasreadbrowser`)).status).toBe(200);
       expect((await as(service, 'GET', `/v2/messages/${message.id}`)).body).toMatchObject({ unreadBrowserNotification: false, unreadEmail: true });
     });
 
@@ -448,8 +448,13 @@ describe('user messages v2', () => {
       const [m1, late] = await Promise.all([createUser(app), createUser(app)]);
       const group = await createGroup(app, [m1]);
       const message = await send(alice, { receiver: { id: group.id } });
-      await app.admin('PUT', `/admin/groups/${group.id}/members`, { memberIds: [m1.id, late.id] });
+      const joined = await app.admin('PUT', `/admin/groups/${group.id}/members`, { memberIds: [m1.id, late.id] });
+      expect(joined.status).toBe(200);
       expect((await as(late, 'GET', `/v2/messages/${message.id}`)).status).toBe(404);
+      // The join took effect: the next group message reaches the late member (so the 404 above is not vacuous).
+      const next = await send(alice, { receiver: { id: group.id } });
+      const inbox = await as(late, 'GET', '/v2/user/me/messages');
+      expect(inbox.body.map((m: any) => m.id)).toEqual([next.id]);
     });
   });
 
@@ -471,7 +476,7 @@ describe('user messages v2', () => {
       const headers = { 'idempotency-key': 'key-1' };
       const first = await as(alice, 'POST', '/v2/messages', body(), headers);
       expect(first.status).toBe(201);
-      await as(bob, 'POST', `/v2/messages/${first.body.id}/markasreadbrowser`);
+      expect((await as(bob, 'POST', `/v2/messages/${first.body.id}/markasreadbrowser`)).body.unreadBrowserNotification).toBe(false);
       const again = await as(alice, 'POST', '/v2/messages', { ...body(), RETURNCODE: 'r', returnCode: undefined }, headers);
       expect(again.status).toBe(201);
       expect(again.text).toBe(first.text);

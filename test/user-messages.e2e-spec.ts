@@ -495,6 +495,40 @@ describe('user messages v2', () => {
       expect(conflict.body).toEqual({ error: { message: 'Idempotency-Key was already used with a different request body' } });
     });
 
+    it.each([
+      ['receiver', { receiver: { id: 'CAROL' } }],
+      ['receiver.email', { receiver: { id: 'BOB', email: 'elsewhere@example.com' } }],
+      ['source', { source: 'other' }],
+      ['severity', { severity: 'Error' }],
+      ['returnCode', { returnCode: 'other' }],
+      ['unreadEmail', { unreadEmail: false }],
+      ['unreadBrowserNotification', { unreadBrowserNotification: false }],
+      ['additionalData', { additionalData: 'more' }],
+      ['correlationId', { correlationId: 'de96f4ae-79fd-4d83-99e9-07cec7a80906' }],
+    ])('answers 409 for the same key with a body that differs in %s, and stores nothing', async (field, patch: Record<string, any>) => {
+      const headers = { 'idempotency-key': `key-differs-${field}` };
+      const first = await as(alice, 'POST', '/v2/messages', body(), headers);
+      expect(first.status).toBe(201);
+      const changed: Record<string, any> = { ...body(), ...patch };
+      if (changed.receiver.id === 'CAROL') changed.receiver = { id: carol.id };
+      if (changed.receiver.id === 'BOB') changed.receiver = { ...changed.receiver, id: bob.id };
+      const before = await as(alice, 'GET', '/v2/messages?filter=source!=nothing&limit=1000');
+      const conflict = await as(alice, 'POST', '/v2/messages', changed, headers);
+      expect(conflict.status).toBe(409);
+      expect(conflict.body).toEqual({ error: { message: 'Idempotency-Key was already used with a different request body' } });
+      const after = await as(alice, 'GET', '/v2/messages?filter=source!=nothing&limit=1000');
+      expect(after.body).toEqual(before.body);
+    });
+
+    it('replays, not conflicts, for the same body spelled differently (key case, severity alias, explicit defaults)', async () => {
+      const headers = { 'idempotency-key': 'key-same-meaning' };
+      const first = await as(alice, 'POST', '/v2/messages', { ...body(), severity: 'Warn' }, headers);
+      expect(first.status).toBe(201);
+      const again = await as(alice, 'POST', '/v2/messages', { RECEIVER: { ID: bob.id.toUpperCase() }, source: 'idem', Topic: 't', severity: 'WARNING', returncode: 'r', unreadEmail: true, unreadBrowserNotification: true }, headers);
+      expect(again.status).toBe(201);
+      expect(again.text).toBe(first.text);
+    });
+
     it('forgets a key after a day, so the key can start a new message', async () => {
       const headers = { 'idempotency-key': 'key-expiring' };
       const first = await as(alice, 'POST', '/v2/messages', body(), headers);

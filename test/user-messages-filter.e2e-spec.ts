@@ -104,6 +104,41 @@ describe('user messages v2: filter and paging', () => {
     expect(await filtered(filter())).toEqual(ids(...expected));
   });
 
+  it('compares stored e-mails case-insensitively, whatever case they were stored in', async () => {
+    const [writer, reader] = await Promise.all([createUser(app), createUser(app)]);
+    const toMixed = await send(writer, { receiver: { id: reader.id, email: 'Mixed.Case@Example.COM' }, source: 'mixed' });
+    const fromMixed = await send(service, { sender: { id: writer.id, email: 'Sender.Mixed@Example.COM' }, receiver: { id: reader.id }, source: 'mixed' });
+    const search = async (filter: string) => {
+      const res = await as(reader, 'GET', `/v2/messages?filter=${filter}`);
+      expect(res.status).toBe(200);
+      return res.body.map((x: any) => x.id);
+    };
+    expect(await search('receiver.email=mixed.case@example.com')).toEqual([toMixed.id]);
+    expect(await search('receiver.email=MIXED.CASE@EXAMPLE.COM')).toEqual([toMixed.id]);
+    expect(await search('sender.email=sender.mixed@example.com')).toEqual([fromMixed.id]);
+    expect(await search('source=mixed%26sender.email!=sender.mixed@example.com')).toEqual([toMixed.id]);
+    expect(await search('source=mixed%26receiver.email!=mixed.case@example.com')).toEqual([fromMixed.id]);
+  });
+
+  it("gives a sender unread=false once the recipient has read both channels, and unread=true before", async () => {
+    const [writer, reader] = await Promise.all([createUser(app), createUser(app)]);
+    const read = await send(writer, { receiver: { id: reader.id }, source: 'read-later' });
+    const unread = await send(writer, { receiver: { id: reader.id }, source: 'read-later' });
+    const search = async (filter: string) => {
+      const res = await as(writer, 'GET', `/v2/messages?filter=source=read-later%26${filter}`);
+      expect(res.status).toBe(200);
+      return res.body.map((x: any) => x.id);
+    };
+    expect(await search('unread=false')).toEqual([]);
+    expect((await search('unread=true')).sort()).toEqual([unread.id, read.id].sort());
+    for (const route of ['markasreademail', 'markasreadbrowser']) {
+      expect((await as(reader, 'POST', `/v2/messages/${read.id}/${route}`)).status).toBe(200);
+    }
+    expect(await search('unread=false')).toEqual([read.id]);
+    expect(await search('unread=true')).toEqual([unread.id]);
+    expect(await search('unread!=true')).toEqual([read.id]);
+  });
+
   it('compares timestamps at millisecond precision', async () => {
     const all = [m.m7, m.m5, m.m4, m.m3, m.m2, m.m1];
     const at = m.m3.timestamp as string;

@@ -228,12 +228,12 @@ describe('user messages v2: filter and paging', () => {
     });
 
     /** Follows Link headers from the first page; returns every page's ids. */
-    const walk = async (first: string): Promise<{ pages: string[][]; all: any[] }> => {
+    const walk = async (first: string, user: UserFixture = reader): Promise<{ pages: string[][]; all: any[] }> => {
       const pages: string[][] = [];
       const all: any[] = [];
       let next: string | undefined = first;
       while (next) {
-        const res = await as(reader, 'GET', next);
+        const res = await as(user, 'GET', next);
         expect(res.status).toBe(200);
         pages.push(res.body.map((x: any) => x.id));
         all.push(...res.body);
@@ -293,6 +293,26 @@ describe('user messages v2: filter and paging', () => {
         expect(tampered.status).toBe(400);
         expect(tampered.body).toEqual({ error: { message: 'cursor is invalid; use the Link header of the previous page' } });
       }
+    });
+
+    it('walks received and sent messages together (one sent to oneself shown once), and ends without a Link on an exactly full last page', async () => {
+      const [chatter, peer] = await Promise.all([createUser(app), createUser(app)]);
+      const expected: string[] = [];
+      for (let i = 0; i < 14; i++) {
+        expected.push((await send(service, { receiver: { id: chatter.id }, source: 'chat', topic: `in${i}` })).id);
+        expected.push((await send(chatter, { receiver: { id: peer.id }, source: 'chat', topic: `out${i}` })).id);
+      }
+      for (let i = 0; i < 2; i++) expected.push((await send(chatter, { receiver: { id: chatter.id }, source: 'chat', topic: `self${i}` })).id);
+      for (const first of ['/v2/messages?limit=10', '/v2/messages?filter=source=chat&limit=10']) {
+        const { pages, all } = await walk(first, chatter);
+        expect(pages.map((p) => p.length)).toEqual([10, 10, 10]);
+        expect(all.map((x) => x.id).sort()).toEqual([...expected].sort());
+        expect(all.map((x) => x.id)).toEqual([...all].sort(newestFirst).map((x) => x.id));
+      }
+      const { pages } = await walk('/v2/messages?filter=source=chat&limit=7', chatter);
+      expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 2]);
+      const self = await as(chatter, 'GET', `/v2/messages?filter=id=${expected[expected.length - 1]}`);
+      expect(self.body).toHaveLength(1);
     });
   });
 });

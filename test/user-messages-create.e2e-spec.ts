@@ -102,6 +102,21 @@ describe('user messages v2: create and mark write everything in one statement', 
     expect(await written(silent.body.id)).toEqual({ messages: 1, recipients: 3, emails: 0, events: 0 });
   });
 
+  it('queues no new e-mail or popup when a recipient marks a message read and unread again (marking re-sends nothing)', async () => {
+    const sent = await post({ receiver: { id: alice.id } });
+    expect(sent.status).toBe(201);
+    const headers = { authorization: `BimPlus ${alice.token}` };
+    for (const route of ['markasreademail', 'markasunreademail', 'markasreadbrowser', 'markasunreadbrowser']) {
+      const res = await app.request('POST', `/v2/messages/${sent.body.id}/${route}`, { headers });
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(sent.body.id);
+    }
+    for (const route of ['markallasreademail', 'markallasreadbrowser']) {
+      expect((await app.request('POST', `/v2/user/me/messages/${route}`, { headers })).status).toBe(200);
+    }
+    expect(await written(sent.body.id)).toEqual({ messages: 1, recipients: 1, emails: 1, events: 1 });
+  });
+
   it('stores nothing — message, recipients or events — when its e-mail row cannot be written', async () => {
     const count = async () =>
       (

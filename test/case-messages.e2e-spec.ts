@@ -163,6 +163,15 @@ describe('Case Messages API v3: create and list', () => {
       expect(after.body).toHaveLength(before.body.length);
     });
 
+    it('accepts every length limit exactly: content 100,000, externalId and userName 512 characters', async () => {
+      const body = { ...valid(), content: 'c'.repeat(100_000), externalId: 'e'.repeat(512), userName: 'n'.repeat(512) };
+      const res = await create(provider.token, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ content: body.content, externalId: body.externalId, userName: body.userName });
+      const listed = await list(partner.token, `guid=${kase.guid}&afterId=${res.body.id - 1}&limit=1`);
+      expect(listed.body).toEqual([res.body]);
+    });
+
     it('rejects a body that is not JSON, an empty body and a JSON array', async () => {
       const bad = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { rawBody: '{"guid": ' });
       expect(bad.status).toBe(400);
@@ -224,6 +233,17 @@ describe('Case Messages API v3: create and list', () => {
       expect(unconfirmed.body.map((m: { id: number }) => m.id)).toEqual([ids[1], ids[3], ids[4]]);
       const everything = await list(partner.token, `guid=${own.guid}&unconfirmed=false`);
       expect(everything.body).toHaveLength(5);
+    });
+
+    it('lists every message of the case without a limit, even more than a feed page (100)', async () => {
+      const busy = await createCase(app, partner, provider);
+      const created = await Promise.all(Array.from({ length: 120 }, (_, i) => create(i % 2 ? partner.token : provider.token, { guid: busy.guid, type: 'serviceComment', content: `n${i}` })));
+      expect(created.map((r) => r.status)).toEqual(Array(120).fill(200));
+      const res = await list(partner.token, `guid=${busy.guid}`);
+      expect(res.status).toBe(200);
+      expect(res.body.map((m: { id: number }) => m.id)).toEqual(created.map((r) => r.body.id).sort((a, b) => a - b));
+      const capped = await list(partner.token, `guid=${busy.guid}&limit=1000`);
+      expect(capped.body).toHaveLength(120);
     });
 
     it('answers an empty array for a case without messages', async () => {

@@ -163,6 +163,19 @@ describe('Case Messages API v3: confirm and feed', () => {
       const res = await app.request('POST', `${BASE}/confirm`, { body: [1], headers: { authorization: `Bearer ${user.token}` } });
       expect(res.status).toBe(401);
     });
+
+    it('answers 401 to a revoked token and confirms nothing', async () => {
+      const leaving = await createAccount(app, 'partner');
+      const own = await createCase(app, leaving, provider);
+      const id = await create(provider, own.guid);
+      expect((await feed(leaving)).status).toBe(200); // the token is now cached
+      expect((await app.admin('DELETE', `/admin/tokens/${leaving.tokenId}`)).status).toBe(200);
+      const res = await confirm(leaving, [id]);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: { message: 'Invalid access token' } });
+      const listed = await app.request('GET', `${BASE}?guid=${own.guid}&accessToken=${provider.token}`);
+      expect(listed.body.map((m: { id: number; confirmedAt: string | null }) => [m.id, m.confirmedAt])).toEqual([[id, null]]);
+    });
   });
 
   describe('feed', () => {

@@ -145,6 +145,17 @@ describe('admin API', () => {
       expect(missing.status).toBe(404);
     });
 
+    it('refuses a group id that is already a user id, and a user id that is already a group id (409): one id must address one receiver', async () => {
+      const [user, member] = await Promise.all([createUser(app), createUser(app)]);
+      const group = await app.admin('POST', '/admin/groups', { id: user.id, name: 'Clash', memberIds: [member.id] });
+      expect(group.status).toBe(409);
+      expect(group.body.error.message).toEqual(expect.any(String));
+      const existing = await app.admin('POST', '/admin/groups', { name: 'Team', memberIds: [member.id] });
+      expect(existing.status).toBe(201);
+      const sameAsGroup = await app.admin('POST', '/admin/users', { id: existing.body.id.toUpperCase(), email: 'clash@example.com' });
+      expect(sameAsGroup.status).toBe(409);
+    });
+
     it('revokes tokens once they exist', async () => {
       const user = await createUser(app);
       const res = await app.admin('DELETE', `/admin/tokens/${user.tokenId}`);

@@ -259,6 +259,13 @@ describe('user messages v2', () => {
       expect(none.sender).toBeNull();
     });
 
+    it('reads "sender": null from a plain user as the caller: only a service may send without a sender', async () => {
+      const message = await send(carol, { sender: null, receiver: { id: bob.id } });
+      expect(message.sender).toEqual({ id: carol.id, email: carol.email });
+      const stored = await as(bob, 'GET', `/v2/messages/${message.id}`);
+      expect(stored.body.sender).toEqual({ id: carol.id, email: carol.email });
+    });
+
     it('lets a user name itself as sender but not change its address', async () => {
       const message = await send(carol, { sender: { id: carol.id.toUpperCase(), email: 'spoof@example.com' }, receiver: { id: bob.id } });
       expect(message.sender).toEqual({ id: carol.id, email: carol.email });

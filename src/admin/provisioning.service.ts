@@ -53,7 +53,10 @@ export class ProvisioningService {
   async createUser(dto: CreateUserDto): Promise<UserResponseDto> {
     const id = dto.id?.toLowerCase() ?? randomUUID();
     const user = { id, email: dto.email, name: dto.name ?? null, role: dto.role ?? UserRole.User };
-    await this.insertUnique(`A user with id ${id} already exists`, () => this.dataSource.getRepository(User).insert({ ...user }));
+    await this.dataSource.transaction(async (manager) => {
+      await claimAddresseeId(manager, id, 'groups', `A group with id ${id} already exists; a user cannot share its id`);
+      await this.insertUnique(`A user with id ${id} already exists`, () => manager.getRepository(User).insert({ ...user }));
+    });
     return user;
   }
 
@@ -66,6 +69,7 @@ export class ProvisioningService {
   async createGroup(dto: CreateGroupDto): Promise<GroupResponseDto> {
     const id = dto.id?.toLowerCase() ?? randomUUID();
     return this.dataSource.transaction(async (manager) => {
+      await claimAddresseeId(manager, id, 'users', `A user with id ${id} already exists; a group cannot share its id`);
       await this.insertUnique(`A group with id ${id} already exists`, () => manager.getRepository(Group).insert({ id, name: dto.name }));
       const memberIds = await this.replaceMembers(manager, id, dto.memberIds);
       return { id, name: dto.name, memberIds };
@@ -121,6 +125,21 @@ export class ProvisioningService {
       throw error;
     }
   }
+}
+
+/** Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)) for "an id is being given to a user or a group". */
+const ADDRESSEE_ID_LOCK_NAMESPACE = 3200;
+
+/**
+ * A v2 receiver.id names a user or a group, so one id must not be both (the group would never receive
+ * anything: a user wins the lookup). Users and groups are separate tables, so the check is a lock on the
+ * id for the rest of the transaction, then a look at the other table: two concurrent creations of the
+ * same id as a user and as a group are serialised, and the second sees the first.
+ */
+async function claimAddresseeId(manager: EntityManager, id: string, otherTable: 'users' | 'groups', conflictMessage: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(${ADDRESSEE_ID_LOCK_NAMESPACE}, hashtext($1))`, [id]);
+  const [taken] = await manager.query(`SELECT 1 FROM ${otherTable} WHERE id = $1`, [id]);
+  if (taken) throw new ConflictException(conflictMessage);
 }
 
 function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name' | 'webhookUrl'>): AccountResponseDto {

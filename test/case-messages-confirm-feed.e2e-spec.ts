@@ -86,6 +86,9 @@ describe('Case Messages API v3: confirm and feed', () => {
       expect(first.updatedAt).toBe(first.confirmedAt);
       expect(Date.parse(first.updatedAt)).toBeGreaterThan(Date.parse(before.updatedAt));
       expect(first.createdAt).toBe(before.createdAt);
+      // The sender reads the same confirmation in its own list.
+      const seenBySender = (await app.request('GET', `${BASE}?guid=${kase.guid}&afterId=${id - 1}&limit=1&accessToken=${provider.token}`)).body[0];
+      expect(seenBySender).toEqual(first);
       await new Promise((resolve) => setTimeout(resolve, 5));
       expect((await confirm(partner, [id])).body.data).toEqual({ confirmed: [], alreadyConfirmed: [id] });
       const second = (await app.request('GET', `${BASE}?guid=${kase.guid}&afterId=${id - 1}&limit=1&accessToken=${partner.token}`)).body[0];

@@ -230,6 +230,7 @@ describe('user messages v2', () => {
         expect(res.body.error.message).toBe('You can only access your own messages');
       }
       expect((await as(bob, 'POST', `/v2/user/${alice.id}/messages/markallasreadbrowser`)).status).toBe(403);
+      expect((await as(bob, 'POST', `/v2/user/${alice.id}/messages/markallasreademail`)).status).toBe(403);
       expect((await as(service, 'GET', `/v2/user/${bob.id}/messages`)).status).toBe(403);
       expect((await as(bob, 'GET', `/v2/user/nobody/messages`)).status).toBe(400);
       const own = await as(bob, 'GET', `/v2/user/${bob.id.toUpperCase()}/messages`);
@@ -257,6 +258,20 @@ describe('user messages v2', () => {
       expect(explicit.sender).toEqual({ id: '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed', email: 'testuser1@bimplus.net' });
       const none = await send(service, { sender: null, receiver: { id: bob.id } });
       expect(none.sender).toBeNull();
+    });
+
+    it('matches the keys inside sender case-insensitively', async () => {
+      const res = await as(service, 'POST', '/v2/messages', {
+        SENDER: { ID: carol.id.toUpperCase(), EMAIL: 'Carol.Other@example.com' },
+        receiver: { id: bob.id },
+        source: 'S',
+        topic: 'T',
+        severity: 'Info',
+        returnCode: 'OK',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.sender).toEqual({ id: carol.id, email: 'Carol.Other@example.com' });
+      expect((await as(carol, 'GET', `/v2/messages/${res.body.id}`)).status).toBe(200);
     });
 
     it('reads "sender": null from a plain user as the caller: only a service may send without a sender', async () => {
@@ -462,6 +477,23 @@ describe('user messages v2', () => {
       const next = await send(alice, { receiver: { id: group.id } });
       const inbox = await as(late, 'GET', '/v2/user/me/messages');
       expect(inbox.body.map((m: any) => m.id)).toEqual([next.id]);
+    });
+  });
+
+  describe('deletion of a message to a user', () => {
+    it('by its sender removes it from the recipient too', async () => {
+      const message = await send(alice, { receiver: { id: bob.id } });
+      expect((await as(alice, 'DELETE', `/v2/messages/${message.id}`)).status).toBe(200);
+      expect((await as(bob, 'GET', `/v2/messages/${message.id}`)).status).toBe(404);
+      const inbox = await as(bob, 'GET', '/v2/user/me/messages?limit=1000');
+      expect(inbox.body.map((m: any) => m.id)).not.toContain(message.id);
+    });
+
+    it('by its only recipient leaves the sender seeing both flags false (nobody has it unread any more)', async () => {
+      const message = await send(alice, { receiver: { id: bob.id } });
+      expect((await as(alice, 'GET', `/v2/messages/${message.id}`)).body).toMatchObject({ unreadEmail: true, unreadBrowserNotification: true });
+      expect((await as(bob, 'DELETE', `/v2/messages/${message.id}`)).status).toBe(200);
+      expect((await as(alice, 'GET', `/v2/messages/${message.id}`)).body).toMatchObject({ unreadEmail: false, unreadBrowserNotification: false });
     });
   });
 

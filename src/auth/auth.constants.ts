@@ -1,2 +1,21 @@
-export const ROLES_KEY = 'auth:roles';
-export const QUERY_TOKEN_KEY = 'auth:query-token';
+import { AccountType } from '../directory/directory.enums';
+
+/**
+ * The one metadata key `@CaseAuth()` and `@BimPlusAuth()` set: which scheme a route authenticates
+ * with, and that scheme's options. The guards and the rate limiter read it, handler first, then class.
+ */
+export const AUTH_SCHEME_KEY = 'auth:scheme';
+
+/** v3: an account token; `roles` are the account types allowed. */
+export interface CaseAuthScheme {
+  scheme: 'case';
+  roles: AccountType[];
+}
+
+/** v2: a user token; `allowQueryToken` also accepts `?accessToken=` (the SSE stream). */
+export interface BimPlusAuthScheme {
+  scheme: 'bimplus';
+  allowQueryToken: boolean;
+}
+
+export type AuthScheme = CaseAuthScheme | BimPlusAuthScheme;

@@ -6,8 +6,7 @@ import { AdminAuthGuard } from './admin-auth.guard';
 import { BimPlusAuthGuard } from './bimplus-auth.guard';
 import { CaseAuthGuard } from './case-auth.guard';
 import { AnyPrincipal } from './principal';
-
-import { QUERY_TOKEN_KEY, ROLES_KEY } from './auth.constants';
+import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
 export const CASE_SECURITY = 'accessToken';
 export const CASE_BEARER_SECURITY = 'bearer';
@@ -20,7 +19,7 @@ const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ descripti
 /** v3: a partner or provider account token, as `accessToken` query parameter or Bearer header. */
 export function CaseAuth(...roles: AccountType[]) {
   return applyDecorators(
-    SetMetadata(ROLES_KEY, roles.length > 0 ? roles : Object.values(AccountType)),
+    SetMetadata(AUTH_SCHEME_KEY, { scheme: 'case', roles: roles.length > 0 ? roles : Object.values(AccountType) } satisfies AuthScheme),
     UseGuards(CaseAuthGuard),
     ApiSecurity(CASE_SECURITY),
     ApiBearerAuth(CASE_BEARER_SECURITY),
@@ -32,7 +31,7 @@ export function CaseAuth(...roles: AccountType[]) {
 /** v2: a user token as `Authorization: BimPlus <token>` (and, with `allowQueryToken`, `?accessToken=`). */
 export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
   return applyDecorators(
-    SetMetadata(QUERY_TOKEN_KEY, options.allowQueryToken === true),
+    SetMetadata(AUTH_SCHEME_KEY, { scheme: 'bimplus', allowQueryToken: options.allowQueryToken === true } satisfies AuthScheme),
     UseGuards(BimPlusAuthGuard),
     ApiSecurity(BIMPLUS_SECURITY),
     ...authErrors(),

@@ -4,7 +4,7 @@ import { FastifyRequest } from 'fastify';
 import { AnyPrincipal } from './principal';
 import { TokenService } from './token.service';
 import { readAuthorization } from './token.util';
-import { QUERY_TOKEN_KEY } from './auth.constants';
+import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
 /** Authenticates v2 callers: a user token as `Authorization: BimPlus <token>`. */
 @Injectable()
@@ -16,7 +16,8 @@ export class BimPlusAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: AnyPrincipal }>();
-    const token = readBimPlusToken(request, this.reflector.get<boolean>(QUERY_TOKEN_KEY, context.getHandler()) === true);
+    const auth = this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
+    const token = readBimPlusToken(request, auth?.scheme === 'bimplus' && auth.allowQueryToken);
     if (!token) throw new UnauthorizedException('Missing token: use "Authorization: BimPlus <token>"');
     const principal = await this.tokens.resolve(token);
     if (!principal || principal.kind !== 'user') throw new UnauthorizedException('Invalid token');

@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
-import { AccountType } from '../directory/directory.enums';
 import { AnyPrincipal } from './principal';
 import { TokenService } from './token.service';
 import { readAuthorization } from './token.util';
-import { ROLES_KEY } from './auth.constants';
+import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
 /** Authenticates v3 callers: an account token from `?accessToken=` or `Authorization: Bearer`. */
 @Injectable()
@@ -21,8 +20,8 @@ export class CaseAuthGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('Missing access token');
     const principal = await this.tokens.resolve(token);
     if (!principal || principal.kind !== 'account') throw new UnauthorizedException('Invalid access token');
-    const roles = this.reflector.get<AccountType[]>(ROLES_KEY, context.getHandler()) ?? this.reflector.get<AccountType[]>(ROLES_KEY, context.getClass());
-    if (roles && !roles.includes(principal.accountType)) throw new ForbiddenException('No access');
+    const auth = this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
+    if (auth?.scheme === 'case' && !auth.roles.includes(principal.accountType)) throw new ForbiddenException('No access');
     request.principal = principal;
     return true;
   }

@@ -1,7 +1,7 @@
 import { ConflictException } from '@nestjs/common';
 import { CaseMessageRow } from './case-message.entity';
 import { CaseMessageType } from './case-messages.enums';
-import { assertSameRequest, differingField, MessageDraft, toDraft } from './case-messages.service';
+import { assertSameRequest, differingField, distinctIds, MessageDraft, toDraft } from './case-messages.service';
 
 const stored = {
   content: 'original',
@@ -55,5 +55,11 @@ describe('idempotent create rules', () => {
       declaredAt: null,
     });
     expect(toDraft({ guid: 'a', type: CaseMessageType.Reminder, declaredAt: '2017-07-25T10:12:54.003Z' }).declaredAt?.toISOString()).toBe('2017-07-25T10:12:54.003Z');
+  });
+});
+
+describe('distinctIds', () => {
+  it('keeps the first occurrence of repeated ids, in order', () => {
+    expect(distinctIds([3, 1, 3, 2, 1])).toEqual([3, 1, 2]);
   });
 });

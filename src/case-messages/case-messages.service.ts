@@ -8,7 +8,6 @@ import { AccountType } from '../directory/directory.enums';
 import { CaseMessageRow } from './case-message.entity';
 import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.enums';
 import { CONFIRM_SQL, CREATE_SQL, feedSql, FIND_BY_EXTERNAL_ID_SQL, LIST_SQL } from './case-messages.sql';
-import { distinctIds } from './confirm-ids.pipe';
 import { FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
 import { ConfirmResponseDto } from './dto/case-message-response.dto';
 import { CreateCaseMessageDto } from './dto/create-case-message.dto';
@@ -130,6 +129,11 @@ function createParams(caller: AccountPrincipal, draft: MessageDraft): unknown[] 
     draft.userName,
     draft.declaredAt ? draft.declaredAt.toISOString() : null,
   ];
+}
+
+/** Distinct ids in first-seen order: a repeated id is processed (and reported) once. */
+export function distinctIds(ids: number[]): number[] {
+  return [...new Set(ids)];
 }
 
 /** No row: no case with that guid; a row not `allowed`: the caller is neither of its parties. */

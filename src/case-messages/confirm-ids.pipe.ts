@@ -34,8 +34,3 @@ function idProblem(id: unknown): string | undefined {
   if (id > MAX_INT4) return `must be less than or equal to ${MAX_INT4}`;
   return undefined;
 }
-
-/** Distinct ids in first-seen order: a repeated id is processed (and reported) once. */
-export function distinctIds(ids: number[]): number[] {
-  return [...new Set(ids)];
-}

@@ -2,8 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
-import { DEFAULT_LIMIT, MAX_LIMIT, nextLink } from './paging';
-import { Page } from './user-messages.service';
+import { DEFAULT_LIMIT, MAX_LIMIT, nextLink, Page } from './paging';
 
 export const PAGED_LIST_DESCRIPTION = 'Newest first. When more follow, `Link: <…>; rel="next"` points to the next page.';
 

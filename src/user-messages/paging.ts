@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { isCanonicalTimestamp } from '../common/iso-timestamp';
 import { isUuid } from '../common/uuid';
+import { UserMessageResponseDto } from './dto/user-message-response.dto';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -9,6 +10,12 @@ export const MAX_LIMIT = 1000;
 export interface Cursor {
   timestamp: string;
   id: string;
+}
+
+export interface Page {
+  items: UserMessageResponseDto[];
+  /** Where the next page starts; undefined on the last page. */
+  next?: Cursor;
 }
 
 export interface PageRequest {

@@ -1,26 +1,20 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { ownUserId } from '../auth/own-user-id';
 import { UserPrincipal } from '../auth/principal';
-import { isUuid } from '../common/uuid';
 import { UserRole } from '../directory/directory.enums';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
 import { parseFilter } from './filter/filter-parser';
 import { FilterError } from './filter/filter.types';
-import { Cursor, PageRequest } from './paging';
+import { Page, PageRequest } from './paging';
 import { toUserMessageResponse, UserMessageView } from './user-message.mapper';
 import { NewMessage, UserMessagesRepository } from './user-messages.repository';
 import { canonicalSeverity, ReadChannel, ReceiverType, Severity } from './user-messages.enums';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-
-export interface Page {
-  items: UserMessageResponseDto[];
-  /** Where the next page starts; undefined on the last page. */
-  next?: Cursor;
-}
 
 const FLAG_COLUMN: Record<ReadChannel, 'unread_email' | 'unread_browser'> = {
   [ReadChannel.Email]: 'unread_email',
@@ -162,14 +156,6 @@ export class UserMessagesService {
     if (stored.requestHash !== hash) throw new ConflictException('Idempotency-Key was already used with a different request body');
     return stored.response as UserMessageResponseDto;
   }
-}
-
-/** `me` or the caller's own id; another user's id is 403. */
-export function ownUserId(caller: UserPrincipal, param: string): string {
-  if (param.toLowerCase() === 'me') return caller.userId;
-  if (!isUuid(param)) throw new BadRequestException('user_id must be a valid GUID or "me"');
-  if (param.toLowerCase() !== caller.userId.toLowerCase()) throw new ForbiddenException('You can only access your own messages');
-  return caller.userId;
 }
 
 function checkIdempotencyKey(key: string | undefined): string | undefined {

@@ -2,10 +2,10 @@ import { BadRequestException, Controller, Get, Headers, HttpException, HttpStatu
 import { ApiForbiddenResponse, ApiHeader, ApiTooManyRequestsResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
+import { ownUserId } from '../../auth/own-user-id';
 import { UserPrincipal } from '../../auth/principal';
 import { ErrorResponseDto } from '../../common/error-response.dto';
 import { EnvironmentVariables } from '../../config/env.validation';
-import { ownUserId } from '../../user-messages/user-messages.service';
 import { parseLastEventId } from './sse';
 import { UserStreamHub } from './user-stream.hub';
 

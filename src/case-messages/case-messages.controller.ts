@@ -15,7 +15,7 @@ import { AccountPrincipal } from '../auth/principal';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { toCaseMessageResponse } from './case-message.mapper';
 import { MAX_INT4 } from '../common/param.pipes';
-import { MAX_CONFIRM_IDS } from './case-messages.enums';
+import { MAX_CONFIRM_IDS } from './case-messages.constants';
 import { CaseMessagesService } from './case-messages.service';
 import { ConfirmIdsPipe } from './confirm-ids.pipe';
 import { AccessTokenQueryDto, FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';

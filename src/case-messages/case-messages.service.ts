@@ -6,7 +6,7 @@ import { PreparedStatements } from '../database/prepared-statements';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { AccountType } from '../directory/directory.enums';
 import { CaseMessageRow } from './case-message.entity';
-import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.enums';
+import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.constants';
 import { CONFIRM_SQL, CREATE_SQL, feedSql, FIND_BY_EXTERNAL_ID_SQL, LIST_SQL } from './case-messages.sql';
 import { FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
 import { ConfirmResponseDto } from './dto/case-message-response.dto';

@@ -9,7 +9,7 @@ import { AccountType } from '../directory/directory.enums';
  * CaseMessageRow.
  */
 
-export const MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
+export const CASE_MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
   provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",
   parent_message_id AS "parentMessageId", type, content, external_id AS "externalId", user_email AS "userEmail",
   user_name AS "userName", ${isoTimestampSql('declared_at')} AS "declaredAt", ${isoTimestampSql('confirmed_at')} AS "confirmedAt",
@@ -28,7 +28,7 @@ WITH c AS (
 SELECT c.id AS "foundCaseId", c.allowed, m.*
   FROM c
   LEFT JOIN LATERAL (
-    SELECT ${MESSAGE_COLUMNS} FROM case_messages
+    SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
      WHERE case_id = c.id AND c.allowed AND id > $3 AND ($4::boolean IS NOT TRUE OR confirmed_at IS NULL)
      ORDER BY id LIMIT $5
   ) m ON true`;
@@ -70,7 +70,7 @@ WITH c AS (
          COALESCE($10::timestamptz, date_trunc('milliseconds', now())), date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
     FROM ok
   ON CONFLICT (case_id, sender_account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-  RETURNING ${MESSAGE_COLUMNS}, true AS inserted
+  RETURNING ${CASE_MESSAGE_COLUMNS}, true AS inserted
 ), unconfirmed AS (
   -- The receiving account(s) — the other party, or both for a message from the system — until it is confirmed.
   INSERT INTO case_message_unconfirmed (account_id, message_id)
@@ -80,7 +80,7 @@ WITH c AS (
 ), hook AS (
   ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins) AS s(message_id, account_id)`)}
 ), prev AS (
-  SELECT ${MESSAGE_COLUMNS}, false AS inserted FROM case_messages
+  SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM case_messages
    WHERE $6::varchar IS NOT NULL AND case_id = (SELECT id FROM ok) AND sender_account_id = $2 AND external_id = $6
 ), m AS (
   SELECT * FROM ins UNION ALL SELECT * FROM prev
@@ -89,7 +89,7 @@ SELECT c.allowed, c.parent_ok AS "parentOk", (SELECT count(*) FROM hook)::int AS
 
 /** The stored message behind an idempotency key. $1 case guid, $2 sender account id, $3 externalId. */
 export const FIND_BY_EXTERNAL_ID_SQL = `
-SELECT ${MESSAGE_COLUMNS} FROM case_messages
+SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
  WHERE case_id = (SELECT id FROM cases WHERE guid = $1::uuid) AND sender_account_id = $2 AND external_id = $3`;
 
 /**
@@ -107,12 +107,12 @@ SELECT ${MESSAGE_COLUMNS} FROM case_messages
 export function feedSql(side: AccountType, unconfirmedOnly: boolean): string {
   if (unconfirmedOnly) {
     return `
-SELECT ${MESSAGE_COLUMNS} FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id
+SELECT ${CASE_MESSAGE_COLUMNS} FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id
  WHERE u.account_id = $1::int AND u.message_id > $2::int AND m.confirmed_at IS NULL
  ORDER BY u.message_id LIMIT $3`;
   }
   return `
-SELECT ${MESSAGE_COLUMNS} FROM case_messages
+SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
  WHERE (${side}_account_id, id) > ($1::int, $2::int) AND ${side}_account_id <= $1::int
    AND sender_type IS DISTINCT FROM '${side}'
  ORDER BY ${side}_account_id, id LIMIT $3`;

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { MAX_INT4 } from '../common/param.pipes';
-import { MAX_CONFIRM_IDS } from './case-messages.enums';
+import { MAX_CONFIRM_IDS } from './case-messages.constants';
 
 /**
  * Validates the confirm body, a bare JSON array the class-validator pipe cannot describe, in the

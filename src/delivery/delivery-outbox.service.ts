@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
 import { DeliverySignals } from './delivery-signals';
+import { StreamEventType } from './delivery.enums';
 
 /** A change a user's open browser tabs must hear about. */
 export interface UserStreamEvent {
   userId: string;
-  type: 'message' | 'updated' | 'deleted';
+  type: StreamEventType;
   messageId: string;
 }
 

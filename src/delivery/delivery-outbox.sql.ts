@@ -3,6 +3,7 @@
  * fragments the v3 and v2 create statements embed as CTEs, so a new message and its deliveries commit
  * in one statement. Plain strings, so the benchmark's floor runs exactly the same SQL.
  */
+import { StreamEventType } from './delivery.enums';
 
 /**
  * Stream events from `input` (user_id, type, message_id, ord), as CTEs ending in `stream_events`: bumps
@@ -46,7 +47,7 @@ export const INSERT_STREAM_EVENTS = `
  * `type` events on the streams of the rows of `source` (a CTE name or a parenthesised SELECT with columns
  * user_id, message_id) that pass `where`, as CTEs for a feature's own statement.
  */
-export const streamEventsFrom = (source: string, type: 'message' | 'updated' | 'deleted', where = 'true') => `input AS (
+export const streamEventsFrom = (source: string, type: StreamEventType, where = 'true') => `input AS (
     SELECT s.user_id, '${type}'::varchar AS type, s.message_id, row_number() OVER () AS ord FROM ${source} s WHERE ${where}
   ), ${STREAM_EVENT_CTES}`;
 
@@ -59,4 +60,4 @@ export const streamEventsFrom = (source: string, type: 'message' | 'updated' | '
 export const newMessageDeliveriesFrom = (recipients: string, messageId: string, email: string, push: string) => `emails AS (
     INSERT INTO deliveries (kind, message_id, user_id, address)
     SELECT 'email', (${messageId})::text, r.user_id, r.address FROM ${recipients} r WHERE ${email}
-  ), ${streamEventsFrom(`(SELECT r.user_id, ${messageId} AS message_id FROM ${recipients} r)`, 'message', push)}`;
+  ), ${streamEventsFrom(`(SELECT r.user_id, ${messageId} AS message_id FROM ${recipients} r)`, StreamEventType.Message, push)}`;

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { toCaseMessageResponse } from '../case-messages/case-message.mapper';
 import { CaseMessageRow } from '../case-messages/case-message.entity';
-import { MESSAGE_COLUMNS as CASE_MESSAGE_COLUMNS } from '../case-messages/case-messages.sql';
+import { CASE_MESSAGE_COLUMNS } from '../case-messages/case-messages.sql';
 import { CaseMessageResponseDto } from '../case-messages/dto/case-message-response.dto';
 import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
 import { toUserMessageResponse, UserMessageView } from '../user-messages/user-message.mapper';
-import { MESSAGE_COLUMNS as USER_MESSAGE_COLUMNS } from '../user-messages/user-messages.sql';
+import { USER_MESSAGE_COLUMNS } from '../user-messages/user-messages.sql';
 
 /**
  * Reads the messages delivery sends, at send time, in their features' wire shapes (through the

@@ -2,7 +2,7 @@ import { UserMessageResponseDto } from './dto/user-message-response.dto';
 import { UserMessage } from './user-message.entity';
 
 /**
- * A message with the flags the caller sees (its own, or the recipients' for its sender), as MESSAGE_COLUMNS
+ * A message with the flags the caller sees (its own, or the recipients' for its sender), as USER_MESSAGE_COLUMNS
  * reads it: the timestamp already the API's ISO string.
  */
 export type UserMessageView = Omit<UserMessage, 'createdBy' | 'timestamp'> & { timestamp: string; unreadEmail: boolean; unreadBrowser: boolean };

@@ -6,7 +6,7 @@ import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
 import { ReceiverType, Severity } from './user-messages.enums';
-import { insertMessageSql, markAllReadSql, MESSAGE_COLUMNS, setFlagSql, VIEW_NAMES } from './user-messages.sql';
+import { insertMessageSql, markAllReadSql, setFlagSql, USER_MESSAGE_COLUMNS, VIEW_NAMES } from './user-messages.sql';
 
 // The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
 // Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
@@ -136,7 +136,7 @@ export class UserMessagesRepository {
   /** The message as `userId` sees it, if they are a recipient or its sender. */
   async findVisible(messageId: string, userId: string, manager: EntityManager = this.dataSource.manager): Promise<VisibleMessage | undefined> {
     const rows: VisibleMessage[] = await manager.query(
-      `SELECT ${MESSAGE_COLUMNS},
+      `SELECT ${USER_MESSAGE_COLUMNS},
          COALESCE(r.unread_email, ${ANY_UNREAD_EMAIL}) AS "unreadEmail",
          COALESCE(r.unread_browser, ${ANY_UNREAD_BROWSER}) AS "unreadBrowser",
          r.user_id IS NOT NULL AS "isRecipient",
@@ -198,7 +198,7 @@ export class UserMessagesRepository {
     const after = keysetCondition('r."timestamp"', 'r.message_id', page, params);
     params.push(page.limit + 1);
     return this.statements.query(
-      `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+      `SELECT ${USER_MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
        FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
        WHERE r.user_id = $1 AND ${after}
        ORDER BY r."timestamp" DESC, r.message_id DESC
@@ -226,13 +226,13 @@ export class UserMessagesRepository {
     const limit = `$${params.length}`;
     return this.statements.queryDynamic(
       `SELECT ${VIEW_NAMES} FROM (
-         (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser",
+         (SELECT ${USER_MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser",
                  r."timestamp" AS sort_at, r.message_id AS sort_id
           FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
           WHERE r.user_id = $1 AND ${receivedAfter} AND ${received}
           ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT ${limit})
          UNION ALL
-         (SELECT ${MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
+         (SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
                  m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m ${FIRST_UNREAD}
           WHERE m.sender_id = $1 AND ${sentAfter} AND ${sent}

@@ -5,6 +5,7 @@ import { ownUserId } from '../auth/own-user-id';
 import { UserPrincipal } from '../auth/principal';
 import { UserRole } from '../directory/directory.enums';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
+import { StreamEventType } from '../delivery/delivery.enums';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
 import { parseFilter } from './filter/filter-parser';
@@ -89,7 +90,7 @@ export class UserMessagesService {
         ? await this.messages.deleteForEveryone(manager, messageId)
         : (await this.messages.deleteForRecipient(manager, messageId, caller.userId)) && [caller.userId];
       if (!affected) throw new NotFoundException('Message not found');
-      await this.outbox.publishUserEvents(manager, affected.map((userId) => ({ userId, type: 'deleted' as const, messageId })));
+      await this.outbox.publishUserEvents(manager, affected.map((userId) => ({ userId, type: StreamEventType.Deleted, messageId })));
     });
   }
 

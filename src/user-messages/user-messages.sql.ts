@@ -1,16 +1,17 @@
 import { isoTimestampSql } from '../common/iso-timestamp';
 import { newMessageDeliveriesFrom, streamEventsFrom } from '../delivery/delivery-outbox.sql';
+import { StreamEventType } from '../delivery/delivery.enums';
 import { ReceiverType } from './user-messages.enums';
 
 /**
  * The user_messages columns (alias `m`) as UserMessageView's property names, the timestamp as the API's ISO
  * string (see isoTimestampSql); also read by delivery.
  */
-export const MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
+export const USER_MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
   m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
   m.return_code AS "returnCode", ${isoTimestampSql('m."timestamp"')} AS "timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
 
-/** A UserMessageView's columns by name, for a query that selects from a subquery of MESSAGE_COLUMNS and the flags. */
+/** A UserMessageView's columns by name, for a query that selects from a subquery of USER_MESSAGE_COLUMNS and the flags. */
 export const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId", "receiverEmail", source, topic, severity,
   "returnCode", "timestamp", "additionalData", "correlationId", "unreadEmail", "unreadBrowser"`;
 
@@ -55,8 +56,8 @@ export function setFlagSql(column: 'unread_email' | 'unread_browser'): string {
 WITH changed AS (
   UPDATE user_message_recipients SET ${column} = $3 WHERE message_id = $1 AND user_id = $2
   RETURNING message_id, user_id, unread_email, unread_browser
-), ${streamEventsFrom('changed', 'updated')}
-SELECT ${MESSAGE_COLUMNS}, c.unread_email AS "unreadEmail", c.unread_browser AS "unreadBrowser"
+), ${streamEventsFrom('changed', StreamEventType.Updated)}
+SELECT ${USER_MESSAGE_COLUMNS}, c.unread_email AS "unreadEmail", c.unread_browser AS "unreadBrowser"
   FROM changed c JOIN user_messages m ON m.id = c.message_id`;
 }
 
@@ -69,6 +70,6 @@ export function markAllReadSql(column: 'unread_email' | 'unread_browser'): strin
 WITH changed AS (
   UPDATE user_message_recipients SET ${column} = false WHERE user_id = $1 AND ${column}
   RETURNING message_id, user_id
-), ${streamEventsFrom('changed', 'updated')}
+), ${streamEventsFrom('changed', StreamEventType.Updated)}
 SELECT count(*)::int AS updated FROM changed`;
 }

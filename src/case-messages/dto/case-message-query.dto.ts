@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsLooseUuid, Required } from '../../common/validation.decorators';
 import { MAX_INT4 } from '../../common/param.pipes';
-import { MAX_PAGE_SIZE } from '../case-messages.enums';
+import { MAX_PAGE_SIZE } from '../case-messages.constants';
 
 /** Parses `"true"`/`"false"` query values; anything else is left for @IsBoolean to reject. */
 export const QueryBoolean = () =>

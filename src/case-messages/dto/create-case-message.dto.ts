@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsIsoTimestamp, IsLooseUuid, Required } from '../../common/validation.decorators';
-import { CASE_MESSAGE_TYPES, CaseMessageType, MAX_CONTENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_TYPE_LENGTH } from '../case-messages.enums';
+import { MAX_CONTENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_TYPE_LENGTH } from '../case-messages.constants';
+import { CASE_MESSAGE_TYPES, CaseMessageType } from '../case-messages.enums';
 import { MAX_INT4 } from '../../common/param.pipes';
 
 /**

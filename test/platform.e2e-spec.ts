@@ -240,3 +240,20 @@ describe('platform: CORS', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('/metrics with METRICS_TOKEN', () => {
+  it('tells a missing token from a wrong one, and serves the right one', async () => {
+    const app = await startTestApp({ METRICS_TOKEN: 'test-metrics-token-0123456789' });
+    try {
+      const missing = await app.request('GET', '/metrics');
+      expect([missing.status, missing.body]).toEqual([401, { error: { message: 'Missing metrics token: use "Authorization: Bearer <METRICS_TOKEN>"' } }]);
+      const wrong = await app.request('GET', '/metrics', { headers: { authorization: 'Bearer not-the-metrics-token' } });
+      expect([wrong.status, wrong.body]).toEqual([401, { error: { message: 'Invalid metrics token' } }]);
+      const right = await app.request('GET', '/metrics', { headers: { authorization: 'Bearer test-metrics-token-0123456789' } });
+      expect(right.status).toBe(200);
+      expect(right.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { AccountType } from '../directory/directory.enums';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { BimPlusAuthGuard } from './bimplus-auth.guard';
 import { CaseAuthGuard } from './case-auth.guard';
+import { MetricsAuthGuard } from './metrics-auth.guard';
 import { AnyPrincipal } from './principal';
 import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
@@ -44,6 +45,11 @@ export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
  */
 export function AdminAuth() {
   return applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth(ADMIN_SECURITY), unauthorized());
+}
+
+/** Prometheus scrapers: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. */
+export function MetricsAuth() {
+  return applyDecorators(UseGuards(MetricsAuthGuard));
 }
 
 /** The authenticated caller, as the guard resolved it. */

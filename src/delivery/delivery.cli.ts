@@ -1,6 +1,4 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { formatValidationErrors } from '../common/validation-message';
+import { validateDto } from '../common/validate-dto';
 import { DeliveryIdPipe } from './delivery-id.pipe';
 import { DeliveryQueue } from './delivery-queue.service';
 import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
@@ -18,9 +16,7 @@ export async function runDeliveryCommand(
 ): Promise<DeliveryResponseDto | DeliveryResponseDto[]> {
   switch (command) {
     case 'deliveries:list': {
-      const query = plainToInstance(ListDeliveriesQueryDto, { status: options.status, kind: options.kind, limit: options.limit });
-      const errors = validateSync(query);
-      if (errors.length > 0) throw new Error(formatValidationErrors(errors));
+      const query = validateDto(ListDeliveriesQueryDto, { status: options.status, kind: options.kind, limit: options.limit });
       return (await queue.list(query.status, query.kind, query.limit ?? DEFAULT_DELIVERY_LIST_LIMIT)).map((row) => toDeliveryResponse(row));
     }
     case 'deliveries:show': {

@@ -1,8 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { acceptCheckFor } from '../common/validation-fast-path';
-import { formatValidationErrors } from '../common/validation-message';
+import { validateDto } from '../common/validate-dto';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 
 type Plain = Record<string, unknown>;
@@ -49,14 +46,7 @@ export function normalizeCreateBody(raw: unknown): Plain {
   return body;
 }
 
-/**
- * Normalises, then validates with the DTO's class-validator rules; 400 names the first bad field. A body
- * its compiled check accepts skips class-validator's executor (see common/validation-fast-path.ts).
- */
+/** Normalises, then validates with the DTO's class-validator rules; 400 names the first bad field. */
 export function parseCreateBody(raw: unknown): CreateUserMessageDto {
-  const dto = plainToInstance(CreateUserMessageDto, normalizeCreateBody(raw));
-  if (acceptCheckFor(CreateUserMessageDto)?.(dto as unknown as Record<string, unknown>)) return dto;
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
-  if (errors.length > 0) throw new BadRequestException(formatValidationErrors(errors));
-  return dto;
+  return validateDto(CreateUserMessageDto, normalizeCreateBody(raw));
 }

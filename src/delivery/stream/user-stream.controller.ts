@@ -1,21 +1,17 @@
-import { BadRequestException, Controller, Get, Headers, HttpException, HttpStatus, Param, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiHeader, ApiTooManyRequestsResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
 import { ownUserId } from '../../auth/own-user-id';
 import { UserPrincipal } from '../../auth/principal';
 import { ErrorResponseDto } from '../../common/error-response.dto';
-import { EnvironmentVariables } from '../../config/env.validation';
 import { parseLastEventId } from './sse';
 import { UserStreamHub } from './user-stream.hub';
 
 @ApiTags('user messages (v2)')
 @Controller('v2/user/:userId/messages/stream')
 export class UserStreamController {
-  constructor(
-    private readonly hub: UserStreamHub,
-    private readonly env: EnvironmentVariables,
-  ) {}
+  constructor(private readonly hub: UserStreamHub) {}
 
   // Rate limited like every API call (each open is a token lookup; EventSource reconnects every 2 s at most).
   @Get()
@@ -38,36 +34,11 @@ export class UserStreamController {
     @Param('userId') userIdParam: string,
     @Headers('last-event-id') lastEventHeader: string | undefined,
     @Query('lastEventId') lastEventQuery: string | undefined,
-    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const userId = ownUserId(caller, userIdParam);
     const lastEventId = parseLastEventId(lastEventHeader ?? lastEventQuery);
     if (Number.isNaN(lastEventId)) throw new BadRequestException('Last-Event-ID must be an event id');
-    // A 429 makes EventSource give up instead of reconnecting, so tabs beyond the cap do not evict each other.
-    if (!this.hub.tryReserve(userId)) {
-      throw new HttpException(`Too many open streams for this user (at most ${this.env.SSE_MAX_STREAMS_PER_USER} per instance); close one first`, HttpStatus.TOO_MANY_REQUESTS);
-    }
-    // From here on the raw socket is ours: keep the headers the hooks set (request id, helmet, CORS).
-    reply.hijack();
-    const raw = reply.raw;
-    try {
-      raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      request.raw.socket.setTimeout(0);
-    } catch (error) {
-      this.hub.release(userId);
-      throw error;
-    }
-    try {
-      await this.hub.open(userId, caller.tokenId, lastEventId, raw);
-    } catch {
-      raw.end(); // the database is away; EventSource reconnects by itself
-    }
+    await this.hub.attach(userId, caller.tokenId, lastEventId, reply);
   }
 }

@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
 import { ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
 import { EnvironmentVariables } from '../../config/env.validation';
@@ -74,6 +75,29 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     this.timers.forEach(clearInterval);
     for (const client of this.allClients()) client.response.end();
     await this.notifier.close();
+  }
+
+  /**
+   * Turns `reply` into the user's SSE stream: takes a place (429 when the user has none left on this
+   * instance, before anything is written), takes over the socket and writes the head, then streams from
+   * `lastEventId` (replay) or from now. Returns once the stream is registered; the socket stays open.
+   */
+  async attach(userId: string, tokenId: string, lastEventId: number | undefined, reply: FastifyReply): Promise<void> {
+    // A 429 makes EventSource give up instead of reconnecting, so tabs beyond the cap do not evict each other.
+    if (!this.tryReserve(userId)) {
+      throw new HttpException(`Too many open streams for this user (at most ${this.env.SSE_MAX_STREAMS_PER_USER} per instance); close one first`, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    try {
+      writeStreamHead(reply);
+    } catch (error) {
+      this.release(userId);
+      throw error;
+    }
+    try {
+      await this.open(userId, tokenId, lastEventId, reply.raw);
+    } catch {
+      reply.raw.end(); // the database is away; EventSource reconnects by itself
+    }
   }
 
   /**
@@ -269,4 +293,18 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   private *allClients(): Iterable<StreamClient> {
     for (const set of this.clients.values()) yield* set;
   }
+}
+
+/** Takes the raw socket over from Fastify and writes the SSE head, keeping the headers the hooks set (request id, helmet, CORS). */
+function writeStreamHead(reply: FastifyReply): void {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  // No socket timeout on an endless response.
+  reply.request.raw.socket.setTimeout(0);
 }

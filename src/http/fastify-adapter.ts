@@ -1,0 +1,40 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { Logger } from 'pino';
+import { EnvironmentVariables, trustProxySetting } from '../config/env.validation';
+import { BODY_LIMIT_BYTES } from './body-parsers';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+/** Fastify with our logger, body limit, request timeout, proxy trust, request ids and URL errors in the envelope. */
+export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger): FastifyAdapter {
+  return new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // The whole request (headers and body) must arrive within this; Fastify's default, 0, let a client that
+    // sends a byte now and then hold a connection forever. Responses (SSE streams) are not limited by it.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+    // A URL Fastify cannot decode (`/%zz`) never reaches Nest's exception filter: answer it in the envelope.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .status(error.statusCode ?? 400)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send({ error: { message: frameworkErrorMessage(error.code) } });
+    },
+  });
+}
+
+function frameworkErrorMessage(code: string): string {
+  if (code === 'FST_ERR_BAD_URL') return 'Bad request: the URL is not validly percent-encoded';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'A path parameter is too long';
+  return 'Bad request: the request cannot be routed';
+}

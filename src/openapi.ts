@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY } from './auth/auth.decorators';
+import { BODY_TOO_LARGE_MESSAGE } from './http/body-limit';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, with every auth scheme. */
 export function setupOpenApi(app: INestApplication): void {
@@ -37,7 +38,7 @@ function addPlatformResponses(document: OpenAPIObject): void {
         operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_ENVELOPE } } };
       };
       if (operation.requestBody) {
-        add('413', 'Request body is too large (limit 1 MiB)');
+        add('413', BODY_TOO_LARGE_MESSAGE);
         add('415', 'Unsupported content type: send application/json');
       }
       if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) add('400', 'Invalid parameter; the message names it');

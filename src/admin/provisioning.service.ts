@@ -47,7 +47,7 @@ export class ProvisioningService {
     const saved = await this.insertUnique(`A case with guid ${guid} already exists`, () =>
       this.dataSource.getRepository(Case).save({ guid, partnerAccountId: dto.partnerAccountId, providerAccountId: dto.providerAccountId }),
     );
-    return { id: saved.id, guid: saved.guid, partnerAccountId: saved.partnerAccountId, providerAccountId: saved.providerAccountId, createdAt: saved.createdAt.toISOString() };
+    return toCaseResponse(saved);
   }
 
   async createUser(dto: CreateUserDto): Promise<UserResponseDto> {
@@ -61,9 +61,9 @@ export class ProvisioningService {
   }
 
   async issueUserToken(userId: string, label?: string): Promise<IssuedTokenDto> {
-    const exists = await this.dataSource.getRepository(User).exists({ where: { id: userId.toLowerCase() } });
-    if (!exists) throw new NotFoundException('User not found');
-    return this.tokens.issue({ userId: userId.toLowerCase() }, label);
+    const id = userId.toLowerCase();
+    if (!(await this.dataSource.getRepository(User).exists({ where: { id } }))) throw new NotFoundException('User not found');
+    return this.tokens.issue({ userId: id }, label);
   }
 
   async createGroup(dto: CreateGroupDto): Promise<GroupResponseDto> {
@@ -105,14 +105,20 @@ export class ProvisioningService {
     return ids;
   }
 
+  private findAccount(id: number): Promise<Account | null> {
+    return this.dataSource.getRepository(Account).findOneBy({ id });
+  }
+
+  /** The account a route's path names: a missing one is a 404. */
   private async requireAccount(id: number): Promise<Account> {
-    const account = await this.dataSource.getRepository(Account).findOneBy({ id });
+    const account = await this.findAccount(id);
     if (!account) throw new NotFoundException('Account not found');
     return account;
   }
 
+  /** An account a request body names: a missing one, or one of the other type, is a 400 naming the field. */
   private async requireAccountOfType(id: number, type: AccountType, field: string): Promise<void> {
-    const account = await this.dataSource.getRepository(Account).findOneBy({ id });
+    const account = await this.findAccount(id);
     if (!account) throw new BadRequestException(`${field}: account ${id} not found`);
     if (account.type !== type) throw new BadRequestException(`${field}: account ${id} is not a ${type} account`);
   }
@@ -144,4 +150,8 @@ async function claimAddresseeId(manager: EntityManager, id: string, otherTable: 
 
 function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name' | 'webhookUrl'>): AccountResponseDto {
   return { id: account.id, type: account.type, name: account.name, webhookUrl: account.webhookUrl ?? null };
+}
+
+function toCaseResponse(saved: Case): CaseResponseDto {
+  return { id: saved.id, guid: saved.guid, partnerAccountId: saved.partnerAccountId, providerAccountId: saved.providerAccountId, createdAt: saved.createdAt.toISOString() };
 }

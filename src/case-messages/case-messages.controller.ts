@@ -7,7 +7,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CaseAuth, Principal } from '../auth/auth.decorators';
@@ -40,7 +39,6 @@ export class CaseMessagesController {
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(CASE_NOT_FOUND)
   @ApiConflictResponse({ description: 'The externalId was used before with a different body', type: ErrorResponseDto })
-  @ApiPayloadTooLargeResponse({ description: 'Body larger than 1 MiB', type: ErrorResponseDto })
   async create(@Principal() caller: AccountPrincipal, @Query() _query: AccessTokenQueryDto, @Body() dto: CreateCaseMessageDto): Promise<CaseMessageResponseDto> {
     return toCaseMessageResponse(await this.messages.create(caller, dto));
   }

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { BODY_TOO_LARGE_MESSAGE } from '../http/body-limit';
 
 export interface MappedError {
   status: number;
@@ -79,7 +80,7 @@ function notReadyMessage(response: object): string | undefined {
 function fastifyMessage(code: string, message: string): string {
   switch (code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'Request body is too large (limit 1 MiB)';
+      return BODY_TOO_LARGE_MESSAGE;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Request body is not valid JSON';

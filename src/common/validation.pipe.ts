@@ -8,8 +8,8 @@ import { formatValidationErrors } from './validation-message';
  *
  * A flat body or query that passes its class's compiled check (see validation-fast-path.ts) is returned
  * as the same instance Nest's pipe would return (built without class-transformer's executor where it
- * would only copy), without class-validator's executor;
- * everything else, and every invalid value, takes Nest's own path and gets its errors from there.
+ * would only copy), without class-validator's executor; everything else, and every invalid value, takes
+ * Nest's own path and gets its errors from there.
  */
 export class StrictValidationPipe extends ValidationPipe {
   constructor() {
@@ -24,11 +24,10 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as (new () => unknown) | undefined;
-    if (metatype && this.toValidate(metadata)) {
-      const inherited = inheritedKey(value, metatype);
-      if (inherited !== undefined) throw new BadRequestException(`"${inherited}" is not allowed`);
-    }
-    if (metatype && isFlatObject(value) && this.toValidate(metadata)) {
+    if (!metatype || !this.toValidate(metadata)) return super.transform(value, metadata);
+    const inherited = inheritedKey(value, metatype);
+    if (inherited !== undefined) throw new BadRequestException(`"${inherited}" is not allowed`);
+    if (isFlatObject(value)) {
       const check = acceptCheckFor(metatype);
       if (check) {
         const entity = instanceFactoryFor(metatype)?.(value) ?? (plainToInstance(metatype, value) as Record<string, unknown>);

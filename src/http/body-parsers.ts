@@ -1,6 +1,5 @@
 import { errorCodes, FastifyInstance } from 'fastify';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+import { BODY_LIMIT_BYTES } from './body-limit';
 
 /**
  * Request bodies are JSON (`application/json`, up to BODY_LIMIT_BYTES), and an empty one is no body: the

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'pino';
 import { EnvironmentVariables, trustProxySetting } from '../config/env.validation';
-import { BODY_LIMIT_BYTES } from './body-parsers';
+import { BODY_LIMIT_BYTES } from './body-limit';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;

@@ -7,7 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { throttleKey } from './auth/throttle-key';
 import { TokenService } from './auth/token.service';
-import { HttpExceptionFilter } from './common/http-exception.filter';
+import { GlobalErrorFilter } from './common/global-error.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
@@ -47,7 +47,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },
-        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_FILTER, useClass: GlobalErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
     };

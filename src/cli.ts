@@ -66,8 +66,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error & { response?: { message?: unknown } }) => {
-  const message = error.response?.message ?? error.message;
-  process.stderr.write(`${JSON.stringify({ error: { message } })}\n`);
+main().catch((error: Error) => {
+  process.stderr.write(`${JSON.stringify({ error: { message: error.message } })}\n`);
   process.exit(1);
 });

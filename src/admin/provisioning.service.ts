@@ -1,7 +1,8 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { TokenService } from '../auth/token.service';
+import { DomainError } from '../common/domain-error';
 import { EnvironmentVariables } from '../config/env.validation';
 import { pgErrorCode, PG_UNIQUE_VIOLATION } from '../common/pg-errors';
 import { checkWebhookUrl } from '../common/url-safety';
@@ -34,7 +35,7 @@ export class ProvisioningService {
 
   async setWebhook(accountId: number, dto: SetWebhookDto): Promise<AccountResponseDto> {
     const refused = await checkWebhookUrl(dto.url, this.env.WEBHOOK_ALLOW_PRIVATE);
-    if (refused) throw new BadRequestException(refused);
+    if (refused) throw new DomainError('INVALID', refused);
     const account = await this.requireAccount(accountId);
     await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: dto.url, webhookSecret: dto.secret });
     return toAccountResponse({ ...account, webhookUrl: dto.url });
@@ -62,7 +63,7 @@ export class ProvisioningService {
 
   async issueUserToken(userId: string, label?: string): Promise<IssuedTokenDto> {
     const id = userId.toLowerCase();
-    if (!(await this.dataSource.getRepository(User).exists({ where: { id } }))) throw new NotFoundException('User not found');
+    if (!(await this.dataSource.getRepository(User).exists({ where: { id } }))) throw new DomainError('NOT_FOUND', 'User not found');
     return this.tokens.issue({ userId: id }, label);
   }
 
@@ -80,13 +81,13 @@ export class ProvisioningService {
     const id = groupId.toLowerCase();
     return this.dataSource.transaction(async (manager) => {
       const group = await manager.getRepository(Group).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!group) throw new NotFoundException('Group not found');
+      if (!group) throw new DomainError('NOT_FOUND', 'Group not found');
       return { id, name: group.name, memberIds: await this.replaceMembers(manager, id, memberIds) };
     });
   }
 
   async revokeToken(tokenId: string): Promise<{ id: string; revoked: boolean }> {
-    if (!(await this.tokens.revoke(tokenId))) throw new NotFoundException('Token not found');
+    if (!(await this.tokens.revoke(tokenId))) throw new DomainError('NOT_FOUND', 'Token not found');
     return { id: tokenId, revoked: true };
   }
 
@@ -96,7 +97,7 @@ export class ProvisioningService {
     const found = ids.length === 0 ? [] : await manager.getRepository(User).find({ select: { id: true }, where: { id: In(ids) } });
     if (found.length !== ids.length) {
       const known = new Set(found.map((u) => u.id));
-      throw new BadRequestException(`memberIds: unknown user ${ids.find((m) => !known.has(m))}`);
+      throw new DomainError('INVALID', `memberIds: unknown user ${ids.find((m) => !known.has(m))}`);
     }
     await manager.getRepository(GroupMember).delete({ groupId });
     if (ids.length > 0) {
@@ -112,22 +113,22 @@ export class ProvisioningService {
   /** The account a route's path names: a missing one is a 404. */
   private async requireAccount(id: number): Promise<Account> {
     const account = await this.findAccount(id);
-    if (!account) throw new NotFoundException('Account not found');
+    if (!account) throw new DomainError('NOT_FOUND', 'Account not found');
     return account;
   }
 
   /** An account a request body names: a missing one, or one of the other type, is a 400 naming the field. */
   private async requireAccountOfType(id: number, type: AccountType, field: string): Promise<void> {
     const account = await this.findAccount(id);
-    if (!account) throw new BadRequestException(`${field}: account ${id} not found`);
-    if (account.type !== type) throw new BadRequestException(`${field}: account ${id} is not a ${type} account`);
+    if (!account) throw new DomainError('INVALID', `${field}: account ${id} not found`);
+    if (account.type !== type) throw new DomainError('INVALID', `${field}: account ${id} is not a ${type} account`);
   }
 
   private async insertUnique<T>(conflictMessage: string, insert: () => Promise<T>): Promise<T> {
     try {
       return await insert();
     } catch (error) {
-      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new ConflictException(conflictMessage);
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new DomainError('CONFLICT', conflictMessage);
       throw error;
     }
   }
@@ -145,7 +146,7 @@ const ADDRESSEE_ID_LOCK_NAMESPACE = 3200;
 async function claimAddresseeId(manager: EntityManager, id: string, otherTable: 'users' | 'groups', conflictMessage: string): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(${ADDRESSEE_ID_LOCK_NAMESPACE}, hashtext($1))`, [id]);
   const [taken] = await manager.query(`SELECT 1 FROM ${otherTable} WHERE id = $1`, [id]);
-  if (taken) throw new ConflictException(conflictMessage);
+  if (taken) throw new DomainError('CONFLICT', conflictMessage);
 }
 
 function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name' | 'webhookUrl'>): AccountResponseDto {

@@ -1,4 +1,3 @@
-import { ConflictException } from '@nestjs/common';
 import { CaseMessageRow } from './case-message.entity';
 import { CaseMessageType } from './case-messages.enums';
 import { assertSameRequest, differingField, distinctIds, MessageDraft, toDraft } from './case-messages.service';
@@ -40,7 +39,7 @@ describe('idempotent create rules', () => {
     ['declaredAt', { declaredAt: new Date('2020-01-01T00:00:00.001Z') }],
   ])('names %s when the retry differs there', (field, overrides) => {
     expect(differingField(stored, draft(overrides as Partial<MessageDraft>))).toBe(field);
-    expect(() => assertSameRequest(stored, draft(overrides as Partial<MessageDraft>))).toThrow(ConflictException);
+    expect(() => assertSameRequest(stored, draft(overrides as Partial<MessageDraft>))).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
   });
 
   it('normalises the body: absent → null, guid lower-cased, empty externalId → none', () => {

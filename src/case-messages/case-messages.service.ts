@@ -1,6 +1,7 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountPrincipal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
 import { parseTimestamp } from '../common/iso-timestamp';
 import { PreparedStatements } from '../database/prepared-statements';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
@@ -57,7 +58,7 @@ export class CaseMessagesService {
     const draft = toDraft(dto);
     const [row]: CreateRow[] = await this.statements.query(CREATE_SQL, createParams(caller, draft));
     assertCaseAccess(row);
-    if (!row.parentOk) throw new BadRequestException('child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
+    if (!row.parentOk) throw new DomainError('INVALID', 'child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
     if (webhooksQueued > 0) this.outbox.queuedBy(this.dataSource.manager, { deliveries: true });
     if (inserted) return message as CaseMessageRow;
@@ -96,7 +97,7 @@ export class CaseMessagesService {
   private async findByExternalId(caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessageRow> {
     const [stored]: CaseMessageRow[] = await this.statements.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
     // Only possible if the twin was deleted in between; asking the client to retry is honest.
-    if (!stored) throw new ConflictException('A concurrent request with this externalId did not complete; retry');
+    if (!stored) throw new DomainError('CONFLICT', 'A concurrent request with this externalId did not complete; retry');
     return stored;
   }
 }
@@ -138,15 +139,15 @@ export function distinctIds(ids: number[]): number[] {
 
 /** No row: no case with that guid; a row not `allowed`: the caller is neither of its parties. */
 function assertCaseAccess(row: { allowed: boolean } | undefined): void {
-  if (!row) throw new NotFoundException('Case not found');
-  if (!row.allowed) throw new ForbiddenException('No access');
+  if (!row) throw new DomainError('NOT_FOUND', 'Case not found');
+  if (!row.allowed) throw new DomainError('FORBIDDEN', 'No access');
 }
 
 /** A retry must repeat the original; a different body under the same externalId is a 409. */
 export function assertSameRequest(stored: CaseMessageRow, draft: MessageDraft): void {
   const field = differingField(stored, draft);
   if (field) {
-    throw new ConflictException(`A message with externalId "${draft.externalId}" already exists on this case with a different ${field}`);
+    throw new DomainError('CONFLICT', `A message with externalId "${draft.externalId}" already exists on this case with a different ${field}`);
   }
 }
 

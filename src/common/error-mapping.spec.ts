@@ -1,10 +1,18 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { DomainError } from './domain-error';
 import { isDatabaseUnavailable, mapError } from './error-mapping';
 
 describe('mapError', () => {
   it('keeps HTTP exceptions and their message', () => {
     expect(mapError(new NotFoundException('Case not found'))).toEqual({ status: 404, message: 'Case not found', unexpected: false });
     expect(mapError(new BadRequestException(['a', 'b']))).toMatchObject({ status: 400, message: 'a; b' });
+  });
+
+  it('maps feature errors to their status, with their message as it is', () => {
+    expect(mapError(new DomainError('INVALID', 'filter must be given once'))).toEqual({ status: 400, message: 'filter must be given once', unexpected: false });
+    expect(mapError(new DomainError('NOT_FOUND', 'Case not found'))).toEqual({ status: 404, message: 'Case not found', unexpected: false });
+    expect(mapError(new DomainError('FORBIDDEN', 'No access'))).toEqual({ status: 403, message: 'No access', unexpected: false });
+    expect(mapError(new DomainError('CONFLICT', 'Connection closed'))).toEqual({ status: 409, message: 'Connection closed', unexpected: false });
   });
 
   it("drops the query from Nest's unknown-route message (it may carry an accessToken)", () => {

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { BODY_TOO_LARGE_MESSAGE } from '../http/body-limit';
+import { DomainError, DomainErrorCode } from './domain-error';
 
 export interface MappedError {
   status: number;
@@ -37,8 +38,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
 
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  INVALID: HttpStatus.BAD_REQUEST,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  CONFLICT: HttpStatus.CONFLICT,
+};
+
 /** Maps anything thrown while handling a request to a status and a message safe to show the caller. */
 export function mapError(error: unknown): MappedError {
+  if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.code], message: error.message, unexpected: false };
   if (error instanceof HttpException) {
     // Nest wraps Fastify's 4xx errors (body too large, malformed JSON, content type) in an HttpException.
     const fastifyCode = (error.cause as ErrorLike | undefined)?.code;

@@ -1,6 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
 import { CreateAccountDto } from '../admin/dto/admin.dto';
 import { AccountType } from '../directory/directory.enums';
+import { DomainError } from './domain-error';
 import { validateDto } from './validate-dto';
 
 function messageOf(plain: Record<string, unknown>): string | undefined {
@@ -8,8 +8,9 @@ function messageOf(plain: Record<string, unknown>): string | undefined {
     validateDto(CreateAccountDto, plain);
     return undefined;
   } catch (error) {
-    expect(error).toBeInstanceOf(BadRequestException);
-    return (error as BadRequestException).message;
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('INVALID');
+    return (error as DomainError).message;
   }
 }
 

@@ -1,5 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DomainError } from '../common/domain-error';
 import { DeliveryKind, DeliveryStatus } from './delivery.enums';
 
 /** A claimed delivery row, as the workers need it. */
@@ -128,7 +129,7 @@ export class DeliveryQueue {
 
   async get(id: string): Promise<{ delivery: DeliveryRow; attempts: AttemptRow[] }> {
     const [delivery] = await this.dataSource.query(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = $1`, [id]);
-    if (!delivery) throw new NotFoundException('Delivery not found');
+    if (!delivery) throw new DomainError('NOT_FOUND', 'Delivery not found');
     const attempts = await this.dataSource.query(
       `SELECT attempt, ok, status_code AS "statusCode", latency_ms AS "latencyMs", error, attempted_at AS "attemptedAt"
        FROM delivery_attempts WHERE delivery_id = $1 ORDER BY id`,
@@ -146,7 +147,7 @@ export class DeliveryQueue {
     );
     if (rows.length > 0) return rows[0];
     await this.get(id);
-    throw new ConflictException('Delivery is being sent right now; retry later');
+    throw new DomainError('CONFLICT', 'Delivery is being sent right now; retry later');
   }
 
   /** Deletes stream events older than `days` (ix_user_stream_events_created_at). */

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
 import { normalizeCreateBody, parseCreateBody } from './create-body.normalizer';
 
 const RECEIVER = '1e2223bf-fa49-e540-ac2f-8caff3dd72ed';
@@ -8,6 +9,7 @@ function messageOf(fn: () => unknown): string {
     fn();
   } catch (error) {
     if (error instanceof BadRequestException) return (error.getResponse() as { message: string }).message ?? error.message;
+    if (error instanceof DomainError && error.code === 'INVALID') return error.message;
     throw error;
   }
   throw new Error('expected a 400');

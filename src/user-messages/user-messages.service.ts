@@ -1,8 +1,9 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ownUserId } from '../auth/own-user-id';
 import { UserPrincipal } from '../auth/principal';
+import { DomainError } from '../common/domain-error';
 import { UserRole } from '../directory/directory.enums';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { StreamEventType } from '../delivery/delivery.enums';
@@ -60,7 +61,7 @@ export class UserMessagesService {
     const sender = await this.resolveSender(caller, dto);
     const receiverId = dto.receiver.id.toLowerCase();
     const addressee = await this.messages.findAddressee(receiverId);
-    if (!addressee) throw new BadRequestException('child "receiver.id" fails because ["receiver.id" must be an existing user or group]');
+    if (!addressee) throw new DomainError('INVALID', 'child "receiver.id" fails because ["receiver.id" must be an existing user or group]');
     return {
       id: randomUUID(),
       ...sender,
@@ -89,7 +90,7 @@ export class UserMessagesService {
       const affected = visible.isSender
         ? await this.messages.deleteForEveryone(manager, messageId)
         : (await this.messages.deleteForRecipient(manager, messageId, caller.userId)) && [caller.userId];
-      if (!affected) throw new NotFoundException('Message not found');
+      if (!affected) throw new DomainError('NOT_FOUND', 'Message not found');
       await this.outbox.publishUserEvents(manager, affected.map((userId) => ({ userId, type: StreamEventType.Deleted, messageId })));
     });
   }
@@ -100,7 +101,7 @@ export class UserMessagesService {
     const view = await this.messages.setFlag(messageId, caller.userId, FLAG_COLUMN[channel], unread);
     if (!view) {
       await this.requireVisible(caller, messageId);
-      throw new ForbiddenException('Only a recipient of this message has read flags to set');
+      throw new DomainError('FORBIDDEN', 'Only a recipient of this message has read flags to set');
     }
     this.outbox.queuedBy(this.dataSource.manager, { streamEvents: true });
     return toUserMessageResponse(view);
@@ -121,12 +122,12 @@ export class UserMessagesService {
   }
 
   async search(caller: UserPrincipal, filter: unknown, page: PageRequest): Promise<Page> {
-    if (filter !== undefined && typeof filter !== 'string') throw new BadRequestException('filter must be given once');
+    if (filter !== undefined && typeof filter !== 'string') throw new DomainError('INVALID', 'filter must be given once');
     let clauses;
     try {
       clauses = parseFilter(filter ?? '');
     } catch (error) {
-      if (error instanceof FilterError) throw new BadRequestException(error.message);
+      if (error instanceof FilterError) throw new DomainError('INVALID', error.message);
       throw error;
     }
     return toPage(await this.messages.search(caller.userId, clauses, page), page.limit);
@@ -134,7 +135,7 @@ export class UserMessagesService {
 
   private async requireVisible(caller: UserPrincipal, messageId: string, manager?: EntityManager) {
     const visible = await this.messages.findVisible(messageId, caller.userId, manager);
-    if (!visible) throw new NotFoundException('Message not found');
+    if (!visible) throw new DomainError('NOT_FOUND', 'Message not found');
     return visible;
   }
 
@@ -146,7 +147,7 @@ export class UserMessagesService {
     if (dto.sender === null) return isService ? { senderId: null, senderEmail: null } : self;
     const id = dto.sender.id.toLowerCase();
     if (id === caller.userId) return isService ? { senderId: id, senderEmail: dto.sender.email ?? caller.email } : self;
-    if (!isService) throw new ForbiddenException('Only a service user may name another sender');
+    if (!isService) throw new DomainError('FORBIDDEN', 'Only a service user may name another sender');
     return { senderId: id, senderEmail: dto.sender.email ?? (await this.messages.findUserEmail(id)) ?? null };
   }
 
@@ -154,7 +155,7 @@ export class UserMessagesService {
   private async claimIdempotencyKey(manager: EntityManager, callerId: string, key: string, hash: string): Promise<UserMessageResponseDto | undefined> {
     const stored = await this.messages.claimIdempotencyKey(manager, callerId, key, hash);
     if (!stored) return undefined;
-    if (stored.requestHash !== hash) throw new ConflictException('Idempotency-Key was already used with a different request body');
+    if (stored.requestHash !== hash) throw new DomainError('CONFLICT', 'Idempotency-Key was already used with a different request body');
     return stored.response as UserMessageResponseDto;
   }
 }
@@ -162,7 +163,7 @@ export class UserMessagesService {
 function checkIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new BadRequestException(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+    throw new DomainError('INVALID', `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   return key;
 }

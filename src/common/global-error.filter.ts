@@ -4,8 +4,8 @@ import { mapError } from './error-mapping';
 
 /** The single exit for errors: every failure leaves as `{"error": {"message"}}`. */
 @Catch()
-export class HttpExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpExceptionFilter');
+export class GlobalErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('GlobalErrorFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createUser, UserFixture } from './factories';
 import { SmtpSink } from './support/smtp-sink';
 import { SseClient } from './support/sse-client';
@@ -126,4 +127,56 @@ async function waitForRefusal(app: TestApp): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('the first attempt was never refused');
+}
+
+describeWithServer('Delivery: shutdown while a round is being claimed', () => {
+  const sink = new SmtpSink();
+  let writer: TestApp;
+
+  beforeAll(async () => {
+    await sink.start();
+    writer = await startTestApp({ WORKERS_ENABLED: 'false', SMTP_URL: sink.url });
+  });
+  afterAll(async () => {
+    await writer.close();
+    await sink.stop();
+  });
+
+  it('finishes the round on an open SMTP pool and completes the shutdown', async () => {
+    const [service, alice]: UserFixture[] = await Promise.all([createUser(writer, 'service'), createUser(writer)]);
+    const res = await writer.request('POST', '/v2/messages', {
+      body: { receiver: { id: alice.id }, source: 'Jobs', topic: 'at shutdown', severity: 'info', returnCode: 'OK' },
+      headers: { authorization: `BimPlus ${service.token}` },
+    });
+    expect(res.status).toBe(201);
+    // Hold the deliveries table so the worker instance's first claim waits, then stop that instance while it waits.
+    const lock = new Client({ connectionString: writer.databaseUrl });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE');
+      const worker = await startTestApp({ SMTP_URL: sink.url }, { shareDatabaseUrl: writer.databaseUrl });
+      await waitForLockWait(lock, 'deliveries');
+      const closed = worker.close();
+      await lock.query('COMMIT');
+      // Before the fix the SMTP pool was closed first, the round's send never settled and close() hung.
+      await closed;
+      expect(sink.mails.map((m) => m.headers.subject)).toEqual(['[Info] at shutdown (Jobs)']);
+    } finally {
+      await lock.end();
+    }
+  });
+});
+
+/** Waits until another session is blocked on a lock held by `holder` (the worker's claim on `table`). */
+async function waitForLockWait(holder: Client, table: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await holder.query(
+      `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database() AND query ILIKE $1`,
+      [`%${table}%`],
+    );
+    if (rows.length > 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no session waited on ${table}`);
 }

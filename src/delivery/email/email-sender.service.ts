@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
@@ -30,7 +30,7 @@ export function smtpOptions(smtpUrl: string, rejectUnauthorized: boolean, maxCon
 
 /** Sends one e-mail delivery: over SMTP when SMTP_URL is set, else as an .eml file under DATA_DIR/mail. */
 @Injectable()
-export class EmailSender implements OnModuleDestroy {
+export class EmailSender implements OnApplicationShutdown {
   private readonly transport: Transporter;
   private readonly mailDir?: string;
 
@@ -89,7 +89,11 @@ export class EmailSender implements OnModuleDestroy {
     await rename(`${file}.tmp`, file);
   }
 
-  onModuleDestroy(): void {
+  /**
+   * After the workers stopped (their beforeApplicationShutdown waits for the round in flight): closed
+   * earlier, in onModuleDestroy, a round past its claim sent on a closed pool and waited forever.
+   */
+  onApplicationShutdown(): void {
     this.transport.close();
   }
 }

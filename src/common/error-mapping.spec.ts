@@ -1,4 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { isDatabaseUnavailable, mapError } from './error-mapping';
 
@@ -33,6 +34,11 @@ describe('mapError', () => {
     expect(isDatabaseUnavailable({ driverError: { code: '57P01' } })).toBe(true);
     expect(mapError(Object.assign(new Error('database "messaging" is not currently accepting connections'), { code: '55000' }))).toMatchObject({ status: 503 });
     expect(mapError(Object.assign(new Error('some other prerequisite'), { code: '55000' }))).toMatchObject({ status: 500 });
+  });
+
+  it('turns a transaction whose connection broke (TypeORM released its query runner) into a 503', () => {
+    expect(mapError(new QueryRunnerAlreadyReleasedError())).toMatchObject({ status: 503, unexpected: false });
+    expect(mapError(new QueryRunnerProviderAlreadyReleasedError())).toMatchObject({ status: 503, unexpected: false });
   });
 
   it('words the Fastify errors Nest wraps in an HttpException', () => {

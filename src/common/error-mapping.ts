@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { BODY_TOO_LARGE_MESSAGE } from '../http/body-limit';
 import { DomainError, DomainErrorCode } from './domain-error';
 
@@ -30,6 +31,9 @@ interface ErrorLike {
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // TypeORM releases a transaction's query runner when its connection breaks: the next statement or the
+  // COMMIT then meets a released runner.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const e = (error ?? {}) as ErrorLike;
   const inner = (e.driverError ?? e) as ErrorLike;
   const code = typeof inner.code === 'string' ? inner.code : '';

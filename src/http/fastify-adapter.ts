@@ -19,6 +19,10 @@ export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger):
     // sends a byte now and then hold a connection forever. Responses (SSE streams) are not limited by it.
     requestTimeout: REQUEST_TIMEOUT_MS,
     trustProxy: trustProxySetting(env.TRUST_PROXY),
+    // While closing, a request that still arrives on an open keep-alive connection is served (with
+    // `Connection: close`; the database closes only after the HTTP server) instead of Fastify's own 503 body,
+    // which is not our error envelope.
+    return503OnClosing: false,
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();

@@ -8,7 +8,7 @@ import { HttpResult, startTestApp, TestApp } from './support/test-app';
 // Retries wait out real backoffs (1 s, 2 s …).
 jest.setTimeout(40_000);
 
-const FAST = { DELIVERY_BACKOFF_BASE_SECONDS: '1', DELIVERY_MAX_ATTEMPTS: '3', MAIL_FROM: 'Messaging <no-reply@mail.test>' };
+const FAST = { DELIVERY_BACKOFF_BASE_SECONDS: '1', DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_HOURS: '0', MAIL_FROM: 'Messaging <no-reply@mail.test>' };
 
 async function post(app: TestApp, from: UserFixture, body: Record<string, unknown>): Promise<HttpResult> {
   const res = await app.request('POST', '/v2/messages', {

@@ -34,7 +34,7 @@ describe('Delivery: signed case-message webhooks', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    app = await startTestApp({ DELIVERY_BACKOFF_BASE_SECONDS: '1', DELIVERY_MAX_ATTEMPTS: '3', WEBHOOK_TIMEOUT_MS: '1000' });
+    app = await startTestApp({ DELIVERY_BACKOFF_BASE_SECONDS: '1', DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_HOURS: '0', WEBHOOK_TIMEOUT_MS: '1000' });
     [partner, provider] = await Promise.all([createAccount(app, 'partner'), createAccount(app, 'provider')]);
     kase = await createCase(app, partner, provider);
     for (const [account, secret] of [

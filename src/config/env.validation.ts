@@ -96,6 +96,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1) @Max(3600) @Transform(toInt)
   DELIVERY_BACKOFF_BASE_SECONDS = 5;
 
+  /** A delivery is given up only after DELIVERY_MAX_ATTEMPTS *and* this many hours since it was queued (0: attempts alone). */
+  @IsOptional() @IsInt() @Min(0) @Max(720) @Transform(toInt)
+  DELIVERY_RETRY_HOURS = 24;
+
   @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(toInt)
   WEBHOOK_TIMEOUT_MS = 5000;
 

@@ -52,6 +52,13 @@ export interface AttemptRow {
   attemptedAt: Date;
 }
 
+/** When to give up on a delivery and how long to wait between attempts (from the environment). */
+export interface RetryPolicy {
+  maxAttempts: number;
+  retryHours: number;
+  backoffBaseSeconds: number;
+}
+
 const DELIVERY_COLUMNS = `id::text AS "id", kind, status, message_id AS "messageId", user_id AS "userId", address,
   account_id AS "accountId", attempts, run_at AS "runAt", last_error AS "lastError", created_at AS "createdAt",
   updated_at AS "updatedAt", sent_at AS "sentAt"`;
@@ -89,9 +96,11 @@ export class DeliveryQueue {
    * Records a round's attempts and moves each row on (sent, cancelled, back to pending after a
    * backoff, or failed), in one statement for the whole round.
    */
-  async finish(results: Array<{ delivery: ClaimedDelivery; outcome: AttemptOutcome }>, maxAttempts: number, backoffBase: number): Promise<DeliveryStatus[]> {
+  async finish(results: Array<{ delivery: ClaimedDelivery; outcome: AttemptOutcome }>, policy: RetryPolicy): Promise<DeliveryStatus[]> {
     if (results.length === 0) return [];
-    const statuses = results.map(({ delivery, outcome }) => nextStatus(delivery, outcome, maxAttempts));
+    const now = Date.now();
+    const statuses = results.map(({ delivery, outcome }) => nextStatus(delivery, outcome, policy, now));
+    const backoffBase = policy.backoffBaseSeconds;
     const delays = results.map(({ delivery }, i) => (statuses[i] === DeliveryStatus.Pending ? backoffSeconds(delivery.attempts, backoffBase) : 0));
     await this.dataSource.query(
       `WITH input AS (
@@ -164,9 +173,16 @@ export class DeliveryQueue {
   }
 }
 
-function nextStatus(delivery: ClaimedDelivery, outcome: AttemptOutcome, maxAttempts: number): DeliveryStatus {
+/**
+ * Where a row goes after an attempt. A failed attempt gives up only when the row has had `maxAttempts` and is
+ * `retryHours` old: an outage of the SMTP server or a receiver longer than the backoff's first minutes must not
+ * turn accepted messages into failed ones (docs/delivery.md).
+ */
+export function nextStatus(delivery: Pick<ClaimedDelivery, 'attempts' | 'createdAt'>, outcome: AttemptOutcome, policy: RetryPolicy, now: number): DeliveryStatus {
   if (outcome.ok) return DeliveryStatus.Sent;
   if (outcome.cancelled) return DeliveryStatus.Cancelled;
-  if (outcome.permanent || delivery.attempts >= maxAttempts) return DeliveryStatus.Failed;
+  if (outcome.permanent) return DeliveryStatus.Failed;
+  const age = now - new Date(delivery.createdAt).getTime();
+  if (delivery.attempts >= policy.maxAttempts && age >= policy.retryHours * 3_600_000) return DeliveryStatus.Failed;
   return DeliveryStatus.Pending;
 }

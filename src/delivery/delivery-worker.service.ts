@@ -13,8 +13,8 @@ import { WebhookSender } from './webhook/webhook-sender.service';
 const POLL_MS = 500;
 /** After a database error, wait this long before trying again (the pool reconnects by itself). */
 const ERROR_PAUSE_MS = 1000;
-/** Tries to record a round's outcomes before leaving the rows to their lease. */
-const FINISH_ATTEMPTS = 10;
+/** Recording a round's outcomes stops retrying this long before the round's lease ends (then the rows go back to the queue). */
+const FINISH_MARGIN_MS = 5000;
 /** Stream events older than this are pruned; a tab offline longer reloads its inbox instead of replaying. */
 const STREAM_EVENT_RETENTION_DAYS = 7;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -78,10 +78,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Claims a batch of one kind, sends it, records it; returns how many rows it claimed. */
   private async runRound(kind: DeliveryKind, size: number): Promise<number> {
+    const leaseEnds = Date.now() + this.leaseSeconds() * 1000;
     const batch = await this.queue.claim(kind, size, this.leaseSeconds());
     if (batch.length === 0) return 0;
     const results = kind === DeliveryKind.Email ? await this.sendEmails(batch) : await Promise.all(batch.map((d) => this.attempt(d, () => this.webhook.send(d))));
-    const statuses = await this.finish(results);
+    const statuses = await this.finish(results, leaseEnds - FINISH_MARGIN_MS);
     results.forEach((result, i) => this.record(result, statuses[i]));
     return batch.length;
   }
@@ -105,15 +106,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Records the outcomes, retrying through a short database outage: a sent e-mail whose row stayed
-   * in `sending` would be sent again when its lease runs out.
+   * Records the outcomes, retrying through a database outage until `giveUpAt` (shortly before the lease
+   * ends): a sent e-mail whose row stayed in `sending` is sent again when its lease runs out, so giving up
+   * any earlier only adds duplicates.
    */
-  private async finish(results: Result[]): Promise<DeliveryStatus[]> {
-    for (let attempt = 1; ; attempt++) {
+  private async finish(results: Result[], giveUpAt: number): Promise<DeliveryStatus[]> {
+    const policy = { maxAttempts: this.env.DELIVERY_MAX_ATTEMPTS, retryHours: this.env.DELIVERY_RETRY_HOURS, backoffBaseSeconds: this.env.DELIVERY_BACKOFF_BASE_SECONDS };
+    for (;;) {
       try {
-        return await this.queue.finish(results, this.env.DELIVERY_MAX_ATTEMPTS, this.env.DELIVERY_BACKOFF_BASE_SECONDS);
+        return await this.queue.finish(results, policy);
       } catch (error) {
-        if (attempt >= FINISH_ATTEMPTS) throw error;
+        // Shutting down: leave the rows to their lease rather than hold the shutdown.
+        if (!this.running || Date.now() + ERROR_PAUSE_MS >= giveUpAt) throw error;
         await new Promise((resolve) => setTimeout(resolve, ERROR_PAUSE_MS));
       }
     }

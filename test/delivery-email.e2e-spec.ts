@@ -138,6 +138,31 @@ describe('Delivery: e-mail through a real SMTP server', () => {
     expect(stillFailed.body.some((d: any) => d.id === row.id)).toBe(false);
   });
 
+  it('sends every failed e-mail again with one call once the SMTP server is back', async () => {
+    sink.refuse(1000);
+    const ids: string[] = [];
+    for (const topic of ['outage 1', 'outage 2']) {
+      const res = await post(app, sender, { receiver: { id: alice.id }, topic });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    await waitForDelivery(app, (r) => ids.every((id) => r.some((d: any) => d.messageId === id)), '?status=failed&kind=email');
+    sink.refuse(0);
+    const before = sink.mails.length;
+    expect((await app.admin('POST', '/admin/deliveries/retry-failed?kind=webhook')).body).toEqual({ retried: 0 });
+    const retried = await app.admin('POST', '/admin/deliveries/retry-failed?kind=email');
+    expect(retried.status).toBe(200);
+    expect(retried.body.retried).toBeGreaterThanOrEqual(2);
+    const mails = await sink.waitFor((m) => m.length >= before + 2);
+    expect(mails.slice(before).map((m) => m.headers.subject).sort()).toEqual(['[Warning] outage 1 (Backup)', '[Warning] outage 2 (Backup)']);
+    const failed = await app.admin('GET', '/admin/deliveries?status=failed&kind=email');
+    expect(failed.body).toEqual([]);
+    const bad = await app.admin('POST', '/admin/deliveries/retry-failed?kind=sms');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('kind');
+    expect((await app.request('POST', '/admin/deliveries/retry-failed')).status).toBe(401);
+  });
+
   it('guards the admin routes: token, 404, malformed id and filter', async () => {
     expect((await app.request('GET', '/admin/deliveries')).status).toBe(401);
     expect((await app.admin('POST', '/admin/deliveries/999999999/retry')).status).toBe(404);

@@ -5,7 +5,7 @@ import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { DeliveryIdPipe } from './delivery-id.pipe';
 import { DeliveryQueue } from './delivery-queue.service';
-import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
+import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, RetryFailedQueryDto, RetryFailedResponseDto, toDeliveryResponse } from './dto/delivery.dto';
 
 @ApiTags('admin')
 @AdminAuth()
@@ -29,6 +29,14 @@ export class DeliveryAdminController {
   async get(@Param('id', DeliveryIdPipe) id: string): Promise<DeliveryResponseDto> {
     const { delivery, attempts } = await this.queue.get(id);
     return toDeliveryResponse(delivery, attempts);
+  }
+
+  @Post('retry-failed')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send every failed delivery (?kind=email|webhook: of one kind) again now, each with a fresh attempt budget' })
+  @ApiOkResponse({ type: RetryFailedResponseDto })
+  async retryFailed(@Query() query: RetryFailedQueryDto): Promise<RetryFailedResponseDto> {
+    return { retried: await this.queue.retryFailed(query.kind) };
   }
 
   @Post(':id/retry')

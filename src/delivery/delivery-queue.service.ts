@@ -159,6 +159,20 @@ export class DeliveryQueue {
     throw new DomainError('CONFLICT', 'Delivery is being sent right now; retry later');
   }
 
+  /**
+   * Every failed delivery (of one kind, or both) due now with a fresh attempt budget: after an outage longer
+   * than DELIVERY_RETRY_HOURS, once the SMTP server or receiver is back. How many were requeued.
+   */
+  async retryFailed(kind: DeliveryKind | undefined): Promise<number> {
+    // TypeORM answers an UPDATE with [rows, rowCount]. ix_deliveries_status_id finds the failed rows.
+    const [, count] = await this.dataSource.query(
+      `UPDATE deliveries SET status = 'pending', attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
+       WHERE status = 'failed' AND ($1::varchar IS NULL OR kind = $1)`,
+      [kind ?? null],
+    );
+    return count;
+  }
+
   /** Deletes stream events older than `days` (ix_user_stream_events_created_at). */
   async pruneStreamEvents(days: number): Promise<void> {
     await this.dataSource.query(`DELETE FROM user_stream_events WHERE created_at < now() - make_interval(days => $1)`, [days]);

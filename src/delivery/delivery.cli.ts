@@ -1,11 +1,12 @@
 import { validateDto } from '../common/validate-dto';
 import { DeliveryIdPipe } from './delivery-id.pipe';
 import { DeliveryQueue } from './delivery-queue.service';
-import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, toDeliveryResponse } from './dto/delivery.dto';
+import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, RetryFailedQueryDto, RetryFailedResponseDto, toDeliveryResponse } from './dto/delivery.dto';
 
 export const DELIVERY_CLI_USAGE = `  deliveries:list [--status pending|sending|sent|failed|cancelled] [--kind email|webhook] [--limit N]
   deliveries:show  DELIVERY_ID
-  deliveries:retry DELIVERY_ID`;
+  deliveries:retry DELIVERY_ID
+  deliveries:retry-failed [--kind email|webhook]`;
 
 /** The CLI's delivery commands: the same operations and validation as /admin/deliveries. */
 export async function runDeliveryCommand(
@@ -13,7 +14,7 @@ export async function runDeliveryCommand(
   positional: string[],
   options: Record<string, string | undefined>,
   queue: DeliveryQueue,
-): Promise<DeliveryResponseDto | DeliveryResponseDto[]> {
+): Promise<DeliveryResponseDto | DeliveryResponseDto[] | RetryFailedResponseDto> {
   switch (command) {
     case 'deliveries:list': {
       const query = validateDto(ListDeliveriesQueryDto, { status: options.status, kind: options.kind, limit: options.limit });
@@ -25,6 +26,10 @@ export async function runDeliveryCommand(
     }
     case 'deliveries:retry':
       return toDeliveryResponse(await queue.retry(new DeliveryIdPipe().transform(positional[0] ?? '')));
+    case 'deliveries:retry-failed': {
+      const query = validateDto(RetryFailedQueryDto, { kind: options.kind });
+      return { retried: await queue.retryFailed(query.kind) };
+    }
     default:
       throw new Error(`Unknown command "${command}"`);
   }

@@ -32,6 +32,18 @@ export class ListDeliveriesQueryDto {
   beforeId?: string;
 }
 
+export class RetryFailedQueryDto {
+  @ApiPropertyOptional({ enum: DeliveryKind, description: 'Only this kind (default: both)' })
+  @IsOptional()
+  @IsEnum(DeliveryKind)
+  kind?: DeliveryKind;
+}
+
+export class RetryFailedResponseDto {
+  @ApiProperty({ example: 366, description: 'How many failed deliveries are pending again' })
+  retried: number;
+}
+
 export class DeliveryAttemptResponseDto {
   @ApiProperty({ example: 1 }) attempt: number;
   @ApiProperty() ok: boolean;

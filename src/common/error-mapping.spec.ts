@@ -25,7 +25,9 @@ describe('mapError', () => {
 
   it('names the failed checks of a health check, not their errors', () => {
     const failed = new ServiceUnavailableException({ status: 'error', info: {}, error: { database: { status: 'down', message: 'connect ECONNREFUSED 10.0.0.5:5432' } }, details: {} });
-    expect(mapError(failed)).toMatchObject({ status: 503, message: 'Not ready: database' });
+    // An answer during an outage (logged as a warning), not a failure of ours (an error with a stack on every probe).
+    expect(mapError(failed)).toMatchObject({ status: 503, message: 'Not ready: database', unexpected: false });
+    expect(mapError(new HttpException('boom', 502))).toMatchObject({ status: 502, unexpected: true });
   });
 
   it('turns an unreachable database into a 503', () => {

@@ -56,7 +56,9 @@ export function mapError(error: unknown): MappedError {
     // Nest wraps Fastify's 4xx errors (body too large, malformed JSON, content type) in an HttpException.
     const fastifyCode = (error.cause as ErrorLike | undefined)?.code;
     const message = typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_') ? fastifyMessage(fastifyCode, messageOf(error)) : messageOf(error);
-    return { status: error.getStatus(), message, unexpected: error.getStatus() >= 500 };
+    // A 503 thrown on purpose (the readiness probe during an outage) is an answer, not a failure of ours.
+    const status = error.getStatus();
+    return { status, message, unexpected: status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE };
   }
   if (isDatabaseUnavailable(error)) {
     return { status: HttpStatus.SERVICE_UNAVAILABLE, message: 'Service temporarily unavailable', unexpected: false };

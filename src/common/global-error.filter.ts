@@ -19,7 +19,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
     logger.error(`request ${request.id} failed: ${detail}`);
   } else if (mapped.status === 503) {
-    logger.warn(`request ${request.id}: database unavailable: ${(exception as Error)?.message}`);
+    logger.warn(`request ${request.id}: ${mapped.message} (${(exception as Error)?.message})`);
   }
   if (mapped.status === 503) reply.header('Retry-After', '5');
   if (reply.sent) return;

@@ -63,6 +63,8 @@ const DELIVERY_COLUMNS = `id::text AS "id", kind, status, message_id AS "message
   account_id AS "accountId", attempts, run_at AS "runAt", last_error AS "lastError", created_at AS "createdAt",
   updated_at AS "updatedAt", sent_at AS "sentAt"`;
 const MAX_BACKOFF_SECONDS = 3600;
+/** Back in the queue, due now, with a fresh attempt budget (an operator's retry). */
+const REQUEUE = `status = 'pending', attempts = 0, run_at = now(), last_error = NULL, updated_at = now()`;
 
 /** Exponential backoff before attempt `attempts + 1`: base, 2·base, 4·base … capped at an hour. */
 export function backoffSeconds(attempts: number, baseSeconds: number): number {
@@ -100,8 +102,7 @@ export class DeliveryQueue {
     if (results.length === 0) return [];
     const now = Date.now();
     const statuses = results.map(({ delivery, outcome }) => nextStatus(delivery, outcome, policy, now));
-    const backoffBase = policy.backoffBaseSeconds;
-    const delays = results.map(({ delivery }, i) => (statuses[i] === DeliveryStatus.Pending ? backoffSeconds(delivery.attempts, backoffBase) : 0));
+    const delays = results.map(({ delivery }, i) => (statuses[i] === DeliveryStatus.Pending ? backoffSeconds(delivery.attempts, policy.backoffBaseSeconds) : 0));
     await this.dataSource.query(
       `WITH input AS (
          SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::float8[], $4::text[], $5::int[], $6::boolean[], $7::int[], $8::int[])
@@ -150,7 +151,7 @@ export class DeliveryQueue {
   /** Makes a delivery due now with a fresh attempt budget (redelivery of a sent one included). */
   async retry(id: string): Promise<DeliveryRow> {
     const [rows] = await this.dataSource.query(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
+      `UPDATE deliveries SET ${REQUEUE}
        WHERE id = $1 AND status <> 'sending' RETURNING ${DELIVERY_COLUMNS}`,
       [id],
     );
@@ -166,7 +167,7 @@ export class DeliveryQueue {
   async retryFailed(kind: DeliveryKind | undefined): Promise<number> {
     // TypeORM answers an UPDATE with [rows, rowCount]. ix_deliveries_status_id finds the failed rows.
     const [, count] = await this.dataSource.query(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
+      `UPDATE deliveries SET ${REQUEUE}
        WHERE status = 'failed' AND ($1::varchar IS NULL OR kind = $1)`,
       [kind ?? null],
     );

@@ -3,7 +3,7 @@ import { EnvironmentVariables } from '../config/env.validation';
 import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
 import { DeliveryKind, DeliveryStatus } from './delivery.enums';
 import { DeliveryMetrics } from './delivery.metrics';
-import { AttemptOutcome, ClaimedDelivery, DeliveryQueue } from './delivery-queue.service';
+import { AttemptOutcome, ClaimedDelivery, DeliveryQueue, RetryPolicy } from './delivery-queue.service';
 import { DeliverySignals } from './delivery-signals';
 import { EmailSender } from './email/email-sender.service';
 import { Waker } from './waker';
@@ -35,6 +35,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private loops: Promise<void>[] = [];
   private unsubscribe?: () => void;
   private pruneTimer?: NodeJS.Timeout;
+  private readonly retryPolicy: RetryPolicy;
 
   constructor(
     private readonly env: EnvironmentVariables,
@@ -43,7 +44,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly email: EmailSender,
     private readonly webhook: WebhookSender,
     private readonly metrics: DeliveryMetrics,
-  ) {}
+  ) {
+    this.retryPolicy = { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, retryHours: env.DELIVERY_RETRY_HOURS, backoffBaseSeconds: env.DELIVERY_BACKOFF_BASE_SECONDS };
+  }
 
   onApplicationBootstrap(): void {
     if (!this.env.WORKERS_ENABLED) return;
@@ -78,8 +81,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Claims a batch of one kind, sends it, records it; returns how many rows it claimed. */
   private async runRound(kind: DeliveryKind, size: number): Promise<number> {
-    const leaseEnds = Date.now() + this.leaseSeconds() * 1000;
-    const batch = await this.queue.claim(kind, size, this.leaseSeconds());
+    const leaseSeconds = this.leaseSeconds();
+    const leaseEnds = Date.now() + leaseSeconds * 1000;
+    const batch = await this.queue.claim(kind, size, leaseSeconds);
     if (batch.length === 0) return 0;
     const results = kind === DeliveryKind.Email ? await this.sendEmails(batch) : await Promise.all(batch.map((d) => this.attempt(d, () => this.webhook.send(d))));
     const statuses = await this.finish(results, leaseEnds - FINISH_MARGIN_MS);
@@ -111,10 +115,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * any earlier only adds duplicates.
    */
   private async finish(results: Result[], giveUpAt: number): Promise<DeliveryStatus[]> {
-    const policy = { maxAttempts: this.env.DELIVERY_MAX_ATTEMPTS, retryHours: this.env.DELIVERY_RETRY_HOURS, backoffBaseSeconds: this.env.DELIVERY_BACKOFF_BASE_SECONDS };
     for (;;) {
       try {
-        return await this.queue.finish(results, policy);
+        return await this.queue.finish(results, this.retryPolicy);
       } catch (error) {
         // Shutting down: leave the rows to their lease rather than hold the shutdown.
         if (!this.running || Date.now() + ERROR_PAUSE_MS >= giveUpAt) throw error;

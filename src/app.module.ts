@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { buildDataSourceOptions } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
+import { openDataSource } from './database/migrate';
 import { FEATURE_MODULES } from './feature-modules';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -26,7 +27,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, databaseUrl), migrationsRun: env.MIGRATIONS_RUN, retryAttempts: 5, retryDelay: 2000 }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...buildDataSourceOptions(env, databaseUrl), retryAttempts: 5, retryDelay: 2000 }),
+          dataSourceFactory: (options) => openDataSource(options!, env.MIGRATIONS_RUN),
+        }),
         ThrottlerModule.forRootAsync({
           inject: [TokenService, Reflector],
           useFactory: (tokens: TokenService, reflector: Reflector) => ({

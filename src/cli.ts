@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { buildDataSourceOptions } from './database/data-source';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { openDataSource } from './database/migrate';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
 import { DeliveryQueue } from './delivery/delivery-queue.service';
 
@@ -27,7 +28,10 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), TypeOrmModule.forRoot({ ...buildDataSourceOptions(env, url), migrationsRun: env.MIGRATIONS_RUN, retryAttempts: 0 }), AuthModule, AdminModule],
+      imports: [ConfigModule.forRoot(env), TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...buildDataSourceOptions(env, url), retryAttempts: 0 }),
+          dataSourceFactory: (options) => openDataSource(options!, env.MIGRATIONS_RUN),
+        }), AuthModule, AdminModule],
       providers: [DeliveryQueue],
     };
   }

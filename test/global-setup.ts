@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { validateEnv } from '../src/config/env.validation';
 import { buildDataSourceOptions } from '../src/database/data-source';
+import { openDataSource } from '../src/database/migrate';
 import { assertTestDatabaseName, databaseName, onMaintenanceDb, quoteIdent, templateName, withDatabase } from './support/test-database';
 
 /**
@@ -19,9 +19,7 @@ export default async function globalSetup(): Promise<void> {
     await client.query(`CREATE DATABASE ${quoteIdent(template)}`);
   });
   const env = validateEnv({ ...process.env, DATABASE_URL: withDatabase(url, template) });
-  const dataSource = new DataSource(buildDataSourceOptions(env, withDatabase(url, template)));
-  await dataSource.initialize();
-  await dataSource.runMigrations();
+  const dataSource = await openDataSource(buildDataSourceOptions(env, withDatabase(url, template)), true);
   await dataSource.destroy();
   process.env.TEST_TEMPLATE_DATABASE = template;
 }

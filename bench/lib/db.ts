@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import type * as DataSourceModule from '../../src/database/data-source';
 import type * as EnvModule from '../../src/config/env.validation';
+import type * as MigrateModule from '../../src/database/migrate';
 import { assertBenchName, BenchConfig, databaseUrl } from './config';
 import { appDist } from './dist';
 
@@ -29,9 +30,10 @@ export async function databaseExists(config: BenchConfig, database: string): Pro
   }
 }
 
-/** Runs the app's own migrations through the built data source, exactly as the server would at start-up. */
+/** Runs the app's own migrations through the built data source, exactly as the server does at start-up. */
 export async function runAppMigrations(config: BenchConfig, database: string): Promise<string[]> {
   const { buildDataSourceOptions } = (await import(join(appDist(), 'database', 'data-source.js'))) as typeof DataSourceModule;
+  const { runMigrationsExclusively } = (await import(join(appDist(), 'database', 'migrate.js'))) as typeof MigrateModule;
   const { validateEnv } = (await import(join(appDist(), 'config', 'env.validation.js'))) as typeof EnvModule;
   const { DataSource } = await import('typeorm');
   const url = databaseUrl(config, database);
@@ -39,7 +41,7 @@ export async function runAppMigrations(config: BenchConfig, database: string): P
   const dataSource = new DataSource(buildDataSourceOptions(env, url));
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsExclusively(dataSource);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

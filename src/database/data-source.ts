@@ -40,7 +40,9 @@ export function buildDataSourceOptions(env: EnvironmentVariables, url: string): 
 async function createCliDataSource(): Promise<DataSource> {
   const env = validateEnv(process.env);
   const url = env.DATABASE_URL ?? (await startEmbeddedPostgres(env.DATA_DIR)).url;
-  return new DataSource(buildDataSourceOptions(env, url));
+  const options = buildDataSourceOptions(env, url);
+  // No request statement timeout for migrations by hand (see runMigrationsExclusively); 0 is not sent at all.
+  return new DataSource({ ...options, extra: { ...options.extra, statement_timeout: 0 } });
 }
 
 export const cliDataSource = require.main?.filename.includes('typeorm') ? createCliDataSource() : undefined;

@@ -1,0 +1,68 @@
+import { DataSource, DataSourceOptions, MigrationInterface, QueryRunner } from 'typeorm';
+import { validateEnv } from '../src/config/env.validation';
+import { buildDataSourceOptions } from '../src/database/data-source';
+import { openDataSource } from '../src/database/migrate';
+import { databaseName, onMaintenanceDb, quoteIdent, withDatabase } from './support/test-database';
+
+// Both need a database of their own on the server (and two processes' worth of connections).
+const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
+
+class SlowBackfill1700000000000 implements MigrationInterface {
+  name = 'SlowBackfill1700000000000';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`SELECT pg_sleep(0.5)`);
+    await queryRunner.query(`CREATE TABLE slow_backfill (id int)`);
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE slow_backfill`);
+  }
+}
+
+describeWithServer('migrations at start-up', () => {
+  // Read inside the hooks: a skipped describe still runs its body.
+  let serverUrl: string;
+  let name: string;
+  let url: string;
+  const open: DataSource[] = [];
+
+  beforeAll(() => {
+    serverUrl = process.env.DATABASE_URL as string;
+    name = `${databaseName(serverUrl)}_migrate_${process.pid}`;
+    url = withDatabase(serverUrl, name);
+  });
+  beforeEach(async () => {
+    await onMaintenanceDb(serverUrl, async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    });
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((dataSource) => dataSource.destroy()));
+    await onMaintenanceDb(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  });
+
+  const options = (overrides: Record<string, string> = {}): DataSourceOptions =>
+    buildDataSourceOptions(validateEnv({ DATABASE_URL: url, ...overrides }), url);
+
+  it('lets instances that start together on an empty database take turns: both come up, each migration applied once', async () => {
+    const started = await Promise.allSettled([openDataSource(options(), true), openDataSource(options(), true), openDataSource(options(), true)]);
+    for (const result of started) if (result.status === 'fulfilled') open.push(result.value);
+    expect(started.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+
+    const [first] = open;
+    const applied: { name: string }[] = await first.query(`SELECT name FROM migrations ORDER BY name COLLATE "C"`);
+    expect(applied.map((row) => row.name)).toEqual(first.migrations.map((migration) => migration.name).sort());
+    expect(await first.showMigrations()).toBe(false);
+  });
+
+  it('runs a migration longer than DB_STATEMENT_TIMEOUT_MS, and gives the connection its timeout back afterwards', async () => {
+    const base = options({ DB_STATEMENT_TIMEOUT_MS: '100' });
+    // One connection, so the one that migrated is the one asked afterwards.
+    const dataSource = await openDataSource({ ...base, migrations: [SlowBackfill1700000000000], extra: { ...base.extra, max: 1 } } as DataSourceOptions, true);
+    open.push(dataSource);
+
+    expect(await dataSource.query(`SELECT name FROM migrations`)).toEqual([{ name: 'SlowBackfill1700000000000' }]);
+    expect(await dataSource.query(`SHOW statement_timeout`)).toEqual([{ statement_timeout: '100ms' }]);
+    await expect(dataSource.query(`SELECT pg_sleep(0.5)`)).rejects.toThrow(/statement timeout/);
+  });
+});

@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions, MigrationInterface, QueryRunner } from 'typeorm';
 import { validateEnv } from '../src/config/env.validation';
 import { buildDataSourceOptions } from '../src/database/data-source';
-import { openDataSource } from '../src/database/migrate';
+import { openDataSource, runMigrationsExclusively } from '../src/database/migrate';
 import { databaseName, onMaintenanceDb, quoteIdent, withDatabase } from './support/test-database';
 
 // Both need a database of their own on the server (and two processes' worth of connections).
@@ -53,6 +53,33 @@ describeWithServer('migrations at start-up', () => {
     const applied: { name: string }[] = await first.query(`SELECT name FROM migrations ORDER BY name COLLATE "C"`);
     expect(applied.map((row) => row.name)).toEqual(first.migrations.map((migration) => migration.name).sort());
     expect(await first.showMigrations()).toBe(false);
+  });
+
+  it('1795366000000 copies each message\'s source into its existing recipient rows, and reverts', async () => {
+    const dataSource = await openDataSource(options(), true);
+    open.push(dataSource);
+    await dataSource.undoLastMigration();
+    const [alice, bob] = ['0a000000-0000-4000-8000-000000000001', '0a000000-0000-4000-8000-000000000002'];
+    await dataSource.query(`INSERT INTO users (id, email) VALUES ($1, 'alice@example.com'), ($2, 'bob@example.com')`, [alice, bob]);
+    for (const [id, source] of [['0b000000-0000-4000-8000-000000000001', 'Import Service'], ['0b000000-0000-4000-8000-000000000002', 'Issue Service']]) {
+      await dataSource.query(
+        `INSERT INTO user_messages (id, sender_id, receiver_type, receiver_id, source, topic, severity, return_code, "timestamp", created_by)
+         VALUES ($1, $2, 'user', $3, $4, 't', 'Info', 'OK', now(), $2)`,
+        [id, alice, bob, source],
+      );
+      await dataSource.query(
+        `INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp") VALUES ($1, $2, 'bob@example.com', true, true, now())`,
+        [id, bob],
+      );
+    }
+
+    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(['UserMessagesSourceFilter1795366000000']);
+    expect(await dataSource.query(`SELECT message_id AS id, source FROM user_message_recipients ORDER BY message_id`)).toEqual([
+      { id: '0b000000-0000-4000-8000-000000000001', source: 'Import Service' },
+      { id: '0b000000-0000-4000-8000-000000000002', source: 'Issue Service' },
+    ]);
+    await dataSource.undoLastMigration();
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'user_message_recipients' AND column_name = 'source'`)).toEqual([{ n: 0 }]);
   });
 
   it('runs a migration longer than DB_STATEMENT_TIMEOUT_MS, and gives the connection its timeout back afterwards', async () => {

@@ -128,7 +128,7 @@ describeWithServer('query plans at volume', () => {
   it('v2 filter unread=true&source=… merges the received and the sent messages lazily, each by its own index', async () => {
     // The filter's SQL varies with its clauses: the app sends it unprepared, planned with its values each time.
     const steps = await plan(v2.filterUnreadSourceSql, [heavyUserId, 'Import Service', 'Import Service', 101], { prepared: false });
-    expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_timestamp']));
+    expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_source']));
     expect(seqScans(steps)).toEqual([]);
     // A Sort would read both branches' whole limit before the first row; the merge reads what the page needs.
     expect(steps.map((node) => node['Node Type'])).toContain('Merge Append');
@@ -146,19 +146,34 @@ describeWithServer('query plans at volume', () => {
   }
 
   it.each([
-    ['a later page of unread=true&source=…', 'unread=true&source=Import Service', true],
-    ['severity >= Warning', 'severity>=Warning', false],
-    ['timestamp range', 'timestamp>=2020-01-01&timestamp<2100-01-01', false],
-  ])('v2 filter %s walks the received and the sent messages by their indexes, no sequential scan', async (_name, filter, laterPage) => {
+    ['a later page of unread=true&source=…', 'unread=true&source=Import Service', true, 'ix_user_messages_sender_source'],
+    ['severity >= Warning', 'severity>=Warning', false, 'ix_user_messages_sender_timestamp'],
+    ['timestamp range', 'timestamp>=2020-01-01&timestamp<2100-01-01', false, 'ix_user_messages_sender_timestamp'],
+  ])('v2 filter %s walks the received and the sent messages by their indexes, no sequential scan', async (_name, filter, laterPage, senderIndex) => {
     const page: PageRequest = { limit: 100, after: laterPage ? { timestamp: new Date().toISOString(), id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' } : undefined };
     const { sql, params } = await filterStatement(filter, page);
     const steps = await plan(sql, params, { prepared: false });
-    expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_timestamp']));
+    expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', senderIndex]));
     expect(seqScans(steps)).toEqual([]);
   });
 
+  // A source the heavy user received but never sent: the sent branch finds none through (sender_id, source, …)
+  // instead of reading all its sent messages; the received branch tests source on its inbox index entries
+  // (an Index Only Scan), before any message is joined.
+  it('v2 filter source=… reads the sent messages of that source by (sender_id, source) and tests the received ones on the inbox index', async () => {
+    for (const filter of ['source=Issue Service', 'unread=true&source=Issue Service']) {
+      const { sql, params } = await filterStatement(filter, { limit: 100 });
+      const steps = await plan(sql, params, { prepared: false });
+      expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_user_message_recipients_inbox', 'ix_user_messages_sender_source']));
+      expect(indexes(steps)).not.toContain('ix_user_messages_sender_timestamp');
+      const inboxScan = steps.find((node) => node['Index Name'] === 'ix_user_message_recipients_inbox');
+      expect(inboxScan?.['Node Type']).toBe('Index Only Scan');
+      expect(seqScans(steps)).toEqual([]);
+    }
+  });
+
   // A selective correlationId matches a handful of messages: found through their own index, not by walking a
-  // big inbox or scanning user_messages. (A selective topic, source or returnCode has no such index yet; see
+  // big inbox or scanning user_messages. (A selective topic or returnCode has no such index yet; see
   // docs/user-messages.md, "Known limit".)
   it('v2 filter correlationId of a user with a big inbox goes through the correlation index', async () => {
     const { sql, params } = await filterStatement('correlationId=00000000-0000-4000-8000-000000000001', { limit: 100 });

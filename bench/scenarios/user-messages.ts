@@ -41,13 +41,13 @@ export const filterUnreadSourceSql = `SELECT ${VIEW_NAMES} FROM (
          (SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser",
                  r."timestamp" AS sort_at, r.message_id AS sort_id
           FROM user_message_recipients r JOIN user_messages m ON m.id = r.message_id
-          WHERE r.user_id = $1 AND TRUE AND ((r.unread_browser OR r.unread_email)) AND (m.source COLLATE "C" = $2::text)
+          WHERE r.user_id = $1 AND TRUE AND ((r.unread_browser OR r.unread_email)) AND (r.source = $2::text)
           ORDER BY r."timestamp" DESC, r.message_id DESC LIMIT $4)
          UNION ALL
          (SELECT ${MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
                  m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m ${FIRST_UNREAD}
-          WHERE m.sender_id = $1 AND TRUE AND (COALESCE(f.any_unread, false)) AND (m.source COLLATE "C" = $3::text)
+          WHERE m.sender_id = $1 AND TRUE AND (COALESCE(f.any_unread, false)) AND (m.source = $3::text)
             AND (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT $4)
        ) AS visible
@@ -97,13 +97,13 @@ WITH seeded AS (
          NULL,
          CASE WHEN g > ${heavy} AND g % 100 = 0 THEN ${userIdSql('1')} ELSE ${SERVICE_ID} END
     FROM generate_series(1, ${rows}) g
-  RETURNING id, receiver_id, receiver_email, "timestamp"
+  RETURNING id, receiver_id, receiver_email, "timestamp", source
 )
-INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
+INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp", source)
 SELECT id, receiver_id, receiver_email,
        ('x' || substr(id::text, 1, 2))::bit(8)::int % 5 = 0,
        ('x' || substr(id::text, 3, 2))::bit(8)::int % 3 = 0,
-       "timestamp"
+       "timestamp", source
   FROM seeded`;
 }
 

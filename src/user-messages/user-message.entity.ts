@@ -6,6 +6,8 @@ import { ReceiverType, Severity } from './user-messages.enums';
 @Check('user_messages_receiver_type_check', `"receiver_type" IN ('user', 'group')`)
 @Check('user_messages_severity_check', `"severity" IN ('Info', 'Warning', 'Error')`)
 @Index('ix_user_messages_sender_timestamp', ['senderId', 'timestamp', 'id'])
+// The filter's `source` on the sender's side (DESC keys, written by migration 1795366000000).
+@Index('ix_user_messages_sender_source', ['senderId', 'source', 'timestamp', 'id'])
 // Partial, written by its migration: ("correlation_id") WHERE "correlation_id" IS NOT NULL.
 @Index('ix_user_messages_correlation_id', { synchronize: false })
 export class UserMessage {

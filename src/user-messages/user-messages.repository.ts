@@ -35,8 +35,10 @@ const SHARED_COLUMNS = {
   returnCode: 'm.return_code',
   correlationId: 'm.correlation_id',
 };
+// `source` is also in the recipient row and its inbox index entry: tested there before the message is joined.
 const RECIPIENT_VIEW: FilterColumns = {
   ...SHARED_COLUMNS,
+  source: 'r.source',
   id: 'r.message_id',
   timestamp: 'r."timestamp"',
   unreadEmail: 'r.unread_email',

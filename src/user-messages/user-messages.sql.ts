@@ -36,10 +36,10 @@ WITH m AS (
   INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
                              return_code, "timestamp", additional_data, correlation_id, created_by)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
-  RETURNING id, "timestamp"
+  RETURNING id, "timestamp", source
 ), recipients AS (
-  INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp")
-  SELECT m.id, s.user_id, s.address, $14::boolean, $15::boolean, m."timestamp" FROM m, (${RECIPIENTS[receiverType]}) AS s(user_id, address)
+  INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp", source)
+  SELECT m.id, s.user_id, s.address, $14::boolean, $15::boolean, m."timestamp", m.source FROM m, (${RECIPIENTS[receiverType]}) AS s(user_id, address)
   RETURNING user_id, address
 ), ${newMessageDeliveriesFrom('recipients', '(SELECT id FROM m)', '$14::boolean', '$15::boolean')}
 SELECT ${isoTimestampSql('m."timestamp"')} AS "timestamp", (SELECT count(*) FROM recipients)::int AS recipients FROM m`;

@@ -28,17 +28,21 @@ function compileClause(clause: FilterClause, column: string, params: unknown[]):
   // "!=" keeps rows whose value is missing: a message without correlation id is not equal to X.
   const compare = (left: string, right: string): string =>
     operator === '!=' ? `${left} IS DISTINCT FROM ${right}` : `${left} ${SQL_OPERATORS[operator]} ${right}`;
+  // Text is ordered byte by byte, whatever the database's collation; equality is the same under any
+  // (deterministic) collation, and left in the column's own so its indexes serve it (source: migration 1795366000000).
+  const ordered = operator !== '=' && operator !== '!=';
+  const collate = ordered ? ' COLLATE "C"' : '';
   switch (clause.type) {
     case 'uuid':
       return compare(column, param(value, '::uuid'));
     case 'timestamp':
       return compare(column, param(value, '::timestamptz'));
     case 'email':
-      return compare(`lower(${column}) COLLATE "C"`, `lower(${param(value, '::text')})`);
+      return compare(`lower(${column})${collate}`, `lower(${param(value, '::text')})`);
     case 'severity':
       if (operator === '=' || operator === '!=') return compare(column, param(value, '::text'));
       return compare(SEVERITY_RANK.replace('%s', column), param(SEVERITY_RANKS[value as string], '::int'));
     default:
-      return compare(`${column} COLLATE "C"`, param(value, '::text'));
+      return compare(`${column}${collate}`, param(value, '::text'));
   }
 }

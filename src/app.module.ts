@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
@@ -11,9 +10,7 @@ import { GlobalErrorFilter } from './common/global-error.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
-import { buildDataSourceOptions } from './database/data-source';
-import { DatabaseModule } from './database/database.module';
-import { openDataSource } from './database/migrate';
+import { DatabaseModule, typeOrmRoot } from './database/database.module';
 import { FEATURE_MODULES } from './feature-modules';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -27,10 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...buildDataSourceOptions(env, databaseUrl), retryAttempts: 5, retryDelay: 2000 }),
-          dataSourceFactory: (options) => openDataSource(options!, env.MIGRATIONS_RUN),
-        }),
+        typeOrmRoot(env, databaseUrl, { retryAttempts: 5, retryDelay: 2000 }),
         ThrottlerModule.forRootAsync({
           inject: [TokenService, Reflector],
           useFactory: (tokens: TokenService, reflector: Reflector) => ({

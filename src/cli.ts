@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { parseArgs } from 'node:util';
 import { AdminModule } from './admin/admin.module';
 import { PROVISIONING_CLI_USAGE, provisioningCommand } from './admin/provisioning.cli';
@@ -9,9 +8,8 @@ import { ProvisioningService } from './admin/provisioning.service';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
-import { buildDataSourceOptions } from './database/data-source';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
-import { openDataSource } from './database/migrate';
+import { typeOrmRoot } from './database/database.module';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
 import { DeliveryQueue } from './delivery/delivery-queue.service';
 
@@ -28,10 +26,7 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...buildDataSourceOptions(env, url), retryAttempts: 0 }),
-          dataSourceFactory: (options) => openDataSource(options!, env.MIGRATIONS_RUN),
-        }), AuthModule, AdminModule],
+      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, { retryAttempts: 0 }), AuthModule, AdminModule],
       providers: [DeliveryQueue],
     };
   }

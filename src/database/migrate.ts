@@ -22,7 +22,8 @@ export async function runMigrationsExclusively(dataSource: DataSource): Promise<
     try {
       return await new MigrationExecutor(dataSource, queryRunner).executePendingMigrations();
     } finally {
-      await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      // Not masking a migration's own error: if the connection broke, its session's lock went with it.
+      await queryRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     }
   } finally {
     // Back to the timeout the connection was opened with, before the pool hands it to a request.

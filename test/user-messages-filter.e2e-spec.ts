@@ -159,6 +159,19 @@ describe('user messages v2: filter and paging', () => {
     expect(carols.body.map((x: any) => x.id)).toEqual([m.m6.id]);
   });
 
+  it('shows a message its sender also received as a group member once, with the sender\'s own flags', async () => {
+    const [dora, eve] = await Promise.all([createUser(app), createUser(app)]);
+    const team = await createGroup(app, [dora, eve]);
+    const sent = await send(dora, { receiver: { id: team.id }, source: 'TeamService', unreadEmail: false });
+    await as(eve, 'POST', `/v2/messages/${sent.id}/markasreadbrowser`);
+    for (const query of ['/v2/messages', '/v2/messages?filter=source=TeamService', '/v2/messages?filter=unread=true%26source=TeamService']) {
+      const res = await as(dora, 'GET', query);
+      expect(res.body.map((x: any) => ({ id: x.id, unreadEmail: x.unreadEmail, unreadBrowserNotification: x.unreadBrowserNotification }))).toEqual([
+        { id: sent.id, unreadEmail: false, unreadBrowserNotification: true },
+      ]);
+    }
+  });
+
   it('shows a group sender the group\'s flags', async () => {
     const res = await as(bob, 'GET', `/v2/messages?filter=receiver.id=${group.id}`);
     expect(res.body).toEqual([{ ...m.m7, unreadEmail: true, unreadBrowserNotification: true }]);

@@ -48,7 +48,8 @@ export const filterUnreadSourceSql = `SELECT ${VIEW_NAMES} FROM (
                  m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m ${FIRST_UNREAD}
           WHERE m.sender_id = $1 AND TRUE AND (COALESCE(f.any_unread, false)) AND (m.source = $3::text)
-            AND (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL
+            AND (m.receiver_type = 'user' AND m.receiver_id <> $1
+                 OR (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL)
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT $4)
        ) AS visible
        ORDER BY sort_at DESC, sort_id DESC

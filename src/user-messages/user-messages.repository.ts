@@ -216,7 +216,8 @@ export class UserMessagesRepository {
    * scans lazily and reads only the rows the page needs, instead of both branches' full limit and a sort
    * (the seed's `unread=true&source=…` on the heavy user: ~40 % fewer buffers). "Not also received" is a
    * scalar subquery, one primary-key probe per sent row, which no plan turns into an anti join over the
-   * user's whole inbox.
+   * user's whole inbox — and needs no probe for a message to another single user, whose one recipient row
+   * is that user's (the bench's filter: 1,168 → 721 buffers).
    */
   async search(userId: string, clauses: FilterClause[], page: PageRequest): Promise<UserMessageView[]> {
     const params: unknown[] = [userId];
@@ -238,7 +239,8 @@ export class UserMessagesRepository {
                  m."timestamp" AS sort_at, m.id AS sort_id
           FROM user_messages m ${FIRST_UNREAD}
           WHERE m.sender_id = $1 AND ${sentAfter} AND ${sent}
-            AND (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL
+            AND (m.receiver_type = 'user' AND m.receiver_id <> $1
+                 OR (SELECT true FROM user_message_recipients o WHERE o.message_id = m.id AND o.user_id = $1) IS NULL)
           ORDER BY m."timestamp" DESC, m.id DESC LIMIT ${limit})
        ) AS visible
        ORDER BY sort_at DESC, sort_id DESC

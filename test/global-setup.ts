@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { validateEnv } from '../src/config/env.validation';
 import { buildDataSourceOptions } from '../src/database/data-source';
 import { openDataSource } from '../src/database/migrate';
-import { assertTestDatabaseName, databaseName, onMaintenanceDb, quoteIdent, templateName, withDatabase } from './support/test-database';
+import { assertTestDatabaseName, databaseName, recreateDatabase, templateName, withDatabase } from './support/test-database';
 
 /**
  * With DATABASE_URL: migrate a template database once; every test file then clones its own
@@ -14,10 +14,7 @@ export default async function globalSetup(): Promise<void> {
   const base = databaseName(url);
   assertTestDatabaseName(base);
   const template = templateName(base);
-  await onMaintenanceDb(url, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${quoteIdent(template)}`);
-  });
+  await recreateDatabase(url, template);
   const env = validateEnv({ ...process.env, DATABASE_URL: withDatabase(url, template) });
   const dataSource = await openDataSource(buildDataSourceOptions(env, withDatabase(url, template)), true);
   await dataSource.destroy();

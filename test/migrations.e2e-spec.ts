@@ -2,9 +2,9 @@ import { DataSource, DataSourceOptions, MigrationInterface, QueryRunner } from '
 import { validateEnv } from '../src/config/env.validation';
 import { buildDataSourceOptions } from '../src/database/data-source';
 import { openDataSource, runMigrationsExclusively } from '../src/database/migrate';
-import { databaseName, onMaintenanceDb, quoteIdent, withDatabase } from './support/test-database';
+import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './support/test-database';
 
-// Both need a database of their own on the server (and two processes' worth of connections).
+// These need databases of their own on the server (and several instances' worth of connections).
 const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
 
 class SlowBackfill1700000000000 implements MigrationInterface {
@@ -30,15 +30,10 @@ describeWithServer('migrations at start-up', () => {
     name = `${databaseName(serverUrl)}_migrate_${process.pid}`;
     url = withDatabase(serverUrl, name);
   });
-  beforeEach(async () => {
-    await onMaintenanceDb(serverUrl, async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
-    });
-  });
+  beforeEach(() => recreateDatabase(serverUrl, name));
   afterEach(async () => {
     await Promise.all(open.splice(0).map((dataSource) => dataSource.destroy()));
-    await onMaintenanceDb(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    await dropDatabase(serverUrl, name);
   });
 
   const options = (overrides: Record<string, string> = {}): DataSourceOptions =>

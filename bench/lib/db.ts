@@ -31,21 +31,13 @@ export async function databaseExists(config: BenchConfig, database: string): Pro
 }
 
 /** Runs the app's own migrations through the built data source, exactly as the server does at start-up. */
-export async function runAppMigrations(config: BenchConfig, database: string): Promise<string[]> {
+export async function runAppMigrations(config: BenchConfig, database: string): Promise<void> {
   const { buildDataSourceOptions } = (await import(join(appDist(), 'database', 'data-source.js'))) as typeof DataSourceModule;
-  const { runMigrationsExclusively } = (await import(join(appDist(), 'database', 'migrate.js'))) as typeof MigrateModule;
+  const { openDataSource } = (await import(join(appDist(), 'database', 'migrate.js'))) as typeof MigrateModule;
   const { validateEnv } = (await import(join(appDist(), 'config', 'env.validation.js'))) as typeof EnvModule;
-  const { DataSource } = await import('typeorm');
   const url = databaseUrl(config, database);
-  const env = validateEnv({ DATABASE_URL: url });
-  const dataSource = new DataSource(buildDataSourceOptions(env, url));
-  await dataSource.initialize();
-  try {
-    const applied = await runMigrationsExclusively(dataSource);
-    return applied.map((migration) => migration.name);
-  } finally {
-    await dataSource.destroy();
-  }
+  const dataSource = await openDataSource(buildDataSourceOptions(validateEnv({ DATABASE_URL: url }), url), true);
+  await dataSource.destroy();
 }
 
 /**

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp, RunningApp } from '../../src/app.factory';
 import { validateEnv } from '../../src/config/env.validation';
-import { databaseName, onMaintenanceDb, quoteIdent, withDatabase } from './test-database';
+import { databaseName, dropDatabase, onMaintenanceDb, quoteIdent, withDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -60,7 +60,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     DEMO_SEED: 'false',
     WEBHOOK_ALLOW_PRIVATE: 'true',
   };
-  let dropDatabase = async () => undefined as unknown;
+  let dropOwnDatabase = async () => undefined as unknown;
   let dataDir: string | undefined;
   const sourceUrl = process.env.DATABASE_URL;
   const template = process.env.TEST_TEMPLATE_DATABASE;
@@ -70,7 +70,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     const name = `${databaseName(sourceUrl)}_${suffix}`;
     await onMaintenanceDb(sourceUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`));
     baseEnv.DATABASE_URL = withDatabase(sourceUrl, name);
-    dropDatabase = () => onMaintenanceDb(sourceUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    dropOwnDatabase = () => dropDatabase(sourceUrl, name);
   } else {
     delete baseEnv.DATABASE_URL;
     dataDir = mkdtempSync(join(tmpdir(), 'messaging-test-'));
@@ -121,7 +121,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
     admin: (method, path, body) => request(method, path, { body, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
     close: async () => {
       await running.close();
-      await dropDatabase();
+      await dropOwnDatabase();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -34,3 +34,14 @@ export function quoteIdent(name: string): string {
 }
 
 export const templateName = (base: string) => `${base}_template`;
+
+/** Drops the database `name` on the server of `url`, connections and all; nothing if it does not exist. */
+export function dropDatabase(url: string, name: string): Promise<unknown> {
+  return onMaintenanceDb(url, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+}
+
+/** A new, empty database `name` on the server of `url` (whatever was there before is dropped). */
+export async function recreateDatabase(url: string, name: string): Promise<void> {
+  await dropDatabase(url, name);
+  await onMaintenanceDb(url, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+}

@@ -40,7 +40,7 @@ function compileClause(clause: FilterClause, column: string, params: unknown[]):
     case 'email':
       return compare(`lower(${column})${collate}`, `lower(${param(value, '::text')})`);
     case 'severity':
-      if (operator === '=' || operator === '!=') return compare(column, param(value, '::text'));
+      if (!ordered) return compare(column, param(value, '::text'));
       return compare(SEVERITY_RANK.replace('%s', column), param(SEVERITY_RANKS[value as string], '::int'));
     default:
       return compare(`${column}${collate}`, param(value, '::text'));

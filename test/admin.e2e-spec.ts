@@ -44,6 +44,9 @@ describe('admin API', () => {
       [{ type: 'partner' }, 'child "name" fails because ["name" is required]'],
       [{ type: 'partner', name: 'x', extra: 1 }, '"extra" is not allowed'],
       [{ type: 'partner', name: 'x'.repeat(256) }, 'child "name" fails because ["name" must be shorter than or equal to 255 characters]'],
+      // A value of the wrong type is reported as that, not as failing a length check it cannot pass.
+      [{ type: 'partner', name: 5 }, 'child "name" fails because ["name" must be a string]'],
+      [{ type: 'partner', name: '' }, 'child "name" fails because ["name" must be longer than or equal to 1 characters]'],
     ])('rejects %j', async (body, message) => {
       const res = await app.admin('POST', '/admin/accounts', body);
       expect(res.status).toBe(400);
@@ -107,6 +110,11 @@ describe('admin API', () => {
       const tooBig = await app.admin('POST', '/admin/cases', { partnerAccountId: 3_000_000_000, providerAccountId: provider.id });
       expect(tooBig.status).toBe(400);
       expect(tooBig.body.error.message).toBe('child "partnerAccountId" fails because ["partnerAccountId" must be less than or equal to 2147483647]');
+      for (const [partnerAccountId, reason] of [['1', 'must be an integer'], [1.5, 'must be an integer'], [0, 'must be a positive number']] as const) {
+        const bad = await app.admin('POST', '/admin/cases', { partnerAccountId, providerAccountId: provider.id });
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toBe(`child "partnerAccountId" fails because ["partnerAccountId" ${reason}]`);
+      }
       const badGuid = await app.admin('POST', '/admin/cases', { guid: 'nope', partnerAccountId: partner.id, providerAccountId: provider.id });
       expect(badGuid.status).toBe(400);
       expect(badGuid.body.error.message).toBe('child "guid" fails because ["guid" must be a valid GUID]');
@@ -124,6 +132,9 @@ describe('admin API', () => {
       const badEmail = await app.admin('POST', '/admin/users', { email: 'not-an-email' });
       expect(badEmail.status).toBe(400);
       expect(badEmail.body.error.message).toBe('child "email" fails because ["email" must be an e-mail address]');
+      const numericName = await app.admin('POST', '/admin/users', { email: 'named@bimplus.net', name: 42 });
+      expect(numericName.status).toBe(400);
+      expect(numericName.body.error.message).toBe('child "name" fails because ["name" must be a string]');
     });
 
     it('creates groups, replaces members, refuses unknown members and duplicates', async () => {

@@ -169,7 +169,14 @@ describe('Delivery: e-mail through a real SMTP server', () => {
     expect((await app.admin('GET', '/admin/deliveries/abc')).status).toBe(400);
     const bad = await app.admin('GET', '/admin/deliveries?status=lost');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('status');
+    expect(bad.body.error.message).toBe('child "status" fails because ["status" must be one of [pending, sending, sent, failed, cancelled]]');
+    // The limit is read like the v3 lists' limit: decimal digits in 1..1000 (once "abc" said "must not be greater
+    // than 1000" and " 1" or "1e2" were accepted).
+    for (const [limit, reason] of [['abc', 'must be an integer'], ['1e2', 'must be an integer'], ['%201', 'must be an integer'], ['0', 'must be greater than or equal to 1'], ['1001', 'must be less than or equal to 1000']]) {
+      const res = await app.admin('GET', `/admin/deliveries?limit=${limit}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: { message: `child "limit" fails because ["limit" ${reason}]` } });
+    }
   });
 
   it('exposes queue depth, sent and failed counters and latency in /metrics', async () => {

@@ -79,7 +79,7 @@ describe('parseCreateBody', () => {
     [{ ...valid, source: 1 }, 'child "source" fails because ["source" must be a string]'],
     [{ ...valid, topic: '' }, 'child "topic" fails because ["topic" must be longer than or equal to 1 characters]'],
     [{ ...valid, severity: 'Warnings' }, 'child "severity" fails because ["severity" must be one of [Info, Warning, Error]]'],
-    [{ ...valid, unreadEmail: 'true' }, 'child "unreadEmail" fails because ["unreadEmail" must be a boolean value]'],
+    [{ ...valid, unreadEmail: 'true' }, 'child "unreadEmail" fails because ["unreadEmail" must be a boolean]'],
     [{ ...valid, additionalData: 'x'.repeat(65_537) }, 'child "additionalData" fails because ["additionalData" must be shorter than or equal to 65536 characters]'],
   ])('rejects %j', (body, message) => {
     expect(messageOf(() => parseCreateBody(body))).toBe(message);

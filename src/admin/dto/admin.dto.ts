@@ -1,112 +1,71 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MAX_INT4 } from '../../common/param.pipes';
-import { IsLooseUuid, Required } from '../../common/validation.decorators';
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail } from 'class-validator';
+import { EnumField, GuidField, IdField, IsLooseUuid, Required, TextField } from '../../common/validation.decorators';
 import { AccountType, UserRole } from '../../directory/directory.enums';
 
 export const MAX_GROUP_MEMBERS = 100_000;
+const MAX_NAME_LENGTH = 255;
+const MAX_EMAIL_LENGTH = 320;
 
 export class CreateAccountDto {
-  @ApiProperty({ enum: AccountType, example: AccountType.Partner })
-  @Required()
-  @IsIn(Object.values(AccountType), { message: 'type must be one of [partner, provider]' })
+  @EnumField(AccountType, { example: AccountType.Partner })
   type: AccountType;
 
-  @ApiProperty({ example: 'ACME Insurance', maxLength: 255 })
-  @Required()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @TextField({ minLength: 1, maxLength: MAX_NAME_LENGTH, example: 'ACME Insurance' })
   name: string;
 }
 
 export class IssueTokenDto {
-  @ApiPropertyOptional({ example: 'back-office export', maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @TextField({ optional: true, maxLength: MAX_NAME_LENGTH, example: 'back-office export' })
   label?: string;
 }
 
 export class SetWebhookDto {
-  @ApiProperty({ example: 'https://backoffice.example.com/hooks/messages', maxLength: 2048 })
-  @Required()
-  @IsString()
-  @MaxLength(2048)
+  @TextField({ maxLength: 2048, example: 'https://backoffice.example.com/hooks/messages' })
   url: string;
 
-  @ApiProperty({ example: 'a-long-random-shared-secret', minLength: 16, maxLength: 255 })
-  @Required()
-  @IsString()
-  @MinLength(16)
-  @MaxLength(255)
+  @TextField({ minLength: 16, maxLength: MAX_NAME_LENGTH, example: 'a-long-random-shared-secret' })
   secret: string;
 }
 
 export class CreateCaseDto {
-  @ApiPropertyOptional({ example: '1e0abcb7-b94c-4072-a9c0-37072a1ef015', description: 'Generated when omitted' })
-  @IsOptional()
-  @IsLooseUuid()
+  @GuidField({ optional: true, example: '1e0abcb7-b94c-4072-a9c0-37072a1ef015', description: 'Generated when omitted' })
   guid?: string;
 
-  @ApiProperty({ example: 1 })
-  @Required()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT4, { message: `$property must be less than or equal to ${MAX_INT4}` })
+  @IdField({ example: 1 })
   partnerAccountId: number;
 
-  @ApiProperty({ example: 2 })
-  @Required()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT4, { message: `$property must be less than or equal to ${MAX_INT4}` })
+  @IdField({ example: 2 })
   providerAccountId: number;
 }
 
 export class CreateUserDto {
-  @ApiPropertyOptional({ example: '1110ac3b-fa49-e540-ac2f-8caff3dd72ed', description: 'Generated when omitted' })
-  @IsOptional()
-  @IsLooseUuid()
+  @GuidField({ optional: true, example: '1110ac3b-fa49-e540-ac2f-8caff3dd72ed', description: 'Generated when omitted' })
   id?: string;
 
-  @ApiProperty({ example: 'customer1@bimplus.net', maxLength: 320 })
-  @Required()
-  @IsEmail({}, { message: 'email must be an e-mail address' })
-  @MaxLength(320)
+  @TextField({ maxLength: MAX_EMAIL_LENGTH, example: 'customer1@bimplus.net' }, IsEmail({}, { message: '$property must be an e-mail address' }))
   email: string;
 
-  @ApiPropertyOptional({ example: 'Customer One', maxLength: 255 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @TextField({ optional: true, maxLength: MAX_NAME_LENGTH, example: 'Customer One' })
   name?: string;
 
-  @ApiPropertyOptional({ enum: UserRole, default: UserRole.User })
-  @IsOptional()
-  @IsIn(Object.values(UserRole), { message: 'role must be one of [user, service]' })
+  @EnumField(UserRole, { optional: true, default: UserRole.User })
   role?: UserRole;
 }
 
 export class GroupMembersDto {
-  @ApiProperty({ type: [String], example: ['1110ac3b-fa49-e540-ac2f-8caff3dd72ed'] })
+  @ApiProperty({ type: [String], example: ['1110ac3b-fa49-e540-ac2f-8caff3dd72ed'], maxItems: MAX_GROUP_MEMBERS })
   @Required()
-  @IsArray()
+  @IsLooseUuid({ each: true, message: '$property must contain user ids (GUIDs)' })
   @ArrayMaxSize(MAX_GROUP_MEMBERS)
-  @IsLooseUuid({ each: true, message: 'memberIds must contain user ids (GUIDs)' })
+  @IsArray({ message: '$property must be an array' })
   memberIds: string[];
 }
 
 export class CreateGroupDto extends GroupMembersDto {
-  @ApiPropertyOptional({ example: '5e1f0000-0000-4000-8000-000000000001', description: 'Generated when omitted' })
-  @IsOptional()
-  @IsLooseUuid()
+  @GuidField({ optional: true, example: '5e1f0000-0000-4000-8000-000000000001', description: 'Generated when omitted' })
   id?: string;
 
-  @ApiProperty({ example: 'Support team', maxLength: 255 })
-  @Required()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @TextField({ minLength: 1, maxLength: MAX_NAME_LENGTH, example: 'Support team' })
   name: string;
 }

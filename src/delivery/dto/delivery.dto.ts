@@ -1,29 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { EnumField, PageLimit } from '../../common/validation.decorators';
 import { DeliveryKind, DeliveryStatus } from '../delivery.enums';
 import { AttemptRow, DeliveryRow } from '../delivery-queue.service';
 
 /** Page size of the delivery list when none is given (REST and CLI alike). */
 export const DEFAULT_DELIVERY_LIST_LIMIT = 100;
+const MAX_DELIVERY_LIST_LIMIT = 1000;
 
 export class ListDeliveriesQueryDto {
-  @ApiPropertyOptional({ enum: DeliveryStatus })
-  @IsOptional()
-  @IsEnum(DeliveryStatus)
+  @EnumField(DeliveryStatus, { optional: true })
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ enum: DeliveryKind })
-  @IsOptional()
-  @IsEnum(DeliveryKind)
+  @EnumField(DeliveryKind, { optional: true })
   kind?: DeliveryKind;
 
-  @ApiPropertyOptional({ default: DEFAULT_DELIVERY_LIST_LIMIT, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit(MAX_DELIVERY_LIST_LIMIT, DEFAULT_DELIVERY_LIST_LIMIT)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Only deliveries with a smaller id (next page: the last id seen)' })
@@ -33,9 +25,7 @@ export class ListDeliveriesQueryDto {
 }
 
 export class RetryFailedQueryDto {
-  @ApiPropertyOptional({ enum: DeliveryKind, description: 'Only this kind (default: both)' })
-  @IsOptional()
-  @IsEnum(DeliveryKind)
+  @EnumField(DeliveryKind, { optional: true, description: 'Only this kind (default: both)' })
   kind?: DeliveryKind;
 }
 

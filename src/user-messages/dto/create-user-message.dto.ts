@@ -1,52 +1,39 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsLooseUuid, Required } from '../../common/validation.decorators';
+import { IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { BooleanField, GuidField, Required, TextField } from '../../common/validation.decorators';
 
 export const MAX_TEXT_LENGTH = 255;
 export const MAX_EMAIL_LENGTH = 320;
 export const MAX_ADDITIONAL_DATA_LENGTH = 65_536;
 // Deliberately loose: one "@" with something on both sides. Stricter checks reject real addresses.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+const IsEmailAddress = () => Matches(/^[^\s@]+@[^\s@]+$/, { message: '$property must be an e-mail address' });
 
 /** Accepts the severities case-insensitively; the service maps them to the canonical spelling. */
 const SEVERITY_INPUT = /^(info|warning|warn|error)$/i;
 
 export class ReceiverInputDto {
-  @ApiProperty({ description: 'A user id or a group id', example: '1e2223bf-fa49-e540-ac2f-8caff3dd72ed' })
-  @Required()
-  @IsLooseUuid()
-  @IsString()
+  @GuidField({ description: 'A user id or a group id', example: '1e2223bf-fa49-e540-ac2f-8caff3dd72ed' })
   id: string;
 
-  @ApiPropertyOptional({ type: String, description: 'For a user: the address the e-mail goes to (default: the user\'s own). Ignored for a group.', maxLength: MAX_EMAIL_LENGTH })
-  @IsOptional()
-  @MaxLength(MAX_EMAIL_LENGTH)
-  @Matches(EMAIL_PATTERN, { message: '$property must be an e-mail address' })
-  @IsString()
+  @TextField(
+    { optional: true, maxLength: MAX_EMAIL_LENGTH, description: "For a user: the address the e-mail goes to (default: the user's own). Ignored for a group." },
+    IsEmailAddress(),
+  )
   email?: string | null;
 }
 
 export class SenderInputDto {
-  @ApiProperty({ example: '1110ac3b-fa49-e540-ac2f-8caff3dd72ed' })
-  @Required()
-  @IsLooseUuid()
-  @IsString()
+  @GuidField({ example: '1110ac3b-fa49-e540-ac2f-8caff3dd72ed' })
   id: string;
 
-  @ApiPropertyOptional({ type: String, description: 'Only honoured for service callers; default: the sender user\'s address', maxLength: MAX_EMAIL_LENGTH })
-  @IsOptional()
-  @MaxLength(MAX_EMAIL_LENGTH)
-  @Matches(EMAIL_PATTERN, { message: '$property must be an e-mail address' })
-  @IsString()
+  @TextField({ optional: true, maxLength: MAX_EMAIL_LENGTH, description: "Only honoured for service callers; default: the sender user's address" }, IsEmailAddress())
   email?: string | null;
 }
 
 /**
  * The body of POST /v2/messages after key normalisation (see normalizeCreateBody): keys are
  * matched case-insensitively, unknown keys (and `id`, `timestamp`) are dropped before validation.
- * In every DTO of this file, class-validator checks the decorator nearest the property first, so the
- * type check sits there and is the error reported for a value of the wrong type.
  */
 export class CreateUserMessageDto {
   @ApiProperty({ type: ReceiverInputDto })
@@ -63,52 +50,30 @@ export class CreateUserMessageDto {
   @Type(() => SenderInputDto)
   sender?: SenderInputDto | null;
 
-  @ApiProperty({ example: 'ServiceName', maxLength: MAX_TEXT_LENGTH })
-  @Required()
-  @MinLength(1)
-  @MaxLength(MAX_TEXT_LENGTH)
-  @IsString()
+  @TextField({ minLength: 1, maxLength: MAX_TEXT_LENGTH, example: 'ServiceName' })
   source: string;
 
-  @ApiProperty({ example: 'SKETCHUP_JOB', maxLength: MAX_TEXT_LENGTH })
-  @Required()
-  @MinLength(1)
-  @MaxLength(MAX_TEXT_LENGTH)
-  @IsString()
+  @TextField({ minLength: 1, maxLength: MAX_TEXT_LENGTH, example: 'SKETCHUP_JOB' })
   topic: string;
 
-  @ApiProperty({ enum: ['Info', 'Warning', 'Error'], description: 'Case-insensitive; `Warn` means `Warning`', example: 'Warning' })
-  @Required()
-  @Matches(SEVERITY_INPUT, { message: '$property must be one of [Info, Warning, Error]' })
-  @IsString()
+  @TextField(
+    { maxLength: MAX_TEXT_LENGTH, enum: ['Info', 'Warning', 'Error'], description: 'Case-insensitive; `Warn` means `Warning`', example: 'Warning' },
+    Matches(SEVERITY_INPUT, { message: '$property must be one of [Info, Warning, Error]' }),
+  )
   severity: string;
 
-  @ApiProperty({ example: 'FILE_TOO_BIG', maxLength: MAX_TEXT_LENGTH })
-  @Required()
-  @MinLength(1)
-  @MaxLength(MAX_TEXT_LENGTH)
-  @IsString()
+  @TextField({ minLength: 1, maxLength: MAX_TEXT_LENGTH, example: 'FILE_TOO_BIG' })
   returnCode: string;
 
-  @ApiPropertyOptional({ type: Boolean, default: true, description: 'true queues an e-mail to each recipient; false stores it as already read by e-mail' })
-  @IsOptional()
-  @IsBoolean()
+  @BooleanField({ optional: true, default: true, description: 'true queues an e-mail to each recipient; false stores it as already read by e-mail' })
   unreadEmail?: boolean | null;
 
-  @ApiPropertyOptional({ type: Boolean, default: true, description: 'true pushes a popup to each recipient; false only stores it' })
-  @IsOptional()
-  @IsBoolean()
+  @BooleanField({ optional: true, default: true, description: 'true pushes a popup to each recipient; false only stores it' })
   unreadBrowserNotification?: boolean | null;
 
-  @ApiPropertyOptional({ type: String, maxLength: MAX_ADDITIONAL_DATA_LENGTH, nullable: true })
-  @IsOptional()
-  @MaxLength(MAX_ADDITIONAL_DATA_LENGTH)
-  @IsString()
+  @TextField({ optional: true, nullable: true, maxLength: MAX_ADDITIONAL_DATA_LENGTH })
   additionalData?: string | null;
 
-  @ApiPropertyOptional({ type: String, description: 'Id of a related message', nullable: true, example: 'de96f4ae-79fd-4d83-99e9-07cec7a80906' })
-  @IsOptional()
-  @IsLooseUuid()
-  @IsString()
+  @GuidField({ optional: true, nullable: true, description: 'Id of a related message', example: 'de96f4ae-79fd-4d83-99e9-07cec7a80906' })
   correlationId?: string | null;
 }

@@ -12,7 +12,6 @@ import {
 import { CaseAuth, Principal } from '../auth/auth.decorators';
 import { AccountPrincipal } from '../auth/principal';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { toCaseMessageResponse } from './case-message.mapper';
 import { MAX_INT4 } from '../common/param.pipes';
 import { MAX_CONFIRM_IDS } from './case-messages.constants';
 import { CaseMessagesService } from './case-messages.service';
@@ -40,7 +39,7 @@ export class CaseMessagesController {
   @ApiNotFoundResponse(CASE_NOT_FOUND)
   @ApiConflictResponse({ description: 'The externalId was used before with a different body', type: ErrorResponseDto })
   async create(@Principal() caller: AccountPrincipal, @Query() _query: AccessTokenQueryDto, @Body() dto: CreateCaseMessageDto): Promise<CaseMessageResponseDto> {
-    return toCaseMessageResponse(await this.messages.create(caller, dto));
+    return this.messages.create(caller, dto);
   }
 
   @Get()
@@ -50,7 +49,7 @@ export class CaseMessagesController {
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(CASE_NOT_FOUND)
   async list(@Principal() caller: AccountPrincipal, @Query() query: ListCaseMessagesQueryDto): Promise<CaseMessageResponseDto[]> {
-    return (await this.messages.list(caller, query)).map(toCaseMessageResponse);
+    return this.messages.list(caller, query);
   }
 
   @Get('feed')
@@ -62,7 +61,7 @@ export class CaseMessagesController {
   @ApiOkResponse({ type: [CaseMessageResponseDto] })
   @ApiBadRequestResponse(INVALID)
   async feed(@Principal() caller: AccountPrincipal, @Query() query: FeedQueryDto): Promise<CaseMessageResponseDto[]> {
-    return (await this.messages.feed(caller, query)).map(toCaseMessageResponse);
+    return this.messages.feed(caller, query);
   }
 
   @Post('confirm')

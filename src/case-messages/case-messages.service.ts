@@ -7,10 +7,11 @@ import { PreparedStatements } from '../database/prepared-statements';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { AccountType } from '../directory/directory.enums';
 import { CaseMessageRow } from './case-message.entity';
+import { toCaseMessageResponse } from './case-message.mapper';
 import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.constants';
 import { CONFIRM_SQL, CREATE_SQL, feedSql, FIND_BY_EXTERNAL_ID_SQL, LIST_SQL } from './case-messages.sql';
 import { FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
-import { ConfirmResponseDto } from './dto/case-message-response.dto';
+import { CaseMessageResponseDto, ConfirmResponseDto } from './dto/case-message-response.dto';
 import { CreateCaseMessageDto } from './dto/create-case-message.dto';
 
 /** A create request after normalisation: absent fields are null, dates are parsed. */
@@ -54,31 +55,32 @@ export class CaseMessagesService {
    * Creates a message, or returns the stored one for a retry with the same externalId. One statement,
    * so no transaction: the message and its webhook delivery commit together or not at all.
    */
-  async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessageRow> {
+  async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessageResponseDto> {
     const draft = toDraft(dto);
     const [row]: CreateRow[] = await this.statements.query(CREATE_SQL, createParams(caller, draft));
     assertCaseAccess(row);
     if (!row.parentOk) throw new DomainError('INVALID', 'child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
     if (webhooksQueued > 0) this.outbox.queuedBy(this.dataSource.manager, { deliveries: true });
-    if (inserted) return message as CaseMessageRow;
+    if (inserted) return toCaseMessageResponse(message as CaseMessageRow);
     const stored = inserted === false ? (message as CaseMessageRow) : await this.findByExternalId(caller, draft);
     assertSameRequest(stored, draft);
-    return stored;
+    return toCaseMessageResponse(stored);
   }
 
   /** Messages of one case in id order. */
-  async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessageRow[]> {
+  async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessageResponseDto[]> {
     const params = [query.guid.toLowerCase(), caller.accountId, query.afterId ?? 0, query.unconfirmed === true, query.limit ?? null];
     const rows: ListRow[] = await this.statements.query(LIST_SQL, params);
     assertCaseAccess(rows[0]);
-    return rows[0].id === null ? [] : (rows as CaseMessageRow[]);
+    return rows[0].id === null ? [] : (rows as CaseMessageRow[]).map(toCaseMessageResponse);
   }
 
   /** What the other side (or the system) sent on any of the caller's cases, after a cursor. */
-  async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessageRow[]> {
+  async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessageResponseDto[]> {
     const sql = FEED_SQL[caller.accountType][query.unconfirmed ? 'unconfirmed' : 'all'];
-    return this.statements.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
+    const rows: CaseMessageRow[] = await this.statements.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
+    return rows.map(toCaseMessageResponse);
   }
 
   /** Confirms every id it can in one statement; per-id problems are reported, never thrown. */

@@ -205,3 +205,39 @@ describe('Delivery: SSE streams per user', () => {
     expect(again?.status).toBe(200);
   });
 });
+
+describe('Delivery: SSE streams per instance', () => {
+  let app: TestApp;
+  const streams: SseClient[] = [];
+  beforeAll(async () => {
+    app = await startTestApp({ SSE_MAX_STREAMS: '2' });
+  });
+  afterAll(async () => {
+    await Promise.all(streams.map((s) => s.close()));
+    await app.close();
+  });
+
+  it('caps open streams of all users together with a 503 and Retry-After, and frees a place when one closes', async () => {
+    const users = await Promise.all([createUser(app), createUser(app), createUser(app), createUser(app)]);
+    const open = async (who: UserFixture) => {
+      const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${who.token}` });
+      streams.push(stream);
+      return stream;
+    };
+    // Four users at once, each within their own cap: the instance's two places go to two of them.
+    const burst = await Promise.all(users.map(open));
+    expect(burst.map((s) => s.status).sort()).toEqual([200, 200, 503, 503]);
+    const refused = burst.find((s) => s.status === 503) as SseClient;
+    expect(refused.headers?.get('retry-after')).toBe('5');
+    expect(JSON.parse(refused.body as string)).toEqual({ error: { message: 'This instance has no room for another stream; retry later' } });
+    const metrics = await app.request('GET', '/metrics');
+    expect(metrics.text).toMatch(/^sse_open_streams 2$/m);
+    await burst.find((s) => s.status === 200)?.close();
+    let again: SseClient | undefined;
+    for (let i = 0; i < 50 && again?.status !== 200; i++) {
+      again = await open(users[burst.indexOf(refused)]);
+      if (again.status !== 200) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(again?.status).toBe(200);
+  });
+});

@@ -112,6 +112,13 @@ export class EnvironmentVariables {
   /** Open SSE streams per user on one instance (tabs); one more is a 429. */
   @IsOptional() @IsInt() @Min(1) @Max(1000) @Transform(toInt)
   SSE_MAX_STREAMS_PER_USER = 20;
+
+  /**
+   * Open SSE streams on one instance, all users together; one more is a 503 with Retry-After. Each stream is a
+   * socket (a file descriptor) and ~12 KiB: keep it well below the process's open-file limit (`ulimit -n`).
+   */
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) @Transform(toInt)
+  SSE_MAX_STREAMS = 10_000;
 }
 
 /** Validates `raw` (normally process.env) and throws one error listing every bad variable. */

@@ -1,5 +1,15 @@
 import { BadRequestException, Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiHeader, ApiTooManyRequestsResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
 import { ownUserId } from '../../auth/own-user-id';
@@ -29,6 +39,7 @@ export class UserStreamController {
   @ApiOkResponse({ description: 'An endless text/event-stream' })
   @ApiForbiddenResponse({ description: "Another user's stream", type: ErrorResponseDto })
   @ApiTooManyRequestsResponse({ description: 'Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance', type: ErrorResponseDto })
+  @ApiServiceUnavailableResponse({ description: 'The database is unavailable, or this instance already holds SSE_MAX_STREAMS streams; try again after Retry-After seconds', type: ErrorResponseDto })
   async stream(
     @Principal() caller: UserPrincipal,
     @Param('userId') userIdParam: string,

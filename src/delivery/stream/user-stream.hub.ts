@@ -44,6 +44,9 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
   private readonly clients = new Map<string, Set<StreamClient>>();
   /** Streams accepted but not registered yet (reading their cursor), per user: they count towards the cap. */
   private readonly opening = new Map<string, number>();
+  /** Streams registered on this instance, and places taken by streams still opening (see SSE_MAX_STREAMS). */
+  private registered = 0;
+  private openingTotal = 0;
   private relayRunning = false;
   private relayAgain = false;
   private closing = false;
@@ -83,6 +86,11 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
    * `lastEventId` (replay) or from now. Returns once the stream is registered; the socket stays open.
    */
   async attach(userId: string, tokenId: string, lastEventId: number | undefined, reply: FastifyReply): Promise<void> {
+    // Checked in the same tick as the reservation below, so a burst cannot overshoot either cap. A 503 with
+    // Retry-After: a load balancer can send the stream to another instance, a portal can try again later.
+    if (this.registered + this.openingTotal >= this.env.SSE_MAX_STREAMS) {
+      throw new HttpException('This instance has no room for another stream; retry later', HttpStatus.SERVICE_UNAVAILABLE);
+    }
     // A 429 makes EventSource give up instead of reconnecting, so tabs beyond the cap do not evict each other.
     if (!this.tryReserve(userId)) {
       throw new HttpException(`Too many open streams for this user (at most ${this.env.SSE_MAX_STREAMS_PER_USER} per instance); close one first`, HttpStatus.TOO_MANY_REQUESTS);
@@ -109,14 +117,17 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     const pending = this.opening.get(userId) ?? 0;
     if ((this.clients.get(userId)?.size ?? 0) + pending >= this.env.SSE_MAX_STREAMS_PER_USER) return false;
     this.opening.set(userId, pending + 1);
+    this.openingTotal++;
     return true;
   }
 
   /** Gives back a place taken with tryReserve (open does so itself). */
   release(userId: string): void {
-    const pending = (this.opening.get(userId) ?? 1) - 1;
-    if (pending > 0) this.opening.set(userId, pending);
+    const pending = this.opening.get(userId);
+    if (pending === undefined) return;
+    if (pending > 1) this.opening.set(userId, pending - 1);
     else this.opening.delete(userId);
+    this.openingTotal--;
   }
 
   /**
@@ -149,15 +160,14 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     const set = this.clients.get(userId) ?? new Set();
     set.add(client);
     this.clients.set(userId, set);
+    this.registered++;
     this.metrics.openStreams.inc();
     response.on('close', () => this.remove(client));
     if (lastEventId !== undefined) this.relay();
   }
 
   get openCount(): number {
-    let n = 0;
-    for (const set of this.clients.values()) n += set.size;
-    return n;
+    return this.registered;
   }
 
   private async currentSeq(userId: string): Promise<number> {
@@ -169,6 +179,7 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     const set = this.clients.get(client.userId);
     if (!set?.delete(client)) return;
     if (set.size === 0) this.clients.delete(client.userId);
+    this.registered--;
     this.metrics.openStreams.dec();
   }
 

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY } from './auth/auth.decorators';
 import { BODY_TOO_LARGE_MESSAGE } from './http/body-limit';
+import { RETRY_AFTER } from './common/error-response.dto';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, with every auth scheme. */
 export function setupOpenApi(app: INestApplication): void {
@@ -9,7 +11,8 @@ export function setupOpenApi(app: INestApplication): void {
     .setTitle('Messaging Service')
     .setDescription(
       'Case Messages API v3 (partners and providers on repair cases) and User Messages API v2 (portal notifications). ' +
-        'Every error is `{"error": {"message": "…"}}`.',
+        'Every error is `{"error": {"message": "…"}}`. Every answer carries `X-Request-Id` (the log line of the request has it; ' +
+        'a client may send its own `X-Request-Id`).',
     )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'query', name: 'accessToken', description: 'v3 account token' }, CASE_SECURITY)
@@ -24,6 +27,7 @@ export function setupOpenApi(app: INestApplication): void {
 
 const ERROR_ENVELOPE = { $ref: '#/components/schemas/ErrorResponseDto' };
 
+
 /**
  * The answers every route can give that no controller states: 500 and 503 (database unavailable, with
  * Retry-After) everywhere but liveness; 413 and 415 where a body is read; 400 where a path or query
@@ -34,16 +38,18 @@ function addPlatformResponses(document: OpenAPIObject): void {
     for (const method of ['get', 'put', 'post', 'delete'] as const) {
       const operation = item[method];
       if (!operation || path === '/health/live') continue;
-      const add = (status: string, description: string) => {
-        operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_ENVELOPE } } };
+      const add = (status: string, description: string, headers?: Record<string, HeaderObject>) => {
+        operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_ENVELOPE } }, ...(headers ? { headers } : {}) };
       };
-      if (operation.requestBody) {
+      // Any POST, PUT or DELETE may carry a body, and the server reads one (and refuses a wrong one) whether or
+      // not the route expects it.
+      if (operation.requestBody || method !== 'get') {
         add('413', BODY_TOO_LARGE_MESSAGE);
         add('415', 'Unsupported content type: send application/json');
       }
       if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) add('400', 'Invalid parameter; the message names it');
       add('500', 'Internal server error (no details; the log has them under the request id)');
-      add('503', 'Database temporarily unavailable; see Retry-After');
+      add('503', 'Database temporarily unavailable; see Retry-After', RETRY_AFTER);
     }
   }
 }

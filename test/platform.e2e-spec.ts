@@ -155,6 +155,22 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     const createHeaders = res.body.paths['/v2/messages'].post.parameters.filter((p: { in: string }) => p.in === 'header');
     expect(createHeaders).toEqual([expect.objectContaining({ name: 'idempotency-key', required: false })]);
     for (const path of ['/v2/messages', '/v2/user/{userId}/messages']) expect(res.body.paths[path].get.responses['200'].headers.Link).toBeDefined();
+    // What a generated client needs (found by an OpenAPI review, session 9): typed query parameters, integer ids,
+    // the stream's media type, readiness failing in the error envelope, the token documented once.
+    const param = (path: string, method: string, name: string) =>
+      res.body.paths[path][method].parameters.find((p: { name: string }) => p.name === name) as { schema: Record<string, unknown> } | undefined;
+    expect(param('/v2/messages', 'get', 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
+    expect(param('/v2/user/{userId}/messages', 'get', 'cursor')?.schema).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(param('/api/v3/case-messages/feed', 'get', 'limit')?.schema).toMatchObject({ type: 'integer', maximum: 1000, default: 100 });
+    expect(param('/api/v3/case-messages/feed', 'get', 'accessToken')).toBeUndefined();
+    expect(param('/v2/messages/{id}', 'get', 'id')?.schema).toEqual({ type: 'string', format: 'uuid' });
+    expect(param('/admin/accounts/{id}/tokens', 'post', 'id')?.schema).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(schemas.CaseMessageResponseDto.properties.id.type).toBe('integer');
+    expect(schemas.CreateCaseMessageDto.properties.userEmail.format).toBe('email');
+    expect(res.body.paths['/v2/user/{userId}/messages/stream'].get.responses['200'].content['text/event-stream']).toBeDefined();
+    expect(res.body.paths['/health/ready'].get.responses['503'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponseDto' });
+    expect(res.body.paths['/api/v3/case-messages/feed'].get.responses['403']).toBeUndefined();
+    expect(res.body.paths['/v2/messages/{id}/markasreadbrowser'].post.responses['415']).toBeDefined();
     const ui = await app.request('GET', '/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { GuidPipe, IntIdPipe } from '../common/param.pipes';
+import { GuidParam, IntIdParam } from '../common/param.pipes';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetWebhookDto } from './dto/admin.dto';
 import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RevokedTokenDto, UserResponseDto } from './dto/admin-response.dto';
 import { ProvisioningService } from './provisioning.service';
@@ -26,14 +26,14 @@ export class AdminController {
   @ApiBody({ type: IssueTokenDto, required: false, description: 'Optional: a label for the token' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  issueAccountToken(@Param('id', IntIdPipe) id: number, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
+  issueAccountToken(@IntIdParam('id') id: number, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
     return this.provisioning.issueAccountToken(id, dto.label);
   }
 
   @Put('accounts/:id/webhook')
   @ApiOkResponse({ type: AccountResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  setWebhook(@Param('id', IntIdPipe) id: number, @Body() dto: SetWebhookDto): Promise<AccountResponseDto> {
+  setWebhook(@IntIdParam('id') id: number, @Body() dto: SetWebhookDto): Promise<AccountResponseDto> {
     return this.provisioning.setWebhook(id, dto);
   }
 
@@ -55,7 +55,7 @@ export class AdminController {
   @ApiBody({ type: IssueTokenDto, required: false, description: 'Optional: a label for the token' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  issueUserToken(@Param('id', GuidPipe) id: string, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
+  issueUserToken(@GuidParam('id') id: string, @Body() dto: IssueTokenDto): Promise<IssuedTokenDto> {
     return this.provisioning.issueUserToken(id, dto.label);
   }
 
@@ -69,7 +69,7 @@ export class AdminController {
   @Put('groups/:id/members')
   @ApiOkResponse({ type: GroupResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  setGroupMembers(@Param('id', GuidPipe) id: string, @Body() dto: GroupMembersDto): Promise<GroupResponseDto> {
+  setGroupMembers(@GuidParam('id') id: string, @Body() dto: GroupMembersDto): Promise<GroupResponseDto> {
     return this.provisioning.setGroupMembers(id, dto.memberIds);
   }
 
@@ -77,7 +77,7 @@ export class AdminController {
   @HttpCode(200)
   @ApiOkResponse({ type: RevokedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  revokeToken(@Param('id', GuidPipe) id: string): Promise<RevokedTokenDto> {
+  revokeToken(@GuidParam('id') id: string): Promise<RevokedTokenDto> {
     return this.provisioning.revokeToken(id);
   }
 }

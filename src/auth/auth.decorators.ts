@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER } from '../common/error-response.dto';
 import { AccountType } from '../directory/directory.enums';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { BimPlusAuthGuard } from './bimplus-auth.guard';
@@ -15,7 +15,7 @@ export const BIMPLUS_SECURITY = 'BimPlus';
 export const ADMIN_SECURITY = 'admin';
 
 const unauthorized = () => ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto });
-const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto })];
+const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER })];
 
 /** v3: a partner or provider account token, as `accessToken` query parameter or Bearer header. */
 export function CaseAuth(...roles: AccountType[]) {
@@ -24,7 +24,8 @@ export function CaseAuth(...roles: AccountType[]) {
     UseGuards(CaseAuthGuard),
     ApiSecurity(CASE_SECURITY),
     ApiBearerAuth(CASE_BEARER_SECURITY),
-    ApiForbiddenResponse({ description: 'No access', type: ErrorResponseDto }),
+    // A route open to one role answers the other with 403; a case the caller is not party to is the route's own 403.
+    ...(roles.length > 0 ? [ApiForbiddenResponse({ description: 'No access (the other role)', type: ErrorResponseDto })] : []),
     ...authErrors(),
   );
 }

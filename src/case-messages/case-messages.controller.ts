@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -22,6 +23,7 @@ import { CaseMessageResponseDto, ConfirmResponseDto } from './dto/case-message-r
 import { CreateCaseMessageDto } from './dto/create-case-message.dto';
 
 const CASE_NOT_FOUND = { description: 'Case not found', type: ErrorResponseDto };
+const NO_ACCESS = { description: 'No access: the caller is neither the partner nor the provider of the case', type: ErrorResponseDto };
 const INVALID = { description: 'Invalid input; the message names the field', type: ErrorResponseDto };
 
 @ApiTags('case-messages (v3)')
@@ -37,6 +39,7 @@ export class CaseMessagesController {
   @ApiOkResponse({ type: CaseMessageResponseDto, description: 'The new message, or the stored one for a retry with the same externalId' })
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(CASE_NOT_FOUND)
+  @ApiForbiddenResponse(NO_ACCESS)
   @ApiConflictResponse({ description: 'The externalId was used before with a different body', type: ErrorResponseDto })
   async create(@Principal() caller: AccountPrincipal, @Query() _query: AccessTokenQueryDto, @Body() dto: CreateCaseMessageDto): Promise<CaseMessageResponseDto> {
     return this.messages.create(caller, dto);
@@ -48,6 +51,7 @@ export class CaseMessagesController {
   @ApiOkResponse({ type: [CaseMessageResponseDto] })
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(CASE_NOT_FOUND)
+  @ApiForbiddenResponse(NO_ACCESS)
   async list(@Principal() caller: AccountPrincipal, @Query() query: ListCaseMessagesQueryDto): Promise<CaseMessageResponseDto[]> {
     return this.messages.list(caller, query);
   }

@@ -1,4 +1,6 @@
-import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { BadRequestException, Injectable, Param, PipeTransform, Type } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { isUuid } from './uuid';
 
 /** The largest PostgreSQL `int4` (serial ids, account ids). */
@@ -28,3 +30,19 @@ export class GuidPipe implements PipeTransform<string, string> {
     return value.toLowerCase();
   }
 }
+
+/**
+ * `@Param(name, pipe)` that also documents the path parameter with the schema the pipe enforces (Nest would
+ * document it as a bare string): `@GuidParam('id') id: string`.
+ */
+export function checkedParam(pipe: Type<PipeTransform>, schema: SchemaObject) {
+  return (name: string): ParameterDecorator =>
+    (target, method, index) => {
+      Param(name, pipe)(target, method, index);
+      if (method === undefined) return;
+      ApiParam({ name, required: true, schema })(target, method, Object.getOwnPropertyDescriptor(target, method) as PropertyDescriptor);
+    };
+}
+
+export const IntIdParam = checkedParam(IntIdPipe, { type: 'integer', minimum: 1, maximum: MAX_INT4 });
+export const GuidParam = checkedParam(GuidPipe, { type: 'string', format: 'uuid' });

@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { DeliveryIdPipe } from './delivery-id.pipe';
+import { DeliveryIdParam } from './delivery-id.pipe';
 import { DeliveryQueue } from './delivery-queue.service';
 import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, RetryFailedQueryDto, RetryFailedResponseDto, toDeliveryResponse } from './dto/delivery.dto';
 
@@ -26,7 +26,7 @@ export class DeliveryAdminController {
   @ApiOperation({ summary: 'One delivery with its attempt log (status code, latency, error per attempt)' })
   @ApiOkResponse({ type: DeliveryResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async get(@Param('id', DeliveryIdPipe) id: string): Promise<DeliveryResponseDto> {
+  async get(@DeliveryIdParam('id') id: string): Promise<DeliveryResponseDto> {
     const { delivery, attempts } = await this.queue.get(id);
     return toDeliveryResponse(delivery, attempts);
   }
@@ -45,7 +45,7 @@ export class DeliveryAdminController {
   @ApiOkResponse({ type: DeliveryResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Being sent right now' })
-  async retry(@Param('id', DeliveryIdPipe) id: string): Promise<DeliveryResponseDto> {
+  async retry(@DeliveryIdParam('id') id: string): Promise<DeliveryResponseDto> {
     return toDeliveryResponse(await this.queue.retry(id));
   }
 }

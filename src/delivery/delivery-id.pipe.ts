@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { checkedParam } from '../common/param.pipes';
 
 /** A delivery id: a positive 64-bit integer, kept as a string. */
 @Injectable()
@@ -8,3 +9,6 @@ export class DeliveryIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
+
+/** `@Param(name, DeliveryIdPipe)`, documented as the digits it accepts. */
+export const DeliveryIdParam = checkedParam(DeliveryIdPipe, { type: 'string', pattern: '^[1-9][0-9]{0,17}$', example: '42' });

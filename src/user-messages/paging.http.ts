@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
-import { DEFAULT_LIMIT, MAX_LIMIT, nextLink, Page } from './paging';
+import { DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, nextLink, Page } from './paging';
 
 export const PAGED_LIST_DESCRIPTION = 'Newest first. When more follow, `Link: <…>; rel="next"` points to the next page.';
 
@@ -13,8 +13,18 @@ export const PAGE_LINK_HEADER = {
 
 export function PagingQueries() {
   return applyDecorators(
-    ApiQuery({ name: 'limit', required: false, description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})` }),
-    ApiQuery({ name: 'cursor', required: false, description: "Opaque; take it from the previous page's Link header" }),
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      description: `Page size, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT})`,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+    }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      description: "Opaque; take it from the previous page's Link header",
+      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: MAX_CURSOR_LENGTH },
+    }),
   );
 }
 

@@ -5,6 +5,8 @@ import { UserMessageResponseDto } from './dto/user-message-response.dto';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
+/** Longer than any cursor this API writes (a timestamp and a uuid, base64url). */
+export const MAX_CURSOR_LENGTH = 200;
 
 /** A keyset position: the (timestamp, id) of the last message of the previous page. */
 export interface Cursor {
@@ -38,7 +40,7 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(raw: unknown): Cursor | undefined {
   if (raw === undefined || raw === '') return undefined;
   const invalid = () => new BadRequestException('cursor is invalid; use the Link header of the previous page');
-  if (typeof raw !== 'string' || raw.length > 200 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+  if (typeof raw !== 'string' || raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));

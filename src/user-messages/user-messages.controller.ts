@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -9,7 +9,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
@@ -18,14 +17,15 @@ import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../auth/auth.decorators';
 import { UserPrincipal } from '../auth/principal';
 import { ErrorResponseDto } from '../common/error-response.dto';
-import { GuidPipe } from '../common/param.pipes';
+import { GuidParam } from '../common/param.pipes';
 import { CreateUserMessagePipe } from './create-user-message.pipe';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
 import { CREATED_USER_MESSAGE, ONE_USER_MESSAGE, USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
 import { PAGE_LINK_HEADER, PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
-import { UserMessagesService } from './user-messages.service';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, UserMessagesService } from './user-messages.service';
+import { MAX_FILTER_LENGTH } from './filter/filter-parser';
 import { ReadChannel } from './user-messages.enums';
 
 @ApiTags('user messages (v2)')
@@ -40,7 +40,12 @@ export class UserMessagesController {
   @ApiOperation({ summary: 'Send a message to a user or a group', description: 'Input keys are matched case-insensitively; unknown keys, `id` and `timestamp` are ignored.' })
   @ApiBody({ type: CreateUserMessageDto })
   // Named as @Headers reads it, so this entry replaces the required one Nest would derive from it.
-  @ApiHeader({ name: 'idempotency-key', required: false, description: 'Per caller: a retry with the same key and body returns the first result' })
+  @ApiHeader({
+    name: 'idempotency-key',
+    required: false,
+    description: 'Per caller: a retry with the same key and body returns the first result',
+    schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH },
+  })
   @ApiCreatedResponse({ type: UserMessageResponseDto })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'Naming another sender needs the service role' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Idempotency-Key reused with a different body' })
@@ -60,6 +65,7 @@ export class UserMessagesController {
     name: 'filter',
     required: false,
     description: 'Clauses `<property><operator><value>` joined by `&` (sent as `%26`), e.g. `unread=true%26source=IssueService`. See docs/user-messages.md.',
+    schema: { type: 'string', maxLength: MAX_FILTER_LENGTH },
   })
   @PagingQueries()
   @ApiOkResponse({ type: UserMessageResponseDto, isArray: true, headers: PAGE_LINK_HEADER })
@@ -77,7 +83,7 @@ export class UserMessagesController {
   @ApiOperation({ summary: 'One message, if the caller is a recipient or its sender' })
   @ApiOkResponse({ type: UserMessageResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Principal() caller: UserPrincipal, @Param('id', GuidPipe) id: string): Promise<UserMessageResponseDto> {
+  get(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<UserMessageResponseDto> {
     return this.service.get(caller, id);
   }
 
@@ -86,7 +92,7 @@ export class UserMessagesController {
   @ApiOperation({ summary: 'Delete: by a recipient from their inbox only; by the sender for everyone' })
   @ApiOkResponse({ description: 'Deleted (empty body)' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  async delete(@Principal() caller: UserPrincipal, @Param('id', GuidPipe) id: string): Promise<void> {
+  async delete(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<void> {
     await this.service.delete(caller, id);
   }
 
@@ -94,7 +100,7 @@ export class UserMessagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark as read in the browser (the caller\'s own flag)' })
   @MarkResponses()
-  markAsReadBrowser(@Principal() caller: UserPrincipal, @Param('id', GuidPipe) id: string): Promise<UserMessageResponseDto> {
+  markAsReadBrowser(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<UserMessageResponseDto> {
     return this.service.mark(caller, id, ReadChannel.Browser, false);
   }
 
@@ -102,7 +108,7 @@ export class UserMessagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark as unread in the browser (the caller\'s own flag)' })
   @MarkResponses()
-  markAsUnreadBrowser(@Principal() caller: UserPrincipal, @Param('id', GuidPipe) id: string): Promise<UserMessageResponseDto> {
+  markAsUnreadBrowser(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<UserMessageResponseDto> {
     return this.service.mark(caller, id, ReadChannel.Browser, true);
   }
 
@@ -110,7 +116,7 @@ export class UserMessagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark as read by e-mail (the caller\'s own flag); sends nothing' })
   @MarkResponses()
-  markAsReadEmail(@Principal() caller: UserPrincipal, @Param('id', GuidPipe) id: string): Promise<UserMessageResponseDto> {
+  markAsReadEmail(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<UserMessageResponseDto> {
     return this.service.mark(caller, id, ReadChannel.Email, false);
   }
 
@@ -118,7 +124,7 @@ export class UserMessagesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark as unread by e-mail (the caller\'s own flag); does not re-send' })
   @MarkResponses()
-  markAsUnreadEmail(@Principal() caller: UserPrincipal, @Param('id', GuidPipe) id: string): Promise<UserMessageResponseDto> {
+  markAsUnreadEmail(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<UserMessageResponseDto> {
     return this.service.mark(caller, id, ReadChannel.Email, true);
   }
 }
@@ -126,7 +132,6 @@ export class UserMessagesController {
 function MarkResponses() {
   return applyDecorators(
     RouteSchema(ONE_USER_MESSAGE),
-    ApiParam({ name: 'id', description: 'Message id' }),
     ApiOkResponse({ type: UserMessageResponseDto, description: 'The updated message' }),
     ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The caller is the sender but not a recipient' }),
     ApiNotFoundResponse({ type: ErrorResponseDto }),

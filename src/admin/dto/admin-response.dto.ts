@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AccountType, UserRole } from '../../directory/directory.enums';
 
 export class AccountResponseDto {
-  @ApiProperty({ example: 1009 }) id: number;
+  @ApiProperty({ type: 'integer', example: 1009 }) id: number;
   @ApiProperty({ enum: AccountType }) type: AccountType;
   @ApiProperty({ example: 'ACME Insurance' }) name: string;
   @ApiProperty({ nullable: true, type: String, example: null }) webhookUrl: string | null;
@@ -15,10 +15,10 @@ export class IssuedTokenDto {
 }
 
 export class CaseResponseDto {
-  @ApiProperty({ example: 7748 }) id: number;
+  @ApiProperty({ type: 'integer', example: 7748 }) id: number;
   @ApiProperty({ example: '1e0abcb7-b94c-4072-a9c0-37072a1ef015' }) guid: string;
-  @ApiProperty({ example: 1009 }) partnerAccountId: number;
-  @ApiProperty({ example: 1010 }) providerAccountId: number;
+  @ApiProperty({ type: 'integer', example: 1009 }) partnerAccountId: number;
+  @ApiProperty({ type: 'integer', example: 1010 }) providerAccountId: number;
   @ApiProperty({ example: '2017-07-26T14:02:02.170Z' }) createdAt: string;
 }
 

@@ -43,7 +43,7 @@ export class CreateUserDto {
   @GuidField({ optional: true, example: '1110ac3b-fa49-e540-ac2f-8caff3dd72ed', description: 'Generated when omitted' })
   id?: string;
 
-  @TextField({ maxLength: MAX_EMAIL_LENGTH, example: 'customer1@bimplus.net' }, IsEmail({}, { message: '$property must be an e-mail address' }))
+  @TextField({ maxLength: MAX_EMAIL_LENGTH, format: 'email', example: 'customer1@bimplus.net' }, IsEmail({}, { message: '$property must be an e-mail address' }))
   email: string;
 
   @TextField({ optional: true, maxLength: MAX_NAME_LENGTH, example: 'Customer One' })
@@ -54,7 +54,7 @@ export class CreateUserDto {
 }
 
 export class GroupMembersDto {
-  @ApiProperty({ type: [String], example: ['1110ac3b-fa49-e540-ac2f-8caff3dd72ed'], maxItems: MAX_GROUP_MEMBERS })
+  @ApiProperty({ type: String, isArray: true, format: 'uuid', example: ['1110ac3b-fa49-e540-ac2f-8caff3dd72ed'], maxItems: MAX_GROUP_MEMBERS })
   @Required()
   @IsLooseUuid({ each: true, message: '$property must contain user ids (GUIDs)' })
   @ArrayMaxSize(MAX_GROUP_MEMBERS)

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { BooleanField, GuidField, IntField, PageLimit } from '../../common/validation.decorators';
 import { DEFAULT_FEED_PAGE_SIZE, MAX_PAGE_SIZE } from '../case-messages.constants';
@@ -8,7 +8,9 @@ import { DEFAULT_FEED_PAGE_SIZE, MAX_PAGE_SIZE } from '../case-messages.constant
  * forbidNonWhitelisted turns any other parameter into a 400.
  */
 export class AccessTokenQueryDto {
-  @ApiPropertyOptional({ description: 'Account token (or send `Authorization: Bearer <token>`)', example: 'my_key' })
+  // Documented once, as the `accessToken` security scheme (apiKey in query); as a parameter too, generated
+  // clients would ask for the token twice.
+  @ApiHideProperty()
   @IsOptional()
   @IsString()
   accessToken?: string;

@@ -33,7 +33,7 @@ export class CreateCaseMessageDto {
   parentMessageId?: number | null;
 
   @TextField(
-    { optional: true, nullable: true, maxLength: MAX_REFERENCE_LENGTH, description: 'E-mail of the person who wrote the message', example: 'jane.doe@example.com' },
+    { optional: true, nullable: true, maxLength: MAX_REFERENCE_LENGTH, format: 'email', description: 'E-mail of the person who wrote the message', example: 'jane.doe@example.com' },
     IsEmail({}, { message: '$property must be a valid email' }),
   )
   userEmail?: string | null;

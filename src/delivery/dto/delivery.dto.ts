@@ -18,7 +18,7 @@ export class ListDeliveriesQueryDto {
   @PageLimit(MAX_DELIVERY_LIST_LIMIT, DEFAULT_DELIVERY_LIST_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Only deliveries with a smaller id (next page: the last id seen)' })
+  @ApiPropertyOptional({ description: 'Only deliveries with a smaller id (next page: the last id seen)', pattern: '^[0-9]{1,18}$' })
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'beforeId must be a delivery id' })
   beforeId?: string;
@@ -35,11 +35,11 @@ export class RetryFailedResponseDto {
 }
 
 export class DeliveryAttemptResponseDto {
-  @ApiProperty({ example: 1 }) attempt: number;
+  @ApiProperty({ type: 'integer', example: 1 }) attempt: number;
   @ApiProperty() ok: boolean;
-  @ApiProperty({ nullable: true, type: Number, example: 503, description: 'HTTP status (webhooks) or SMTP reply code (e-mail)' })
+  @ApiProperty({ nullable: true, type: 'integer', example: 503, description: 'HTTP status (webhooks) or SMTP reply code (e-mail)' })
   statusCode: number | null;
-  @ApiProperty({ example: 42 }) latencyMs: number;
+  @ApiProperty({ type: 'integer', example: 42 }) latencyMs: number;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
   @ApiProperty({ example: '2026-11-22T10:00:00.000Z' }) attemptedAt: string;
 }
@@ -51,8 +51,8 @@ export class DeliveryResponseDto {
   @ApiProperty({ description: 'v2 message id (e-mail) or v3 case message id (webhook)' }) messageId: string;
   @ApiProperty({ nullable: true, type: String, description: 'Recipient user (e-mail)' }) userId: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'E-mail address' }) address: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Receiving account (webhook)' }) accountId: number | null;
-  @ApiProperty({ example: 3 }) attempts: number;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Receiving account (webhook)' }) accountId: number | null;
+  @ApiProperty({ type: 'integer', example: 3 }) attempts: number;
   @ApiProperty({ description: 'When the next attempt is due (pending) or the lease ends (sending)' }) nextAttemptAt: string;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
   @ApiProperty() createdAt: string;

@@ -14,9 +14,12 @@ import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
 import { ownUserId } from '../../auth/own-user-id';
 import { UserPrincipal } from '../../auth/principal';
-import { ErrorResponseDto } from '../../common/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER } from '../../common/error-response.dto';
 import { parseLastEventId } from './sse';
 import { UserStreamHub } from './user-stream.hub';
+
+/** An event id: decimal digits (anything else is a 400). */
+const LAST_EVENT_ID_SCHEMA = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
 
 @ApiTags('user messages (v2)')
 @Controller('v2/user/:userId/messages/stream')
@@ -33,13 +36,19 @@ export class UserStreamController {
       'reconnect with `Last-Event-ID` (EventSource does this itself) to replay what was missed. Comment lines are heartbeats.',
   })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay events after this id' })
-  @ApiQuery({ name: 'accessToken', required: false })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set it' })
-  @ApiOkResponse({ description: 'An endless text/event-stream' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay events after this id', schema: LAST_EVENT_ID_SCHEMA })
+  @ApiQuery({ name: 'accessToken', required: false, description: 'The BimPlus token, for EventSource (which cannot set headers)', schema: { type: 'string' } })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set it', schema: LAST_EVENT_ID_SCHEMA })
+  @ApiOkResponse({
+    description:
+      'An endless `text/event-stream`. Frames: `id: <n>` (increasing per user), `event: message|updated|deleted`, `data: <JSON>` — for ' +
+      '`message` and `updated` the message as this user sees it (the UserMessageResponseDto schema), for `deleted` `{"id": "<message id>"}`. ' +
+      'A frame with only an `id:` line moves the cursor past an event with nothing left to show; `:` lines are heartbeats.',
+    content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 7\nevent: deleted\ndata: {"id":"de96f4ae-79fd-4d83-99e9-07cec7a80906"}\n\n' } } },
+  })
   @ApiForbiddenResponse({ description: "Another user's stream", type: ErrorResponseDto })
   @ApiTooManyRequestsResponse({ description: 'Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance', type: ErrorResponseDto })
-  @ApiServiceUnavailableResponse({ description: 'The database is unavailable, or this instance already holds SSE_MAX_STREAMS streams; try again after Retry-After seconds', type: ErrorResponseDto })
+  @ApiServiceUnavailableResponse({ description: 'The database is unavailable, or this instance already holds SSE_MAX_STREAMS streams; try again after Retry-After seconds', type: ErrorResponseDto, headers: RETRY_AFTER })
   async stream(
     @Principal() caller: UserPrincipal,
     @Param('userId') userIdParam: string,

@@ -17,7 +17,7 @@ export class ReceiverInputDto {
   id: string;
 
   @TextField(
-    { optional: true, maxLength: MAX_EMAIL_LENGTH, description: "For a user: the address the e-mail goes to (default: the user's own). Ignored for a group." },
+    { optional: true, maxLength: MAX_EMAIL_LENGTH, format: 'email', description: "For a user: the address the e-mail goes to (default: the user's own). Ignored for a group." },
     IsEmailAddress(),
   )
   email?: string | null;
@@ -27,7 +27,7 @@ export class SenderInputDto {
   @GuidField({ example: '1110ac3b-fa49-e540-ac2f-8caff3dd72ed' })
   id: string;
 
-  @TextField({ optional: true, maxLength: MAX_EMAIL_LENGTH, description: "Only honoured for service callers; default: the sender user's address" }, IsEmailAddress())
+  @TextField({ optional: true, maxLength: MAX_EMAIL_LENGTH, format: 'email', description: "Only honoured for service callers; default: the sender user's address" }, IsEmailAddress())
   email?: string | null;
 }
 

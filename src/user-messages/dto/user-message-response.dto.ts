@@ -52,14 +52,14 @@ export class UserMessageResponseDto {
 }
 
 export class UnreadCountDto {
-  @ApiProperty({ example: 3, description: 'Messages with unreadBrowserNotification=true' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Messages with unreadBrowserNotification=true' })
   browser: number;
 
-  @ApiProperty({ example: 1, description: 'Messages with unreadEmail=true' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Messages with unreadEmail=true' })
   email: number;
 }
 
 export class MarkAllResultDto {
-  @ApiProperty({ example: 12, description: 'How many messages changed' })
+  @ApiProperty({ type: 'integer', example: 12, description: 'How many messages changed' })
   updated: number;
 }

@@ -78,6 +78,10 @@ describe('admin API', () => {
       expect(ftp.body.error.message).toBe('url must use http or https');
       const missing = await app.admin('PUT', `/admin/accounts/424242/webhook`, { url: 'http://127.0.0.1/x', secret: 'a-long-enough-secret' });
       expect(missing.status).toBe(404);
+      // The account is looked up first: an unknown one is a 404 whatever the URL (was a 400 for a refused URL).
+      const missingFtp = await app.admin('PUT', `/admin/accounts/424242/webhook`, { url: 'ftp://example.com/x', secret: 'a-long-enough-secret' });
+      expect(missingFtp.status).toBe(404);
+      expect(missingFtp.body).toEqual({ error: { message: 'Account not found' } });
     });
   });
 

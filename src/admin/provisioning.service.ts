@@ -34,9 +34,9 @@ export class ProvisioningService {
   }
 
   async setWebhook(accountId: number, dto: SetWebhookDto): Promise<AccountResponseDto> {
+    const account = await this.requireAccount(accountId);
     const refused = await checkWebhookUrl(dto.url, this.env.WEBHOOK_ALLOW_PRIVATE);
     if (refused) throw new DomainError('INVALID', refused);
-    const account = await this.requireAccount(accountId);
     await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: dto.url, webhookSecret: dto.secret });
     return toAccountResponse({ ...account, webhookUrl: dto.url });
   }

@@ -57,6 +57,9 @@ describe('admin API', () => {
       const res = await app.admin('POST', '/admin/accounts/999999/tokens', {});
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ error: { message: 'Account not found' } });
+      // Path ids are 1..2^31-1: 0 is malformed, the largest int4 is simply not there.
+      expect(await app.admin('POST', '/admin/accounts/0/tokens', {})).toMatchObject({ status: 400, body: { error: { message: 'id must be a positive integer' } } });
+      expect((await app.admin('POST', '/admin/accounts/2147483647/tokens', {})).status).toBe(404);
       const bad = await app.admin('POST', '/admin/accounts/abc/tokens', {});
       expect(bad.status).toBe(400);
     });
@@ -78,6 +81,8 @@ describe('admin API', () => {
       expect(ftp.body.error.message).toBe('url must use http or https');
       const missing = await app.admin('PUT', `/admin/accounts/424242/webhook`, { url: 'http://127.0.0.1/x', secret: 'a-long-enough-secret' });
       expect(missing.status).toBe(404);
+      const shortSecret = await app.admin('PUT', `/admin/accounts/${account.id}/webhook`, { url: 'http://127.0.0.1:9/hook', secret: 'fifteen-chars-x' });
+      expect(shortSecret.body).toEqual({ error: { message: 'child "secret" fails because ["secret" must be longer than or equal to 16 characters]' } });
       // The account is looked up first: an unknown one is a 404 whatever the URL (was a 400 for a refused URL).
       const missingFtp = await app.admin('PUT', `/admin/accounts/424242/webhook`, { url: 'ftp://example.com/x', secret: 'a-long-enough-secret' });
       expect(missingFtp.status).toBe(404);
@@ -173,7 +178,8 @@ describe('admin API', () => {
 
     it('revokes tokens once they exist', async () => {
       const user = await createUser(app);
-      const res = await app.admin('DELETE', `/admin/tokens/${user.tokenId}`);
+      // A GUID in capitals names the same token (ids are compared lower-cased).
+      const res = await app.admin('DELETE', `/admin/tokens/${user.tokenId.toUpperCase()}`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ id: user.tokenId, revoked: true });
       const unknown = await app.admin('DELETE', `/admin/tokens/${randomUUID()}`);

@@ -171,6 +171,11 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(res.body.paths['/health/ready'].get.responses['503'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponseDto' });
     expect(res.body.paths['/api/v3/case-messages/feed'].get.responses['403']).toBeUndefined();
     expect(res.body.paths['/v2/messages/{id}/markasreadbrowser'].post.responses['415']).toBeDefined();
+    expect(param('/admin/deliveries', 'get', 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100, example: 100 });
+    for (const [path, method] of [['/admin/deliveries', 'get'], ['/admin/deliveries/retry-failed', 'post']]) expect(res.body.paths[path][method].responses['400']).toBeDefined();
+    expect(Object.keys(res.body.paths['/health/live'].get.responses)).toEqual(['200']);
+    expect(res.body.paths['/v2/messages'].get.responses['503'].headers['Retry-After']).toBeDefined();
+    expect(res.body.paths['/health/ready'].get.responses['503'].description).toMatch(/migrations pending/);
     const ui = await app.request('GET', '/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');

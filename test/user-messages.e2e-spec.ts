@@ -314,6 +314,7 @@ describe('user messages v2', () => {
       ['source', (b: any) => delete b.source, 'child "source" fails because ["source" is required]'],
       ['source length', (b: any) => (b.source = 'x'.repeat(256)), 'child "source" fails because ["source" must be shorter than or equal to 255 characters]'],
       ['source type', (b: any) => (b.source = 5), 'child "source" fails because ["source" must be a string]'],
+      ['source empty', (b: any) => (b.source = ''), 'child "source" fails because ["source" must be longer than or equal to 1 characters]'],
       ['topic', (b: any) => delete b.topic, 'child "topic" fails because ["topic" is required]'],
       ['topic length', (b: any) => (b.topic = 'x'.repeat(256)), 'child "topic" fails because ["topic" must be shorter than or equal to 255 characters]'],
       ['severity', (b: any) => delete b.severity, 'child "severity" fails because ["severity" is required]'],

@@ -172,6 +172,23 @@ describe('Delivery: SSE message stream', () => {
   });
 });
 
+/** Opens `who`'s stream on `app` and keeps it in `streams`, for the suite's afterAll to close. */
+async function openTracked(app: TestApp, who: UserFixture, streams: SseClient[]): Promise<SseClient> {
+  const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${who.token}` });
+  streams.push(stream);
+  return stream;
+}
+
+/** Opens until a place is free: a closed stream leaves the hub when the server sees its socket close. */
+async function openWhenFree(open: () => Promise<SseClient>): Promise<SseClient | undefined> {
+  let stream: SseClient | undefined;
+  for (let i = 0; i < 50 && stream?.status !== 200; i++) {
+    stream = await open();
+    if (stream.status !== 200) await new Promise((r) => setTimeout(r, 20));
+  }
+  return stream;
+}
+
 describe('Delivery: SSE streams per user', () => {
   let app: TestApp;
   const streams: SseClient[] = [];
@@ -185,11 +202,7 @@ describe('Delivery: SSE streams per user', () => {
 
   it('caps open streams per user with a 429 (EventSource then stops instead of reconnecting), and frees a place when one closes', async () => {
     const [user, other] = await Promise.all([createUser(app), createUser(app)]);
-    const open = async (who: UserFixture) => {
-      const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${who.token}` });
-      streams.push(stream);
-      return stream;
-    };
+    const open = (who: UserFixture) => openTracked(app, who, streams);
     // Opened all at once: the places are taken before any stream reads its cursor, so a burst cannot overshoot.
     const burst = await Promise.all([open(user), open(user), open(user), open(user)]);
     expect(burst.map((s) => s.status).sort()).toEqual([200, 200, 429, 429]);
@@ -197,12 +210,7 @@ describe('Delivery: SSE streams per user', () => {
     expect(JSON.parse(refused.body as string)).toEqual({ error: { message: 'Too many open streams for this user (at most 2 per instance); close one first' } });
     expect((await open(other)).status).toBe(200);
     await burst.find((s) => s.status === 200)?.close();
-    let again: SseClient | undefined;
-    for (let i = 0; i < 50 && again?.status !== 200; i++) {
-      again = await open(user);
-      if (again.status !== 200) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(again?.status).toBe(200);
+    expect((await openWhenFree(() => open(user)))?.status).toBe(200);
   });
 });
 
@@ -219,11 +227,7 @@ describe('Delivery: SSE streams per instance', () => {
 
   it('caps open streams of all users together with a 503 and Retry-After, and frees a place when one closes', async () => {
     const users = await Promise.all([createUser(app), createUser(app), createUser(app), createUser(app)]);
-    const open = async (who: UserFixture) => {
-      const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${who.token}` });
-      streams.push(stream);
-      return stream;
-    };
+    const open = (who: UserFixture) => openTracked(app, who, streams);
     // Four users at once, each within their own cap: the instance's two places go to two of them.
     const burst = await Promise.all(users.map(open));
     expect(burst.map((s) => s.status).sort()).toEqual([200, 200, 503, 503]);
@@ -233,11 +237,6 @@ describe('Delivery: SSE streams per instance', () => {
     const metrics = await app.request('GET', '/metrics');
     expect(metrics.text).toMatch(/^sse_open_streams 2$/m);
     await burst.find((s) => s.status === 200)?.close();
-    let again: SseClient | undefined;
-    for (let i = 0; i < 50 && again?.status !== 200; i++) {
-      again = await open(users[burst.indexOf(refused)]);
-      if (again.status !== 200) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(again?.status).toBe(200);
+    expect((await openWhenFree(() => open(users[burst.indexOf(refused)])))?.status).toBe(200);
   });
 });

@@ -17,6 +17,9 @@ import { UUID_PATTERN } from './uuid';
  * type is reported as that, not as "too long".
  */
 
+/** The longest e-mail address any API accepts (RFC 5321's 64 + 1 + 255). */
+export const MAX_EMAIL_LENGTH = 320;
+
 /** What every field decorator takes: optional or required, plus what the OpenAPI document shows. */
 export type FieldOptions = Omit<ApiPropertyOptions, 'required' | 'type'> & { optional?: boolean };
 

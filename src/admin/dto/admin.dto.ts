@@ -1,11 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail } from 'class-validator';
-import { EnumField, GuidField, IdField, IsLooseUuid, Required, TextField } from '../../common/validation.decorators';
+import { EnumField, GuidField, IdField, IsLooseUuid, MAX_EMAIL_LENGTH, Required, TextField } from '../../common/validation.decorators';
 import { AccountType, UserRole } from '../../directory/directory.enums';
 
 export const MAX_GROUP_MEMBERS = 100_000;
 const MAX_NAME_LENGTH = 255;
-const MAX_EMAIL_LENGTH = 320;
 
 export class CreateAccountDto {
   @EnumField(AccountType, { example: AccountType.Partner })

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
-import { BooleanField, GuidField, Required, TextField } from '../../common/validation.decorators';
+import { BooleanField, GuidField, MAX_EMAIL_LENGTH, Required, TextField } from '../../common/validation.decorators';
 
 export const MAX_TEXT_LENGTH = 255;
-export const MAX_EMAIL_LENGTH = 320;
 export const MAX_ADDITIONAL_DATA_LENGTH = 65_536;
 // Deliberately loose: one "@" with something on both sides. Stricter checks reject real addresses.
 const IsEmailAddress = () => Matches(/^[^\s@]+@[^\s@]+$/, { message: '$property must be an e-mail address' });

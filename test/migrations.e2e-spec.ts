@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { DataSource, DataSourceOptions, MigrationInterface, QueryRunner } from 'typeorm';
 import { validateEnv } from '../src/config/env.validation';
 import { buildDataSourceOptions } from '../src/database/data-source';
-import { openDataSource, runMigrationsExclusively } from '../src/database/migrate';
-import { databaseName, dropDatabase, recreateDatabase, withDatabase } from './support/test-database';
+import { MIGRATION_LOCK_KEY, openDataSource, runMigrationsExclusively } from '../src/database/migrate';
+import { databaseName, dropDatabase, onMaintenanceDb, recreateDatabase, withDatabase } from './support/test-database';
 
 // These need databases of their own on the server (and several instances' worth of connections).
 const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -16,6 +18,14 @@ class SlowBackfill1700000000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE slow_backfill`);
   }
+}
+
+class BrokenMigration1700000000001 implements MigrationInterface {
+  name = 'BrokenMigration1700000000001';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`SELECT * FROM no_such_table`);
+  }
+  async down(): Promise<void> {}
 }
 
 describeWithServer('migrations at start-up', () => {
@@ -86,5 +96,37 @@ describeWithServer('migrations at start-up', () => {
     expect(await dataSource.query(`SELECT name FROM migrations`)).toEqual([{ name: 'SlowBackfill1700000000000' }]);
     expect(await dataSource.query(`SHOW statement_timeout`)).toEqual([{ statement_timeout: '100ms' }]);
     await expect(dataSource.query(`SELECT pg_sleep(0.5)`)).rejects.toThrow(/statement timeout/);
+  });
+
+  it('waits for another instance\'s migration lock longer than DB_STATEMENT_TIMEOUT_MS, then comes up', async () => {
+    const holder = new Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const opening = openDataSource(options({ DB_STATEMENT_TIMEOUT_MS: '100' }), true);
+      opening.then((dataSource) => open.push(dataSource), () => undefined);
+      await sleep(300);
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      const dataSource = await opening;
+      expect(await dataSource.showMigrations()).toBe(false);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('closes every connection it opened when a migration fails, and rejects with the migration\'s error', async () => {
+    const base = options();
+    // TypeORM's migration executor prints the failure with console.log whatever the logging option.
+    const console = jest.spyOn(global.console, 'log').mockImplementation(() => undefined);
+    try {
+      await expect(openDataSource({ ...base, migrations: [BrokenMigration1700000000001] } as DataSourceOptions, true)).rejects.toThrow(/no_such_table/);
+    } finally {
+      console.mockRestore();
+    }
+
+    const connections = await onMaintenanceDb(serverUrl, (client) =>
+      client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name]),
+    );
+    expect(connections.rows).toEqual([{ n: 0 }]);
   });
 });

@@ -1,3 +1,4 @@
+import { FastifyReply } from 'fastify';
 import { EventEmitter } from 'node:events';
 import { ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -10,6 +11,7 @@ import { MAX_BUFFERED_BYTES, UserStreamHub } from './user-stream.hub';
 
 const USER = '11111111-1111-1111-1111-111111111111';
 const TOKEN = '22222222-2222-2222-2222-222222222222';
+const OTHER_TOKEN = '33333333-3333-3333-3333-333333333333';
 
 /** A response that records what was written and can pretend its socket is full. */
 class FakeResponse extends EventEmitter {
@@ -27,17 +29,19 @@ class FakeResponse extends EventEmitter {
   }
   end(): void {
     this.ended = true;
+    this.emit('close'); // as a real ServerResponse does once it has finished
   }
 }
 
-function makeHub(events: Array<{ seq: number; type: string; messageId: string }>) {
+function makeHub(events: Array<{ seq: number; type: string; messageId: string }>, env: Partial<EnvironmentVariables> = {}) {
   const query = jest.fn(async (sql: string) => {
     if (sql.includes('user_stream_seqs')) return [{ lastSeq: '0' }];
+    if (sql.includes('api_tokens')) return [{ id: TOKEN }]; // TOKEN is revoked, OTHER_TOKEN is not
     return events.map((e) => ({ userId: USER, seq: String(e.seq), type: e.type, messageId: e.messageId }));
   });
   const gauge = { inc: jest.fn(), dec: jest.fn() };
   const hub = new UserStreamHub(
-    { SSE_HEARTBEAT_MS: 60_000 } as EnvironmentVariables,
+    { SSE_HEARTBEAT_MS: 60_000, SSE_MAX_STREAMS: 10, SSE_MAX_STREAMS_PER_USER: 1, ...env } as EnvironmentVariables,
     { query } as unknown as DataSource,
     { userMessagesFor: async () => new Map([[`${USER}/m1`, { id: 'm1', topic: 't' }]]) } as unknown as MessageSource,
     { on: () => () => undefined } as unknown as DeliverySignals,
@@ -103,5 +107,33 @@ describe('UserStreamHub', () => {
     expect(hub.openCount).toBe(2);
     await hub.beforeApplicationShutdown();
     expect(responses.every((r) => r.ended)).toBe(true);
+  });
+
+  it('ends the streams of a revoked token at the heartbeat, counting each one out once', async () => {
+    jest.useFakeTimers();
+    try {
+      const { hub, gauge } = makeHub([], { SSE_MAX_STREAMS_PER_USER: 2 });
+      const [revoked, kept] = [new FakeResponse(), new FakeResponse()];
+      await hub.open(USER, TOKEN, undefined, revoked as unknown as ServerResponse);
+      await hub.open(USER, OTHER_TOKEN, undefined, kept as unknown as ServerResponse);
+      hub.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect([revoked.ended, kept.ended]).toEqual([true, false]);
+      expect(hub.openCount).toBe(1);
+      expect(gauge.dec).toHaveBeenCalledTimes(1);
+      await hub.beforeApplicationShutdown();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('gives the place back when the stream head cannot be written', async () => {
+    const { hub } = makeHub([], { SSE_MAX_STREAMS: 1, SSE_MAX_STREAMS_PER_USER: 1 });
+    const hijack = () => {
+      throw new Error('socket gone');
+    };
+    const broken = { hijack } as unknown as FastifyReply;
+    await expect(hub.attach(USER, TOKEN, undefined, broken)).rejects.toThrow('socket gone');
+    expect(hub.tryReserve(USER)).toBe(true);
   });
 });

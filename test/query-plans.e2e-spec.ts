@@ -26,6 +26,7 @@ interface PlanNode {
   'Node Type': string;
   'Index Name'?: string;
   'Relation Name'?: string;
+  Filter?: string;
   Plans?: PlanNode[];
 }
 
@@ -168,6 +169,7 @@ describeWithServer('query plans at volume', () => {
       expect(indexes(steps)).not.toContain('ix_user_messages_sender_timestamp');
       const inboxScan = steps.find((node) => node['Index Name'] === 'ix_user_message_recipients_inbox');
       expect(inboxScan?.['Node Type']).toBe('Index Only Scan');
+      expect(inboxScan?.Filter).toMatch(/\bsource\b.*'Issue Service'/);
       expect(seqScans(steps)).toEqual([]);
     }
   });

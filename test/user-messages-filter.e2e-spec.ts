@@ -139,6 +139,27 @@ describe('user messages v2: filter and paging', () => {
     expect(await search('unread!=true')).toEqual([read.id]);
   });
 
+  it('gives the sender of a message to one user that user\'s two flags, each on its own', async () => {
+    const [writer, reader] = await Promise.all([createUser(app), createUser(app)]);
+    const emailOnly = await send(writer, { receiver: { id: reader.id }, source: 'one-flag', unreadBrowserNotification: false });
+    const popupOnly = await send(writer, { receiver: { id: reader.id }, source: 'one-flag', unreadEmail: false });
+    const flags = async (filter: string) => {
+      const res = await as(writer, 'GET', `/v2/messages?filter=source=one-flag%26${filter}`);
+      expect(res.status).toBe(200);
+      return res.body.map((x: any) => ({ id: x.id, unreadEmail: x.unreadEmail, unreadBrowserNotification: x.unreadBrowserNotification }));
+    };
+    expect(await flags('unread=true')).toEqual([
+      { id: popupOnly.id, unreadEmail: false, unreadBrowserNotification: true },
+      { id: emailOnly.id, unreadEmail: true, unreadBrowserNotification: false },
+    ]);
+    expect((await flags('unreadEmail=true')).map((x: any) => x.id)).toEqual([emailOnly.id]);
+    expect((await flags('unreadBrowserNotification=true')).map((x: any) => x.id)).toEqual([popupOnly.id]);
+
+    expect((await as(reader, 'POST', `/v2/messages/${emailOnly.id}/markasreademail`)).status).toBe(200);
+    expect(await flags('unread=true')).toEqual([{ id: popupOnly.id, unreadEmail: false, unreadBrowserNotification: true }]);
+    expect(await flags('unread=false')).toEqual([{ id: emailOnly.id, unreadEmail: false, unreadBrowserNotification: false }]);
+  });
+
   it('compares timestamps at millisecond precision', async () => {
     const all = [m.m7, m.m5, m.m4, m.m3, m.m2, m.m1];
     const at = m.m3.timestamp as string;

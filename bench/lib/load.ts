@@ -1,4 +1,6 @@
 import autocannon, { Result } from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** One request of a workload: path (with query) and optional JSON body. */
 export interface RequestSpec {
@@ -25,6 +27,8 @@ export interface LoadResult {
   firstFailure?: string;
   /** Every response's latency in ms, so that rounds can be merged into exact percentiles. */
   latencies: number[];
+  /** CPU time the server process spent (user + system) over every request of the run, warm-up included. */
+  serverCpu?: { ms: number; requests: number };
 }
 
 export interface LoadOptions {
@@ -33,6 +37,30 @@ export interface LoadOptions {
   warmupSeconds: number;
   /** A fixed number of requests instead of a duration. */
   amount?: number;
+  /** The server's process id: its CPU time per request is measured too (Linux /proc). */
+  serverPid?: number;
+}
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * User + system CPU time of a process so far, in ms, or undefined off Linux. Steadier than req/s on a shared
+ * machine: a busy neighbour slows the server down, but hardly changes the work one request costs it.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name (which may hold spaces): utime and stime are 14th and 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -99,10 +127,13 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
   };
   let measuredFrom = 0;
   let lastResponseAt = 0;
+  let served = 0;
+  const cpuBefore = options.serverPid === undefined ? undefined : processCpuMs(options.serverPid);
   const result = await new Promise<Result>((resolve, reject) => {
     const instance = autocannon(settings, (error, outcome) => (error ? reject(error) : resolve(outcome)));
     measuredFrom = performance.now() + warmupMs;
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      served++;
       const now = performance.now();
       // A response counts when its request was sent after the warm-up.
       if (now - responseTime < measuredFrom) return;
@@ -111,6 +142,7 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
     });
   });
   const seconds = (lastResponseAt - measuredFrom) / 1000;
+  const cpuAfter = options.serverPid === undefined ? undefined : processCpuMs(options.serverPid);
   return {
     requestsPerSecond: seconds > 0 ? latencies.length / seconds : 0,
     p50: percentile(latencies, 50),
@@ -120,6 +152,7 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
     errors: result.errors + result.timeouts,
     firstFailure,
     latencies,
+    serverCpu: cpuBefore !== undefined && cpuAfter !== undefined ? { ms: cpuAfter - cpuBefore, requests: served } : undefined,
   };
 }
 
@@ -137,7 +170,15 @@ export function mergeRounds(rounds: LoadResult[]): LoadResult {
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     firstFailure: rounds.find((r) => r.firstFailure)?.firstFailure,
+    serverCpu: rounds.every((r) => r.serverCpu)
+      ? { ms: rounds.reduce((sum, r) => sum + r.serverCpu!.ms, 0), requests: rounds.reduce((sum, r) => sum + r.serverCpu!.requests, 0) }
+      : undefined,
   };
+}
+
+/** The server's CPU time per request in ms, when it was measured. */
+export function cpuPerRequest(r: LoadResult | undefined): number | undefined {
+  return r?.serverCpu && r.serverCpu.requests > 0 ? r.serverCpu.ms / r.serverCpu.requests : undefined;
 }
 
 /** The p-th percentile (0..100) of latencies in ms, nearest rank. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { BenchConfig } from './config';
-import { LoadResult } from './load';
+import { cpuPerRequest, LoadResult } from './load';
 import { MachineLoad } from './machine';
 import { EndpointBench } from './suite';
 
@@ -54,14 +54,14 @@ const failed = (r: LoadResult | undefined) => !!r && (r.non2xx > 0 || r.errors >
 
 export function throughputTable(results: EndpointResult[], config: BenchConfig): string {
   const lines = [
-    `| API | Endpoint | req/s | p50 ms | p99 ms | floor req/s | floor p99 ms | app / floor | SQL statements per request (app / floor) |`,
-    `|---|---|---:|---:|---:|---:|---:|---:|---|`,
+    `| API | Endpoint | req/s | p50 ms | p99 ms | floor req/s | floor p99 ms | app / floor | server CPU ms per request (app / floor) | SQL statements per request (app / floor) |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|---|`,
   ];
   for (const r of results) {
     const statements = r.appStatements ? `${f1(r.appStatements.perRequest)}${notifies(r.appStatements)} / ${r.floorStatements ? f1(r.floorStatements.perRequest) : '–'}` : '–';
     const err = failed(r.app) ? ` ⚠ ${r.app?.non2xx} non-2xx, ${r.app?.errors} errors` : '';
     lines.push(
-      `| ${r.bench.api} | ${r.bench.label}${err} | ${f0(r.app?.requestsPerSecond)} | ${f0(r.app?.p50)} | ${f0(r.app?.p99)} | ${f0(r.floor?.requestsPerSecond)} | ${f0(r.floor?.p99)} | ${f2(ratio(r.app?.requestsPerSecond, r.floor?.requestsPerSecond))} | ${statements} |`,
+      `| ${r.bench.api} | ${r.bench.label}${err} | ${f0(r.app?.requestsPerSecond)} | ${f0(r.app?.p50)} | ${f0(r.app?.p99)} | ${f0(r.floor?.requestsPerSecond)} | ${f0(r.floor?.p99)} | ${f2(ratio(r.app?.requestsPerSecond, r.floor?.requestsPerSecond))} | ${f2(cpuPerRequest(r.app))} / ${f2(cpuPerRequest(r.floor))} | ${statements} |`,
     );
   }
   return `${lines.join('\n')}\n\n${config.connections} connections, ${config.durationSeconds} s per endpoint and target after ${config.warmupSeconds} s warm-up; app and floor alternate in 3 rounds (req/s and percentiles over all rounds).`;

@@ -189,6 +189,20 @@ describe('Case Messages API v3: create and list', () => {
       expect(res.body.error.message).toMatch(/too large/);
     });
 
+    it('refuses a body with more than 1,000 keys at once, nested or not, and writes nothing', async () => {
+      // ~110,000 keys fit in 1 MiB; class-transformer's duplicate-key removal, quadratic in them, held the
+      // event loop (every other request) for 6–18 s before answering "x" is not allowed.
+      const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [i.toString(16), 0]));
+      const before = await list(partner.token, `guid=${kase.guid}`);
+      for (const body of [{ ...valid(), x: keys(110_000) }, { ...valid(), content: keys(110_000) }, { ...valid(), ...keys(1_000) }]) {
+        const res = await create(partner.token, body);
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({ error: { message: 'Input has too many fields (at most 1000 in all)' } });
+      }
+      const after = await list(partner.token, `guid=${kase.guid}`);
+      expect(after.body).toHaveLength(before.body.length);
+    });
+
     it('rejects a NUL character in content', async () => {
       const res = await create(partner.token, { ...valid(), content: 'a\u0000b' });
       expect(res.status).toBe(400);

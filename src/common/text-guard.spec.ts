@@ -1,4 +1,4 @@
-import { findUnstorableText, MAX_DEPTH, unstorableTextMessage } from './text-guard';
+import { findUnstorableText, MAX_DEPTH, MAX_KEYS, unstorableTextMessage } from './text-guard';
 
 describe('findUnstorableText', () => {
   it('finds NUL in nested values and names the path', () => {
@@ -28,7 +28,17 @@ describe('findUnstorableText', () => {
     expect(findUnstorableText(ok)).toBeUndefined();
   });
 
+  it('refuses more than MAX_KEYS keys in all objects together, array elements not counted', () => {
+    const keys = (n: number, prefix = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i]));
+    expect(findUnstorableText(keys(MAX_KEYS))).toBeUndefined();
+    expect(findUnstorableText(keys(MAX_KEYS + 1))).toEqual({ path: 'value', problem: 'keys' });
+    // Spread over nested objects: the object whose keys pass the total is named.
+    expect(findUnstorableText({ a: keys(MAX_KEYS / 2, 'a'), b: keys(MAX_KEYS / 2, 'b') })).toEqual({ path: 'b', problem: 'keys' });
+    expect(findUnstorableText({ ids: Array.from({ length: 100_000 }, (_, i) => i) })).toBeUndefined();
+  });
+
   it('words the 400 message', () => {
+    expect(unstorableTextMessage({ path: 'value', problem: 'keys' })).toBe('Input has too many fields (at most 1000 in all)');
     expect(unstorableTextMessage({ path: 'name', problem: 'NUL' })).toBe('"name" must not contain NUL characters');
     expect(unstorableTextMessage({ path: 'content', problem: 'lone surrogate' })).toBe('"content" must be valid Unicode (it contains a lone surrogate)');
   });

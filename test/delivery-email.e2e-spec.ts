@@ -69,6 +69,13 @@ describe('Delivery: e-mail through a real SMTP server', () => {
     expect(rows.find((d: any) => d.messageId === res.body.id)).toMatchObject({ kind: 'email', userId: alice.id, address: alice.email, attempts: 1 });
   });
 
+  it('sends no lone CR in the message data, whatever the fields hold (<CR>.<CR><LF> ends DATA on lenient servers)', async () => {
+    await post(app, sender, { receiver: { id: alice.id }, returnCode: 'OK\r\n.\r\nbare\r.\r', additionalData: 'x\ry\r\nz' });
+    const [mail] = await sink.waitFor((m) => m.length >= 1);
+    expect(mail.raw).not.toMatch(/\r(?!\n)/);
+    expect(mail.decoded).toContain('Return code: OK\r\n.\r\nbare\r\n.\r\n');
+  });
+
   it('sends to receiver.email when the sender names one', async () => {
     const res = await post(app, sender, { receiver: { id: alice.id, email: 'elsewhere@example.org' } });
     expect(res.status).toBe(201);

@@ -29,6 +29,15 @@ describe('buildEmailContent', () => {
     expect(text).toContain('<script>alert(1)</script>');
   });
 
+  it('writes every line break of the bodies as LF, so no lone CR reaches SMTP (nodemailer sends LF as CRLF)', () => {
+    const smuggled = 'OK\r\n.\r\nMAIL FROM:<ceo@bank.example>\rbare\r.\r';
+    const { text, html } = buildEmailContent({ ...message, returnCode: smuggled, topic: 'a\rb', additionalData: 'x\r\ny\rz' }, 'u1', 'a@b.example');
+    expect(text).not.toContain('\r');
+    expect(html).not.toContain('\r');
+    expect(text).toContain('Return code: OK\n.\nMAIL FROM:<ceo@bank.example>\nbare\n.\n');
+    expect(text).toContain('x\ny\nz');
+  });
+
   it('cannot inject header lines through the subject', () => {
     expect(buildEmailContent({ ...message, topic: 'a\r\nBcc: x@y' }, 'u1', 'a@b').subject).not.toMatch(/[\r\n]/);
   });

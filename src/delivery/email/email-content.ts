@@ -33,6 +33,14 @@ function oneLine(value: string): string {
   return value.replace(/[\r\n]+/g, ' ').trim();
 }
 
+/**
+ * Every line break as LF (nodemailer writes each as CRLF). A lone CR would otherwise reach SMTP's DATA
+ * as it is, and `<CR>.<CR><LF>` is an end-of-data some lenient servers accept (SMTP smuggling).
+ */
+function lfOnly(value: string): string {
+  return value.replace(/\r\n?/g, '\n');
+}
+
 /** Subject, plain text and HTML body of the e-mail for one message and recipient. */
 export function buildEmailContent(message: EmailMessage, userId: string, mailFrom: string): EmailContent {
   const subject = oneLine(`[${message.severity}] ${message.topic} (${message.source})`).slice(0, 250);
@@ -48,5 +56,5 @@ export function buildEmailContent(message: EmailMessage, userId: string, mailFro
   const htmlRows = rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
   const htmlExtra = extra ? `<pre style="white-space:pre-wrap">${escapeHtml(extra)}</pre>` : '';
   const html = `<!doctype html><html><body><h2>${escapeHtml(message.topic)}</h2><table>${htmlRows}</table>${htmlExtra}</body></html>`;
-  return { subject, text, html, messageIdHeader: stableMessageId(message.id, userId, mailFrom) };
+  return { subject, text: lfOnly(text), html: lfOnly(html), messageIdHeader: stableMessageId(message.id, userId, mailFrom) };
 }

@@ -54,13 +54,26 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(empty.body).toEqual({ error: { message: 'child "type" fails because ["type" is required]' } });
   });
 
-  it('answers a URL that is not validly percent-encoded, or a too long path parameter, in the envelope', async () => {
+  it('answers a URL that is not validly percent-encoded, or a too long path parameter, in the envelope with the usual headers', async () => {
     const res = await app.request('GET', '/api/v3/%zz');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { message: 'Bad request: the URL is not validly percent-encoded' } });
     const long = await app.request('GET', `/v2/messages/${'a'.repeat(120)}`);
     expect(long.status).toBe(414);
     expect(long.body).toEqual({ error: { message: 'A path parameter is too long' } });
+    // Fastify answers these before the onRequest hook that sets the headers of every other answer.
+    for (const answer of [res, long]) {
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it("answers headers over Node's 16 KiB limit with 431 in the envelope (Node answers before Fastify has a request)", async () => {
+    const res = await app.request('GET', '/health/live', { headers: { 'x-big': 'a'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(res.body).toEqual({ error: { message: 'Request header fields too large' } });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('reads an empty body as none whatever its content type (.NET StringContent(""), fetch with body "")', async () => {
@@ -122,7 +135,15 @@ describe('platform: errors, health, metrics, docs, logs', () => {
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
       // Pages served over plain HTTP must load their own scripts over plain HTTP too.
       expect(res.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+      expect(res.headers.get('cache-control')).toBe('no-store');
     }
+  });
+
+  it('lets no cache keep an answer: a new token, shown once, is no-store', async () => {
+    const account = await app.admin('POST', '/admin/accounts', { type: 'partner', name: 'no-store' });
+    const token = await app.admin('POST', `/admin/accounts/${account.body.id}/tokens`, {});
+    expect(token.status).toBe(201);
+    expect(token.headers.get('cache-control')).toBe('no-store');
   });
 
   it('serves Prometheus metrics with request latency by route', async () => {

@@ -1,15 +1,17 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
+import { ConnectionError, FastifyError, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, STATUS_CODES } from 'node:http';
+import { Socket } from 'node:net';
 import { Logger } from 'pino';
 import { EnvironmentVariables, trustProxySetting } from '../config/env.validation';
 import { BODY_LIMIT_BYTES } from './body-limit';
+import { responseHeaders } from './security-headers';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
-/** Fastify with our logger, body limit, request timeout, proxy trust, request ids and URL errors in the envelope. */
+/** Fastify with our logger, body limit, request timeout, proxy trust, request ids, and URL and client errors in the envelope. */
 export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger): FastifyAdapter {
   return new FastifyAdapter({
     loggerInstance: logger,
@@ -27,14 +29,41 @@ export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger):
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
-    // A URL Fastify cannot decode (`/%zz`) never reaches Nest's exception filter: answer it in the envelope.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      void reply
-        .status(error.statusCode ?? 400)
-        .header('content-type', 'application/json; charset=utf-8')
-        .send({ error: { message: frameworkErrorMessage(error.code) } });
+    // A URL Fastify cannot decode (`/%zz`) never reaches Nest's exception filter or the onRequest hook:
+    // answer it in the envelope, with the headers every answer has.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      responseHeaders(request.raw, reply.raw, () => {
+        void reply
+          .status(error.statusCode ?? 400)
+          .header('content-type', 'application/json; charset=utf-8')
+          .send({ error: { message: frameworkErrorMessage(error.code) } });
+      });
     },
+    clientErrorHandler,
   });
+}
+
+/**
+ * Node's own answer to a request it cannot parse (headers over its 16 KiB limit, the request timeout, bad
+ * framing), written to the socket before Fastify sees a request: in the envelope, where Fastify's default
+ * answers `{"error":"Request Header Fields Too Large",…}`.
+ */
+function clientErrorHandler(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request header fields too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time']
+        : [400, 'Bad request: the request cannot be parsed'];
+  const body = JSON.stringify({ error: { message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function frameworkErrorMessage(code: string): string {

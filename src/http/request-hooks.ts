@@ -3,13 +3,13 @@ import { FastifyInstance } from 'fastify';
 import { findUnstorableText, unstorableTextMessage } from '../common/text-guard';
 import { redactUrl } from '../observability/logger';
 import { MetricsService } from '../observability/metrics.service';
-import { securityHeaders } from './security-headers';
+import { responseHeaders } from './security-headers';
 
 /** Request id echo, security headers, unstorable-text rejection, one log line and one latency sample per request. */
 export function installRequestHooks(fastify: FastifyInstance, metrics: MetricsService, logRequests: boolean): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    securityHeaders(request.raw, reply.raw, () => done());
+    responseHeaders(request.raw, reply.raw, done);
   });
   fastify.addHook('preHandler', async (request) => {
     const found = findUnstorableText(request.query) ?? findUnstorableText(request.body);

@@ -1,4 +1,5 @@
 import helmet from 'helmet';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Helmet's headers, built once: @fastify/helmet constructed a new helmet (parsing the CSP directives
@@ -17,3 +18,12 @@ export const securityHeaders = helmet({
     },
   },
 });
+
+/**
+ * Helmet's headers and `Cache-Control: no-store` on every answer (a route may set its own cache header,
+ * which wins): API answers hold private messages, and the admin API shows a new token once.
+ */
+export function responseHeaders(request: IncomingMessage, response: ServerResponse, done: () => void): void {
+  response.setHeader('cache-control', 'no-store');
+  securityHeaders(request, response, () => done());
+}

@@ -1,15 +1,26 @@
 import { LookupAddress } from 'node:dns';
-import { checkWebhookUrl, isPrivateAddress, privateAddressGuard } from './url-safety';
+import { networkInterfaces } from 'node:os';
+import { checkWebhookUrl, isPrivateAddress, privateAddresses, privateAddressGuard } from './url-safety';
 
 describe('isPrivateAddress', () => {
   it.each(['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0',
     // IPv4-compatible, hex-mapped and NAT64 forms, benchmarking, multicast
-    '::127.0.0.1', '::ffff:7f00:1', '64:ff9b::a9fe:a9fe', '198.18.0.1', '224.0.0.1', 'ff02::1'])(
+    '::127.0.0.1', '::ffff:7f00:1', '64:ff9b::a9fe:a9fe', '198.18.0.1', '224.0.0.1', 'ff02::1',
+    // documentation ranges, 6to4 (2002:7f00:1:: is 127.0.0.1), Teredo
+    '192.0.2.2', '198.51.100.7', '203.0.113.9', '2001:db8::1', '2002:7f00:1::', '2001:0:4136:e378:8000:63bf:3fff:fdd2'])(
     'refuses %s',
     (address) => expect(isPrivateAddress(address)).toBe(true),
   );
 
-  it.each(['8.8.8.8', '2001:4860:4860::8888', '172.32.0.1'])('allows %s', (address) => expect(isPrivateAddress(address)).toBe(false));
+  it.each(['8.8.8.8', '2001:4860:4860::8888', '172.32.0.1', '192.0.3.1', '203.0.114.1'])('allows %s', (address) => expect(isPrivateAddress(address)).toBe(false));
+
+  it("refuses every address of this host's own interfaces, public ones too", () => {
+    for (const { address } of Object.values(networkInterfaces()).flat().filter((a) => a !== undefined)) {
+      expect([address, isPrivateAddress(address)]).toEqual([address, true]);
+    }
+    const host = privateAddresses({ eth0: [{ address: '8.8.4.4', family: 'IPv4' }, { address: '2606:4700::6810:84e5', family: 'IPv6' }] });
+    expect([host.check('8.8.4.4', 'ipv4'), host.check('2606:4700::6810:84e5', 'ipv6'), host.check('8.8.8.8', 'ipv4')]).toEqual([true, true, false]);
+  });
 });
 
 describe('checkWebhookUrl', () => {

@@ -1,27 +1,46 @@
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP, LookupFunction } from 'node:net';
+import { NetworkInterfaceInfo, networkInterfaces } from 'node:os';
 
-// Loopback, private, link-local, CGNAT, benchmarking, multicast, reserved, unspecified and unique-local
-// ranges, and the IPv6 forms that reach IPv4 (IPv4-compatible ::/96, NAT64 64:ff9b::/96): never a webhook
-// target unless WEBHOOK_ALLOW_PRIVATE=true (tests, closed networks).
-const PRIVATE = new BlockList();
-PRIVATE.addSubnet('0.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4');
-PRIVATE.addSubnet('127.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('169.254.0.0', 16, 'ipv4');
-PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
-PRIVATE.addSubnet('192.0.0.0', 24, 'ipv4');
-PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
-PRIVATE.addSubnet('198.18.0.0', 15, 'ipv4');
-PRIVATE.addSubnet('224.0.0.0', 3, 'ipv4');
-PRIVATE.addSubnet('::', 96, 'ipv6');
-PRIVATE.addSubnet('64:ff9b::', 96, 'ipv6');
-PRIVATE.addSubnet('64:ff9b:1::', 48, 'ipv6');
-PRIVATE.addSubnet('fc00::', 7, 'ipv6');
-PRIVATE.addSubnet('fe80::', 10, 'ipv6');
-PRIVATE.addSubnet('ff00::', 8, 'ipv6');
+/**
+ * Loopback, private, link-local, CGNAT, benchmarking, documentation, multicast, reserved, unspecified and
+ * unique-local ranges, the IPv6 forms that reach IPv4 (IPv4-compatible ::/96, NAT64 64:ff9b::/96, 6to4
+ * 2002::/16, Teredo 2001::/32), and the addresses of `interfaces` (this host's, read at start): never a
+ * webhook target unless WEBHOOK_ALLOW_PRIVATE=true (tests, closed networks).
+ */
+export function privateAddresses(interfaces: NodeJS.Dict<Array<Pick<NetworkInterfaceInfo, 'address' | 'family'>>> = networkInterfaces()): BlockList {
+  const list = new BlockList();
+  list.addSubnet('0.0.0.0', 8, 'ipv4');
+  list.addSubnet('10.0.0.0', 8, 'ipv4');
+  list.addSubnet('100.64.0.0', 10, 'ipv4');
+  list.addSubnet('127.0.0.0', 8, 'ipv4');
+  list.addSubnet('169.254.0.0', 16, 'ipv4');
+  list.addSubnet('172.16.0.0', 12, 'ipv4');
+  list.addSubnet('192.0.0.0', 24, 'ipv4');
+  list.addSubnet('192.168.0.0', 16, 'ipv4');
+  list.addSubnet('192.0.2.0', 24, 'ipv4');
+  list.addSubnet('198.18.0.0', 15, 'ipv4');
+  list.addSubnet('198.51.100.0', 24, 'ipv4');
+  list.addSubnet('203.0.113.0', 24, 'ipv4');
+  list.addSubnet('224.0.0.0', 3, 'ipv4');
+  list.addSubnet('::', 96, 'ipv6');
+  list.addSubnet('64:ff9b::', 96, 'ipv6');
+  list.addSubnet('64:ff9b:1::', 48, 'ipv6');
+  list.addSubnet('2001::', 32, 'ipv6');
+  list.addSubnet('2001:db8::', 32, 'ipv6');
+  list.addSubnet('2002::', 16, 'ipv6');
+  list.addSubnet('fc00::', 7, 'ipv6');
+  list.addSubnet('fe80::', 10, 'ipv6');
+  list.addSubnet('ff00::', 8, 'ipv6');
+  // A public address of this host would reach the service itself and whatever else listens here.
+  for (const address of Object.values(interfaces).flat()) {
+    if (address) list.addAddress(address.address, address.family === 'IPv4' ? 'ipv4' : 'ipv6');
+  }
+  return list;
+}
+
+const PRIVATE = privateAddresses();
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);

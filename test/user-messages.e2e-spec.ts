@@ -333,6 +333,15 @@ describe('user messages v2', () => {
       expect(res.body).toEqual({ error: { message } });
     });
 
+    it('refuses address-list syntax in an e-mail, which the mailer would read as other or more addresses', async () => {
+      for (const email of ['root,attacker@evil.com', '"Bank"<attacker@evil.com>', 'x(y)@evil.com', 'group:attacker@evil.com;', 'a@[127.0.0.1]', 'a b@example.com']) {
+        const res = await as(alice, 'POST', '/v2/messages', { ...valid(), receiver: { id: bob.id, email } });
+        expect([email, res.status, res.body]).toEqual([email, 400, { error: { message: 'child "receiver.email" fails because ["receiver.email" must be an e-mail address]' } }]);
+      }
+      const named = await send(alice, { receiver: { id: bob.id, email: "o'brien+tag@münchen.example" } });
+      expect(named.receiver.email).toBe("o'brien+tag@münchen.example");
+    });
+
     it('accepts the maximum lengths', async () => {
       const message = await send(alice, { receiver: { id: bob.id }, source: 'x'.repeat(255), topic: 'y'.repeat(255), returnCode: 'z'.repeat(255), additionalData: 'd'.repeat(65_536) });
       expect(message.additionalData).toHaveLength(65_536);

@@ -60,7 +60,9 @@ export class EmailSender implements OnApplicationShutdown {
     try {
       const info = await this.transport.sendMail({
         from: this.env.MAIL_FROM,
-        to: delivery.address as string,
+        // One address as given, never parsed as an address list (the API refuses list syntax; rows stored
+        // before that rule must not fan out either).
+        to: { name: '', address: delivery.address as string },
         subject: content.subject,
         text: content.text,
         html: content.html,

@@ -5,8 +5,14 @@ import { BooleanField, GuidField, MAX_EMAIL_LENGTH, Required, TextField } from '
 
 export const MAX_TEXT_LENGTH = 255;
 export const MAX_ADDITIONAL_DATA_LENGTH = 65_536;
-// Deliberately loose: one "@" with something on both sides. Stricter checks reject real addresses.
-const IsEmailAddress = () => Matches(/^[^\s@]+@[^\s@]+$/, { message: '$property must be an e-mail address' });
+/**
+ * Loose on purpose — one "@" with something on both sides; stricter checks (class-validator's IsEmail)
+ * reject real addresses — but never the characters of address-list syntax (`,;:<>()[]"\`): nodemailer
+ * parses the string as a list, so `root,attacker@evil.com` or `"Bank"<a@evil.com>` was stored and shown as
+ * one address and mailed to another, and `a@[127.0.0.1]` reached an internal host (security review).
+ */
+const ADDRESS_PATTERN = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+$/;
+const IsEmailAddress = () => Matches(ADDRESS_PATTERN, { message: '$property must be an e-mail address' });
 
 /** Accepts the severities case-insensitively; the service maps them to the canonical spelling. */
 const SEVERITY_INPUT = /^(info|warning|warn|error)$/i;

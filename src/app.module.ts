@@ -4,7 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
-import { throttleKey } from './auth/throttle-key';
+import { holdsOperatorSecret, throttleKey } from './auth/throttle-key';
 import { TokenService } from './auth/token.service';
 import { GlobalErrorFilter } from './common/global-error.filter';
 import { createValidationPipe } from './common/validation.pipe';
@@ -29,7 +29,7 @@ export class AppModule {
           inject: [TokenService, Reflector],
           useFactory: (tokens: TokenService, reflector: Reflector) => ({
             throttlers: [{ ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
-            skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
+            skipIf: (context) => env.RATE_LIMIT_PER_MINUTE === 0 || holdsOperatorSecret(context, reflector, env),
             getTracker: (request, context) => throttleKey(request as FastifyRequest, context, reflector, tokens),
             // One budget per token across all routes, as documented (the default key is per route as well).
             generateKey: (_context, tracker, name) => `${name}:${tracker}`,

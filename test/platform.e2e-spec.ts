@@ -1,5 +1,5 @@
 import { createAccount, createCase, createUser } from './factories';
-import { startTestApp, TestApp } from './support/test-app';
+import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 describe('platform: errors, health, metrics, docs, logs', () => {
   let app: TestApp;
@@ -164,7 +164,8 @@ describe('platform: errors, health, metrics, docs, logs', () => {
       for (const [method, operation] of Object.entries(item)) {
         if (path !== '/health/live') expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['500', '503'])]);
         if (operation.requestBody) expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['413', '415'])]);
-        if (path.startsWith('/admin/')) expect([method, path, Object.keys(operation.responses)]).not.toEqual([method, path, expect.arrayContaining(['429'])]);
+        // Wrong admin tokens are rate limited per address (the right one never is).
+        if (path.startsWith('/admin/')) expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['401', '429'])]);
       }
     }
     const schemas = res.body.components.schemas;
@@ -236,6 +237,29 @@ describe('platform: rate limit', () => {
       expect(last!.status).toBe(429);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(last!.body.error.message).toBe('Too many requests; retry after the time in Retry-After');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('never limits the right ADMIN_TOKEN or METRICS_TOKEN, and counts wrong ones against the address', async () => {
+    const app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '3', METRICS_TOKEN: 'test-metrics-token-0123456789' });
+    try {
+      const right = { authorization: `Bearer ${ADMIN_TOKEN}` };
+      const wrong = { authorization: 'Bearer guess-0123456789abcdef' };
+      const rightStatuses: number[] = [];
+      for (let i = 0; i < 5; i++) rightStatuses.push((await app.request('GET', '/admin/deliveries', { headers: right })).status);
+      expect(rightStatuses).toEqual([200, 200, 200, 200, 200]);
+      const wrongStatuses: number[] = [];
+      for (let i = 0; i < 4; i++) wrongStatuses.push((await app.request('GET', '/admin/deliveries', { headers: wrong })).status);
+      expect(wrongStatuses).toEqual([401, 401, 401, 429]);
+      const limited = await app.request('POST', '/admin/accounts', { headers: wrong, body: { type: 'partner', name: 'x' } });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The address is spent for guesses, not for the operator or the scraper.
+      expect((await app.request('GET', '/metrics', { headers: wrong })).status).toBe(429);
+      expect((await app.request('GET', '/metrics', { headers: { authorization: 'Bearer test-metrics-token-0123456789' } })).status).toBe(200);
+      expect((await app.request('POST', '/admin/accounts', { headers: right, body: { type: 'partner', name: 'after' } })).status).toBe(201);
     } finally {
       await app.close();
     }

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { GuidParam, IntIdParam } from '../common/param.pipes';
@@ -10,7 +9,6 @@ import { ProvisioningService } from './provisioning.service';
 
 @ApiTags('admin')
 @AdminAuth()
-@SkipThrottle()
 @ApiBadRequestResponse({ type: ErrorResponseDto })
 @Controller('admin')
 export class AdminController {

@@ -1,7 +1,7 @@
 import { AccountType } from '../directory/directory.enums';
 
 /**
- * The one metadata key `@CaseAuth()` and `@BimPlusAuth()` set: which scheme a route authenticates
+ * The one metadata key `@CaseAuth()`, `@BimPlusAuth()`, `@AdminAuth()` and `@MetricsAuth()` set: which scheme a route authenticates
  * with, and that scheme's options. The guards and the rate limiter read it, handler first, then class.
  */
 export const AUTH_SCHEME_KEY = 'auth:scheme';
@@ -18,4 +18,10 @@ export interface BimPlusAuthScheme {
   allowQueryToken: boolean;
 }
 
-export type AuthScheme = CaseAuthScheme | BimPlusAuthScheme;
+/** Operators and scrapers: `Authorization: Bearer` with the secret the setting `secret` holds. */
+export interface OperatorAuthScheme {
+  scheme: 'operator';
+  secret: 'ADMIN_TOKEN' | 'METRICS_TOKEN';
+}
+
+export type AuthScheme = CaseAuthScheme | BimPlusAuthScheme | OperatorAuthScheme;

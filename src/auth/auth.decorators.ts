@@ -41,16 +41,21 @@ export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
 }
 
 /**
- * Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN. Not rate
- * limited, but not by this decorator: each admin controller adds `@SkipThrottle()` itself.
+ * Operators: `Authorization: Bearer <ADMIN_TOKEN>`; the routes do not exist without ADMIN_TOKEN. The right
+ * token is never rate limited; a wrong one counts against the caller's address (throttle-key.ts).
  */
 export function AdminAuth() {
-  return applyDecorators(UseGuards(AdminAuthGuard), ApiBearerAuth(ADMIN_SECURITY), unauthorized());
+  return applyDecorators(
+    SetMetadata(AUTH_SCHEME_KEY, { scheme: 'operator', secret: 'ADMIN_TOKEN' } satisfies AuthScheme),
+    UseGuards(AdminAuthGuard),
+    ApiBearerAuth(ADMIN_SECURITY),
+    ...authErrors(),
+  );
 }
 
-/** Prometheus scrapers: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. */
+/** Prometheus scrapers: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. Limited as AdminAuth. */
 export function MetricsAuth() {
-  return applyDecorators(UseGuards(MetricsAuthGuard));
+  return applyDecorators(SetMetadata(AUTH_SCHEME_KEY, { scheme: 'operator', secret: 'METRICS_TOKEN' } satisfies AuthScheme), UseGuards(MetricsAuthGuard));
 }
 
 /** The authenticated caller, as the guard resolved it. */

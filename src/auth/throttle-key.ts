@@ -1,10 +1,12 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
+import { EnvironmentVariables } from '../config/env.validation';
 import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 import { readBimPlusToken } from './bimplus-auth.guard';
 import { readCaseToken } from './case-auth.guard';
 import { AnyPrincipal } from './principal';
+import { readAuthorization, secretsEqual } from './token.util';
 
 /** The part of TokenService the rate limiter needs (its cached lookup). */
 export interface TokenResolver {
@@ -29,4 +31,19 @@ function routeToken(request: FastifyRequest, auth: AuthScheme | undefined): stri
   if (auth?.scheme === 'case') return readCaseToken(request);
   if (auth?.scheme === 'bimplus') return readBimPlusToken(request, auth.allowQueryToken);
   return undefined;
+}
+
+/**
+ * Whether the rate limit leaves this call alone: an operator's or scraper's call with the right secret, or
+ * to a route whose secret is not set (the admin API is then a 404, /metrics open). A wrong or missing
+ * secret counts against the address like an unknown token (throttleKey), so ADMIN_TOKEN cannot be
+ * guessed at full speed, while provisioning scripts and scrapers are never limited.
+ */
+export function holdsOperatorSecret(context: ExecutionContext, reflector: Reflector, env: Pick<EnvironmentVariables, 'ADMIN_TOKEN' | 'METRICS_TOKEN'>): boolean {
+  const auth = reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
+  if (auth?.scheme !== 'operator') return false;
+  const secret = env[auth.secret];
+  if (!secret) return true;
+  const token = readAuthorization(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization, 'Bearer');
+  return token !== undefined && secretsEqual(token, secret);
 }

@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { DeliveryIdParam } from './delivery-id.pipe';
@@ -9,7 +8,6 @@ import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDt
 
 @ApiTags('admin')
 @AdminAuth()
-@SkipThrottle()
 @Controller('admin/deliveries')
 export class DeliveryAdminController {
   constructor(private readonly queue: DeliveryQueue) {}

@@ -1,12 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { MetricsAuth } from '../auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
 /** Prometheus scrape endpoint; protected by METRICS_TOKEN when one is configured. */
 @ApiExcludeController()
-@SkipThrottle()
 @MetricsAuth()
 @Controller('metrics')
 export class MetricsController {

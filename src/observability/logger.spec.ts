@@ -16,6 +16,15 @@ describe('redactUrl', () => {
     expect(redactUrl('/x?accessToken%5B0%5D=secret')).toBe('/x?accessToken%5B0%5D=[REDACTED]');
   });
 
+  it('hides a token (64 hex digits) under any other name or in the path', () => {
+    const token = 'ab'.repeat(32);
+    expect(redactUrl(`/x?access_token=${token}&a=1`)).toBe('/x?access_token=[REDACTED]&a=1');
+    expect(redactUrl(`/api/v3/case-messages;accessToken=${token}`)).toBe('/api/v3/case-messages;accessToken=[REDACTED]');
+    // The run takes the %3D's hex digits with it.
+    expect(redactUrl(`/x?x=accessToken%3D${token.toUpperCase()}`)).toBe('/x?x=accessToken%[REDACTED]');
+    expect(redactUrl(`/v2/messages/1e0abcb7-b94c-4072-a9c0-37072a1ef015?limit=10`)).toBe('/v2/messages/1e0abcb7-b94c-4072-a9c0-37072a1ef015?limit=10');
+  });
+
   it('leaves other URLs alone', () => {
     expect(redactUrl('/health/ready')).toBe('/health/ready');
   });

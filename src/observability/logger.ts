@@ -8,13 +8,18 @@ export function createRootLogger(level: string): Logger {
   return pino({ level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'messaging-service' } });
 }
 
+/** A token as the service issues them (32 random bytes in hex), wherever it stands: any run of 64 or more hex digits. */
+const TOKEN_LIKE = /[0-9a-f]{64,}/gi;
+
 /**
  * Hides `accessToken` query values (any parameter whose name starts so) in a URL before it is logged. Names are compared decoded
- * (`access%54oken` is the same parameter to the server), so an encoded name cannot slip through.
+ * (`access%54oken` is the same parameter to the server), so an encoded name cannot slip through. Any other run
+ * of 64 hex digits is hidden too: a client that misspells the parameter (`access_token=`, `;accessToken=` in
+ * the path) sends a real token the server never reads as one.
  */
 export function redactUrl(url: string): string {
   const query = url.indexOf('?');
-  if (query < 0) return url;
+  if (query < 0) return url.replace(TOKEN_LIKE, '[REDACTED]');
   const params = url
     .slice(query + 1)
     .split('&')
@@ -24,7 +29,7 @@ export function redactUrl(url: string): string {
       // Also `accessToken[]=…`, `accessToken[0]=…`: not a token to the server, but still a secret.
       return safeDecode(name).toLowerCase().startsWith('accesstoken') ? `${name}=[REDACTED]` : pair;
     });
-  return `${url.slice(0, query)}?${params.join('&')}`;
+  return `${url.slice(0, query)}?${params.join('&')}`.replace(TOKEN_LIKE, '[REDACTED]');
 }
 
 function safeDecode(text: string): string {

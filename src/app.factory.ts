@@ -21,7 +21,7 @@ export interface RunningApp {
 
 /** Builds the whole application on the configured (or embedded) PostgreSQL; does not listen yet. */
 export async function createApp(env: EnvironmentVariables, logger: Logger = createRootLogger(env.LOG_LEVEL)): Promise<RunningApp> {
-  const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR);
+  const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR, { exclusive: true });
   try {
     const adapter = createFastifyAdapter(env, logger);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), adapter, {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdminModule } from './admin/admin.module';
 import { PROVISIONING_CLI_USAGE, provisioningCommand } from './admin/provisioning.cli';
@@ -8,7 +9,7 @@ import { ProvisioningService } from './admin/provisioning.service';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { typeOrmRoot } from './database/database.module';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
 import { DeliveryQueue } from './delivery/delivery-queue.service';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   }
   const env = validateEnv({ ...process.env, LOG_LEVEL: 'silent' });
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR);
+  process.stderr.write(`database: ${describeDatabase(env, embedded)}\n`);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), { logger: false, abortOnError: false });
   try {
     const result = await run(command, rest, values as Options, app);
@@ -63,6 +65,18 @@ async function main(): Promise<void> {
     await app.close();
     await embedded?.stop();
   }
+}
+
+/**
+ * Which database the command works on, for stderr: without DATABASE_URL next to a service that uses one, the
+ * CLI would otherwise create accounts in a fresh embedded database and report success.
+ */
+function describeDatabase(env: EnvironmentVariables, embedded: EmbeddedDatabase | undefined): string {
+  if (env.DATABASE_URL) {
+    const url = new URL(env.DATABASE_URL);
+    return `PostgreSQL at ${url.host}${url.pathname} (DATABASE_URL)`;
+  }
+  return `embedded under ${resolve(env.DATA_DIR)} (${embedded?.joined ? 'joined the running service' : 'no service runs on it; opened it here'})`;
 }
 
 main().catch((error: Error) => {

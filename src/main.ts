@@ -4,6 +4,7 @@ import { formatDemoSet, seedDemoData } from './admin/demo-seed';
 import { ProvisioningService } from './admin/provisioning.service';
 import { createApp } from './app.factory';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
+import { DataDirInUseError } from './database/embedded-postgres';
 import { createRootLogger } from './observability/logger';
 
 async function main(): Promise<void> {
@@ -45,8 +46,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: NodeJS.ErrnoException) => {
-  // A system error (port in use, a DATA_DIR it may not write, an unknown HOST) is an operator's to fix: one
-  // line says it; anything else keeps its stack.
-  process.stderr.write(`fatal: ${typeof error.code === 'string' && error.syscall ? error.message : (error.stack ?? error.message)}\n`);
+  // A system error (port in use, a DATA_DIR it may not write, an unknown HOST) or a DATA_DIR another
+  // instance serves is an operator's to fix: one line says it; anything else keeps its stack.
+  const operators = (typeof error.code === 'string' && error.syscall) || error instanceof DataDirInUseError;
+  process.stderr.write(`fatal: ${operators ? error.message : (error.stack ?? error.message)}\n`);
   process.exit(1);
 });

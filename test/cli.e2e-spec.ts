@@ -29,13 +29,18 @@ describe('provisioning CLI', () => {
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     return new Promise((resolve) =>
-      child.on('close', (code) => resolve({ code, json: stdout ? JSON.parse(stdout) : JSON.parse(stderr || 'null'), stderr })),
+      // stderr: the database line, then an error's JSON.
+      child.on('close', (code) => resolve({ code, json: stdout ? JSON.parse(stdout) : JSON.parse(stderr.trim().split('\n').pop() || 'null'), stderr })),
     );
   }
 
   it('provisions accounts, a case, users, a group and tokens that work over HTTP', async () => {
     const partner = await cli('accounts:create', '--type', 'partner', '--name', 'CLI Partner');
     expect(partner.code).toBe(0);
+    // It says which database it wrote to: the test app's server, or the test app's running embedded one.
+    expect(partner.stderr).toBe(
+      app.env.DATABASE_URL ? `database: PostgreSQL at ${new URL(app.env.DATABASE_URL).host}${new URL(app.env.DATABASE_URL).pathname} (DATABASE_URL)\n` : `database: embedded under ${app.env.DATA_DIR} (joined the running service)\n`,
+    );
     expect(partner.json).toMatchObject({ id: expect.any(Number), type: 'partner', name: 'CLI Partner' });
     const provider = await cli('accounts:create', '--type', 'provider', '--name', 'CLI Provider');
     const kase = await cli('cases:create', '--partner', String(partner.json.id), '--provider', String(provider.json.id));

@@ -6,9 +6,14 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 /** A running embedded PostgreSQL (PGlite) reachable through the ordinary `pg` driver. */
 export interface EmbeddedDatabase {
   url: string;
+  /** Whether another process (a running service) serves this database and this one joined it. */
+  joined: boolean;
   /** Stops the server this process started; a no-op for one it joined. */
   stop(): Promise<void>;
 }
+
+/** A second service on a DATA_DIR whose database another running service already serves. */
+export class DataDirInUseError extends Error {}
 
 interface ServerInfo {
   pid: number;
@@ -31,14 +36,19 @@ function isAlive(pid: number): boolean {
 /**
  * Starts PGlite on `dataDir` and serves it on a random loopback port. Only one process may open a
  * PGlite data directory, so a second process (the CLI while the server runs) joins the running
- * server through the address written in `server.json` instead of opening the files again.
+ * server through the address written in `server.json` instead of opening the files again. With
+ * `exclusive` (the service itself) it refuses instead: a second service would serve the first one's
+ * database and stop working when the first stops.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, options: { exclusive?: boolean } = {}): Promise<EmbeddedDatabase> {
   const dir = resolve(dataDir);
   const infoFile = join(dir, 'server.json');
   const running = readServerInfo(infoFile);
   if (running && running.pid !== process.pid && isAlive(running.pid)) {
-    return { url: running.url, stop: async () => undefined };
+    if (options.exclusive) {
+      throw new DataDirInUseError(`DATA_DIR ${dir} is in use: process ${running.pid} serves its embedded database. Give this instance another DATA_DIR, or both a DATABASE_URL.`);
+    }
+    return { url: running.url, joined: true, stop: async () => undefined };
   }
   mkdirSync(join(dir, 'pgdata'), { recursive: true });
   const db = await PGlite.create(join(dir, 'pgdata'));
@@ -48,6 +58,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   writeFileSync(infoFile, JSON.stringify({ pid: process.pid, url } satisfies ServerInfo));
   return {
     url,
+    joined: false,
     stop: async () => {
       rmSync(infoFile, { force: true });
       await server.stop();

@@ -11,7 +11,9 @@ RUN npm run build
 
 # Runtime stage: production dependencies only, non-root.
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+# DEMO_SEED=false: without DATABASE_URL the image runs on an embedded database in /data (for a try-out);
+# its demo tokens must not land in a container log.
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/data DEMO_SEED=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --omit=optional too: typescript, ts-node and @swc/core are optional peers of typeorm, so --omit=dev alone

@@ -6,7 +6,8 @@ import { EnvironmentVariables, validateEnv } from './env.validation';
 /** `KEY=value` lines of .env.example, commented out (`# KEY=`: no default) or not. */
 function exampleEntries(): { key: string; value: string; commented: boolean }[] {
   const text = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
-  return [...text.matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => ({ key: m[2], value: m[3], commented: m[1] !== undefined }));
+  // A value in double quotes (one with spaces, so that a shell can source the file) means what is inside.
+  return [...text.matchAll(/^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => ({ key: m[2], value: m[3].replace(/^"(.*)"$/, '$1'), commented: m[1] !== undefined }));
 }
 
 function environmentKeys(): string[] {

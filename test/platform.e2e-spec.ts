@@ -152,6 +152,10 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('http_request_duration_seconds_bucket');
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health\/live",status_code="200"\} \d+/);
+    // Delivery counters exist from the start, at 0 until something happens (rate() and alerts need the series).
+    for (const name of ['delivery_sent_total', 'delivery_failed_total', 'delivery_attempt_failures_total']) {
+      for (const kind of ['email', 'webhook']) expect(res.text).toMatch(new RegExp(`^${name}\\{kind="${kind}"\\} \\d+$`, 'm'));
+    }
   });
 
   it('serves the OpenAPI document with every security scheme', async () => {

@@ -25,6 +25,11 @@ export class DeliveryMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers,
     });
+    // Every kind from the start at 0: a series that appears only with its first failure breaks rate() and
+    // "absent" alerts.
+    for (const kind of Object.values(DeliveryKind)) {
+      for (const counter of [this.sent, this.failed, this.attemptFailures]) counter.inc({ kind }, 0);
+    }
     this.openStreams = new Gauge({ name: 'sse_open_streams', help: 'Open SSE message streams on this instance', registers });
     new Gauge({
       name: 'delivery_queue_depth',

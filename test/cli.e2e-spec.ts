@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { sourceEntryArgs } from './support/source-entry';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface CliResult {
@@ -23,7 +23,7 @@ describe('provisioning CLI', () => {
     const env: Record<string, string> = { PATH: process.env.PATH as string };
     if (app.env.DATABASE_URL) env.DATABASE_URL = app.env.DATABASE_URL;
     else env.DATA_DIR = app.env.DATA_DIR;
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'cli.ts'), ...args], { env });
+    const child = spawn(process.execPath, sourceEntryArgs('cli.ts', ...args), { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

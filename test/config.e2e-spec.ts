@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { sourceEntryArgs } from './support/source-entry';
 
 describe('start-up configuration', () => {
   it('refuses to start with bad variables, listing each, with a non-zero exit code', () => {
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'main.ts')], {
+    const result = spawnSync(process.execPath, sourceEntryArgs('main.ts'), {
       env: { PATH: process.env.PATH, PORT: 'eighty', DB_POOL_SIZE: '0', SMTP_URL: 'http://mail', LOG_LEVEL: 'loud' },
       encoding: 'utf8',
       timeout: 60_000,
@@ -20,7 +21,7 @@ describe('start-up configuration', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'messaging-datadir-'));
     const first = await startEmbeddedPostgres(dataDir);
     try {
-      const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'main.ts')], {
+      const result = spawnSync(process.execPath, sourceEntryArgs('main.ts'), {
         env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'false', LOG_LEVEL: 'warn' },
         encoding: 'utf8',
         timeout: 60_000,

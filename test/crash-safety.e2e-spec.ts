@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { AccountFixture, createAccount, createCase, createUser, UserFixture } from './factories';
 import { SmtpSink } from './support/smtp-sink';
+import { sourceEntryArgs } from './support/source-entry';
 import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -42,7 +42,7 @@ async function freePort(): Promise<number> {
 async function startServiceProcess(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'main.ts')], {
+  const child = spawn(process.execPath, sourceEntryArgs('main.ts'), {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '0', DEMO_SEED: 'false', WEBHOOK_ALLOW_PRIVATE: 'true', ...env },
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -71,6 +71,17 @@ function drive(keys: string[], concurrency: number, send: (key: string) => Promi
     while (next < keys.length && !stop()) outcomes.push(await send(keys[next++]));
   };
   return { outcomes, done: Promise.all(Array.from({ length: concurrency }, lane)).then(() => outcomes) };
+}
+
+/** POSTs `body` as JSON; the answer's status and message id, or the error that cut the request off. */
+async function postFor(key: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<Outcome> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const answer = (await res.json().catch(() => undefined)) as { id?: string | number } | undefined;
+    return { key, status: res.status, id: answer?.id };
+  } catch (error) {
+    return { key, error: String(error) };
+  }
 }
 
 const acknowledged = (outcomes: Outcome[], status: number) => outcomes.filter((o): o is Extract<Outcome, { status: number }> => 'status' in o && o.status === status);
@@ -118,24 +129,9 @@ describeWithServer('Crash safety: the process is killed (SIGKILL) mid-request an
     const v3Keys = Array.from({ length: REQUESTS_PER_API }, (_, i) => `crash-v3-${i}`);
     const v2Body = (key: string) => ({ receiver: { id: reader.id }, source: 'Crash test', topic: key, severity: 'Info', returnCode: 'E0' });
     const v3Body = (key: string) => ({ guid: kase.guid, type: 'serviceComment', content: key, externalId: key });
-    const sendV2 = (baseUrl: string) => async (key: string): Promise<Outcome> => {
-      try {
-        const res = await fetch(`${baseUrl}/v2/messages`, { method: 'POST', headers: { authorization: `BimPlus ${sender.token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(v2Body(key)) });
-        const body = (await res.json().catch(() => undefined)) as { id?: string | number } | undefined;
-        return { key, status: res.status, id: body?.id };
-      } catch (error) {
-        return { key, error: String(error) };
-      }
-    };
-    const sendV3 = (baseUrl: string) => async (key: string): Promise<Outcome> => {
-      try {
-        const res = await fetch(`${baseUrl}${V3}/create?accessToken=${partner.token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v3Body(key)) });
-        const body = (await res.json().catch(() => undefined)) as { id?: string | number } | undefined;
-        return { key, status: res.status, id: body?.id };
-      } catch (error) {
-        return { key, error: String(error) };
-      }
-    };
+    const sendV2 = (baseUrl: string) => (key: string) =>
+      postFor(key, `${baseUrl}/v2/messages`, v2Body(key), { authorization: `BimPlus ${sender.token}`, 'idempotency-key': key });
+    const sendV3 = (baseUrl: string) => (key: string) => postFor(key, `${baseUrl}${V3}/create?accessToken=${partner.token}`, v3Body(key));
 
     // Load on both APIs; SIGKILL once at least 15 creates of each are acknowledged and some e-mail and
     // webhook deliveries are claimed by the doomed process (status 'sending', its SMTP/HTTP call hanging).

@@ -117,11 +117,11 @@ describeWithServer('migrations at start-up', () => {
   it('closes every connection it opened when a migration fails, and rejects with the migration\'s error', async () => {
     const base = options();
     // TypeORM's migration executor prints the failure with console.log whatever the logging option.
-    const console = jest.spyOn(global.console, 'log').mockImplementation(() => undefined);
+    const silenced = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       await expect(openDataSource({ ...base, migrations: [BrokenMigration1700000000001] } as DataSourceOptions, true)).rejects.toThrow(/no_such_table/);
     } finally {
-      console.mockRestore();
+      silenced.mockRestore();
     }
 
     const connections = await onMaintenanceDb(serverUrl, (client) =>

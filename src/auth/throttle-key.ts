@@ -3,10 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { EnvironmentVariables } from '../config/env.validation';
 import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
+import { holdsBearerSecret } from './bearer-secret';
 import { readBimPlusToken } from './bimplus-auth.guard';
 import { readCaseToken } from './case-auth.guard';
 import { AnyPrincipal } from './principal';
-import { readAuthorization, secretsEqual } from './token.util';
 
 /** The part of TokenService the rate limiter needs (its cached lookup). */
 export interface TokenResolver {
@@ -21,8 +21,7 @@ export interface TokenResolver {
  * moved its count from its token to the address. The lookup is the guard's own (cached): no extra query.
  */
 export async function throttleKey(request: FastifyRequest, context: ExecutionContext, reflector: Reflector, tokens: TokenResolver): Promise<string> {
-  const auth = reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
-  const token = routeToken(request, auth);
+  const token = routeToken(request, routeScheme(context, reflector));
   const principal = token ? await tokens.resolve(token).catch(() => undefined) : undefined;
   return principal ? `token:${principal.tokenId}` : `ip:${request.ip}`;
 }
@@ -40,10 +39,13 @@ function routeToken(request: FastifyRequest, auth: AuthScheme | undefined): stri
  * guessed at full speed, while provisioning scripts and scrapers are never limited.
  */
 export function holdsOperatorSecret(context: ExecutionContext, reflector: Reflector, env: Pick<EnvironmentVariables, 'ADMIN_TOKEN' | 'METRICS_TOKEN'>): boolean {
-  const auth = reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
+  const auth = routeScheme(context, reflector);
   if (auth?.scheme !== 'operator') return false;
   const secret = env[auth.secret];
-  if (!secret) return true;
-  const token = readAuthorization(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization, 'Bearer');
-  return token !== undefined && secretsEqual(token, secret);
+  return !secret || holdsBearerSecret(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization, secret);
+}
+
+/** The scheme the route's auth decorator declared, handler first, then class. */
+function routeScheme(context: ExecutionContext, reflector: Reflector): AuthScheme | undefined {
+  return reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
 }

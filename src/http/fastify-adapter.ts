@@ -43,6 +43,11 @@ export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger):
   });
 }
 
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request header fields too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request did not arrive in time'],
+};
+
 /**
  * Node's own answer to a request it cannot parse (headers over its 16 KiB limit, the request timeout, bad
  * framing), written to the socket before Fastify sees a request: in the envelope, where Fastify's default
@@ -50,12 +55,7 @@ export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger):
  */
 function clientErrorHandler(error: ConnectionError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, message] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request header fields too large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'The request did not arrive in time']
-        : [400, 'Bad request: the request cannot be parsed'];
+  const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad request: the request cannot be parsed'];
   const body = JSON.stringify({ error: { message } });
   if (socket.writable) {
     socket.write(

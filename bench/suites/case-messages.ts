@@ -46,20 +46,47 @@ function createWorkload(ctx: SuiteContext, target: Target): Workload {
   };
 }
 
-/** Every account reads its own feed from a random point, so pages come from the whole table. */
-function feedWorkload(ctx: SuiteContext, maxId: number): Workload {
-  const accounts = [...ctx.tokens.accounts.values()];
+/**
+ * Every account reads its own feed from a random point, so pages come from the whole table. The point is
+ * drawn below the account's 100th-newest feed row, so every page is full at both database sizes: with a
+ * point anywhere in the id range, a third of the 10,000-row pages held fewer than 100 rows (each account's
+ * feed is ~1/38 of the rows) and the scale check compared ~85-row pages with 100-row ones.
+ */
+function feedWorkload(cutoffs: FeedCutoff[]): Workload {
   let n = 0;
   return {
     method: 'GET',
     headers: {},
     next: () => {
       n++;
-      const token = accounts[n % accounts.length];
-      const afterId = Math.floor(((n * 7919) % 1000) / 1000 * maxId * 0.95);
+      const { token, cutoff } = cutoffs[n % cutoffs.length];
+      const afterId = Math.floor((((n * 7919) % 1000) / 1000) * cutoff);
       return { path: withToken(`${BASE}/feed?afterId=${afterId}&limit=${FEED_LIMIT}`, token) };
     },
   };
+}
+
+interface FeedCutoff {
+  token: string;
+  /** The id of the account's FEED_LIMIT-th newest feed row: any afterId below it gives a full page. */
+  cutoff: number;
+}
+
+/** Per account, with the feed's own predicate (so each probe walks the feed's partial index backwards). */
+async function feedCutoffs(ctx: SuiteContext): Promise<FeedCutoff[]> {
+  const probe = (side: string) => `
+    SELECT a.id AS account, (SELECT m.id FROM case_messages m
+                              WHERE m.${side}_account_id = a.id AND m.sender_type IS DISTINCT FROM '${side}'
+                              ORDER BY m.id DESC OFFSET ${FEED_LIMIT - 1} LIMIT 1) AS cutoff
+      FROM accounts a WHERE a.type = '${side}'`;
+  const { rows } = await ctx.pool.query<{ account: number; cutoff: number | null }>(`${probe('partner')} UNION ALL ${probe('provider')}`);
+  const cutoffs: FeedCutoff[] = [];
+  for (const row of rows) {
+    const token = ctx.tokens.accounts.get(row.account);
+    if (token && row.cutoff !== null) cutoffs.push({ token, cutoff: row.cutoff });
+  }
+  if (cutoffs.length === 0) throw new Error(`no account has ${FEED_LIMIT} feed rows`);
+  return cutoffs;
 }
 
 interface ConfirmBatch {
@@ -115,10 +142,7 @@ const endpoints: EndpointBench[] = [
     floor: true,
     scale: true,
     writes: false,
-    workload: async (ctx) => {
-      const { rows } = await ctx.pool.query<{ max: number }>('SELECT max(id) AS max FROM case_messages');
-      return feedWorkload(ctx, rows[0].max);
-    },
+    workload: async (ctx) => feedWorkload(await feedCutoffs(ctx)),
   },
   { api: 'v3', key: 'v3-create', label: 'create', floor: true, scale: false, writes: true, workload: async (ctx, target) => createWorkload(ctx, target) },
   {

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY } from './auth/auth.decorators';
+import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY, METRICS_SECURITY } from './auth/auth.decorators';
 import { BODY_TOO_LARGE_MESSAGE } from './http/body-limit';
 import { RETRY_AFTER } from './common/error-response.dto';
 
@@ -19,6 +19,7 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'v3 account token as Bearer' }, CASE_BEARER_SECURITY)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'v2 user token: `BimPlus <token>`' }, BIMPLUS_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'ADMIN_TOKEN' }, ADMIN_SECURITY)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'METRICS_TOKEN (only when it is set)' }, METRICS_SECURITY)
     .build();
   const document = SwaggerModule.createDocument(app, config);
   addPlatformResponses(document);
@@ -26,7 +27,8 @@ export function setupOpenApi(app: INestApplication): void {
 }
 
 const ERROR_ENVELOPE = { $ref: '#/components/schemas/ErrorResponseDto' };
-
+/** Routes that answer without the database, so never with its 503. */
+const WITHOUT_DATABASE = new Set(['/metrics']);
 
 /**
  * The answers every route can give that no controller states: 500 and 503 (database unavailable, with
@@ -49,7 +51,7 @@ function addPlatformResponses(document: OpenAPIObject): void {
       }
       if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) add('400', 'Invalid parameter; the message names it');
       add('500', 'Internal server error (no details; the log has them under the request id)');
-      add('503', 'Database temporarily unavailable; see Retry-After', RETRY_AFTER);
+      if (!WITHOUT_DATABASE.has(path)) add('503', 'Database temporarily unavailable; see Retry-After', RETRY_AFTER);
     }
   }
 }

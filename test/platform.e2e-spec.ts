@@ -161,12 +161,13 @@ describe('platform: errors, health, metrics, docs, logs', () => {
   it('serves the OpenAPI document with every security scheme', async () => {
     const res = await app.request('GET', '/docs-json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['BimPlus', 'accessToken', 'admin', 'bearer']);
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['BimPlus', 'accessToken', 'admin', 'bearer', 'metrics']);
     expect(res.body.paths['/admin/accounts']).toBeDefined();
     // Every operation states the platform's answers; the request fields have their real types.
     for (const [path, item] of Object.entries(res.body.paths as Record<string, Record<string, { responses: object; requestBody?: object }>>)) {
       for (const [method, operation] of Object.entries(item)) {
-        if (path !== '/health/live') expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['500', '503'])]);
+        if (path !== '/health/live') expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['500'])]);
+        if (path !== '/health/live' && path !== '/metrics') expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['503'])]);
         if (operation.requestBody) expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['413', '415'])]);
         // Wrong admin tokens are rate limited per address (the right one never is).
         if (path.startsWith('/admin/')) expect([method, path, Object.keys(operation.responses)]).toEqual([method, path, expect.arrayContaining(['401', '429'])]);
@@ -200,6 +201,11 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(param('/admin/deliveries', 'get', 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100, example: 100 });
     for (const [path, method] of [['/admin/deliveries', 'get'], ['/admin/deliveries/retry-failed', 'post']]) expect(res.body.paths[path][method].responses['400']).toBeDefined();
     expect(Object.keys(res.body.paths['/health/live'].get.responses)).toEqual(['200']);
+    // /metrics: Prometheus text, open unless METRICS_TOKEN is set (the empty requirement), never waits for the database.
+    const metrics = res.body.paths['/metrics'].get;
+    expect(metrics.security).toEqual([{}, { metrics: [] }]);
+    expect(Object.keys(metrics.responses).sort()).toEqual(['200', '401', '429', '500']);
+    expect(metrics.responses['200'].content['text/plain'].schema).toEqual({ type: 'string' });
     expect(res.body.paths['/v2/messages'].get.responses['503'].headers['Retry-After']).toBeDefined();
     expect(res.body.paths['/health/ready'].get.responses['503'].description).toMatch(/migrations pending/);
     const ui = await app.request('GET', '/docs');

@@ -13,6 +13,7 @@ export const CASE_SECURITY = 'accessToken';
 export const CASE_BEARER_SECURITY = 'bearer';
 export const BIMPLUS_SECURITY = 'BimPlus';
 export const ADMIN_SECURITY = 'admin';
+export const METRICS_SECURITY = 'metrics';
 
 const unauthorized = () => ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto });
 const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER })];
@@ -55,7 +56,14 @@ export function AdminAuth() {
 
 /** Prometheus scrapers: `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set; open otherwise. Limited as AdminAuth. */
 export function MetricsAuth() {
-  return applyDecorators(SetMetadata(AUTH_SCHEME_KEY, { scheme: 'operator', secret: 'METRICS_TOKEN' } satisfies AuthScheme), UseGuards(MetricsAuthGuard));
+  return applyDecorators(
+    SetMetadata(AUTH_SCHEME_KEY, { scheme: 'operator', secret: 'METRICS_TOKEN' } satisfies AuthScheme),
+    UseGuards(MetricsAuthGuard),
+    // Either no credentials (METRICS_TOKEN unset) or the bearer secret: `{}` is OpenAPI's "no security" alternative.
+    ApiSecurity({}),
+    ApiBearerAuth(METRICS_SECURITY),
+    ...authErrors(),
+  );
 }
 
 /** The authenticated caller, as the guard resolved it. */

@@ -1,10 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { MetricsAuth } from '../auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
+const EXAMPLE = [
+  '# HELP delivery_queue_depth Deliveries waiting to be sent, by kind',
+  '# TYPE delivery_queue_depth gauge',
+  'delivery_queue_depth{kind="email"} 0',
+].join('\n');
+
 /** Prometheus scrape endpoint; protected by METRICS_TOKEN when one is configured. */
-@ApiExcludeController()
+@ApiTags('operations')
 @MetricsAuth()
 @Controller('metrics')
 export class MetricsController {
@@ -12,6 +18,9 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format 0.0.4)', description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` only when METRICS_TOKEN is set.' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Every metric of this instance', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -173,8 +173,11 @@ async function loadBoth(result: EndpointResult, ctx: SuiteContext, app: ChildSer
     // Every round opens its 64 connections anew, and their first requests arrive as one burst: a short discarded
     // warm-up per round, on the same connections (see measure), keeps that burst out of the percentiles.
     const options = { ...loadOptions(config), durationSeconds: config.durationSeconds / rounds, warmupSeconds: round === 0 ? config.warmupSeconds : ROUND_WARMUP_SECONDS };
+    await appLoad.beforeRound?.();
     appRounds.push(await measure(app.baseUrl, appLoad, { ...options, serverPid: app.process.pid }));
-    if (floorLoad) floorRounds.push(await measure(floor.baseUrl, floorLoad, { ...options, serverPid: floor.process.pid }));
+    if (!floorLoad) continue;
+    await floorLoad.beforeRound?.();
+    floorRounds.push(await measure(floor.baseUrl, floorLoad, { ...options, serverPid: floor.process.pid }));
   }
   result.app = combineRounds(result, appRounds, appLoad, 'app');
   if (floorLoad) result.floor = combineRounds(result, floorRounds, floorLoad, 'floor');

@@ -15,6 +15,8 @@ export interface Workload {
   next: () => RequestSpec;
   /** Said after the run, e.g. that a write workload ran out of fresh ids and started over. */
   note?: () => string | undefined;
+  /** Runs before each round, outside the measured time: e.g. undoes what earlier rounds wrote. */
+  beforeRound?: () => Promise<void>;
 }
 
 export interface LoadResult {

@@ -29,7 +29,7 @@ export const caseMessageStatements = { listSql, createSql, confirmSql, feedSql }
 /**
  * Seeds `totalMessages` messages spread round-robin over the first `cases` cases (by id), so with
  * 1,000,000 over 20,000 every case (the list target too) holds 50. Needs accounts and cases. Senders
- * alternate partner/provider with every 20th from the system; every 4th is already confirmed (by the
+ * alternate partner/provider with every 20th from the system; every 10th is already confirmed (by the
  * receiving side), the rest are left for the confirm and `unconfirmed` workloads, and in the receiving
  * accounts' unconfirmed queues (case_message_unconfirmed). Two statements (simple protocol, no
  * parameters). Run ANALYZE after.
@@ -53,8 +53,8 @@ SELECT c.id, c.guid, c.partner_account_id, c.provider_account_id,
        (ARRAY['serviceComment','customerCenterReply','statusRequest','spareParts','reminder','costProposal','shipment','forwarding'])[1 + g.g % 8],
        'Seeded message ' || g.g || ': the spare part has been ordered and will arrive next week.',
        CASE WHEN g.g % 3 = 0 THEN 'seed-' || g.g END,
-       ts, CASE WHEN g.g % 4 = 0 THEN ts END,
-       CASE WHEN g.g % 4 = 0 THEN CASE g.side WHEN 'partner' THEN c.provider_account_id ELSE c.partner_account_id END END,
+       ts, CASE WHEN g.g % 10 = 0 THEN ts END,
+       CASE WHEN g.g % 10 = 0 THEN CASE g.side WHEN 'partner' THEN c.provider_account_id ELSE c.partner_account_id END END,
        ts, ts
   FROM g
   JOIN c ON c.k = (g.g - 1) % ${m}

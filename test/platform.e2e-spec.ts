@@ -195,6 +195,12 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(schemas.CaseMessageResponseDto.properties.id.type).toBe('integer');
     expect(schemas.CreateCaseMessageDto.properties.userEmail.format).toBe('email');
     expect(res.body.paths['/v2/user/{userId}/messages/stream'].get.responses['200'].content['text/event-stream']).toBeDefined();
+    // Only the 200s are event stream and Prometheus text; every error is the JSON envelope (audit, session 12).
+    for (const path of ['/v2/user/{userId}/messages/stream', '/metrics']) {
+      for (const [status, response] of Object.entries(res.body.paths[path].get.responses as Record<string, { content: object }>)) {
+        if (status !== '200') expect([path, status, Object.keys(response.content)]).toEqual([path, status, ['application/json']]);
+      }
+    }
     expect(res.body.paths['/health/ready'].get.responses['503'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponseDto' });
     expect(res.body.paths['/api/v3/case-messages/feed'].get.responses['403']).toBeUndefined();
     expect(res.body.paths['/v2/messages/{id}/markasreadbrowser'].post.responses['415']).toBeDefined();

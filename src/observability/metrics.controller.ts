@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MetricsAuth } from '../auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
@@ -19,7 +19,6 @@ export class MetricsController {
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format 0.0.4)', description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` only when METRICS_TOKEN is set.' })
-  @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Every metric of this instance', content: { 'text/plain': { schema: { type: 'string' }, example: EXAMPLE } } })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();

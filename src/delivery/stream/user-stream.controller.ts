@@ -4,7 +4,6 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
@@ -35,7 +34,6 @@ export class UserStreamController {
       'Token as `Authorization: BimPlus <token>` or `?accessToken=` (EventSource cannot set headers). Each event id increases per user; ' +
       'reconnect with `Last-Event-ID` (EventSource does this itself) to replay what was missed. Comment lines are heartbeats.',
   })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay events after this id', schema: LAST_EVENT_ID_SCHEMA })
   @ApiQuery({ name: 'accessToken', required: false, description: 'The BimPlus token, for EventSource (which cannot set headers)', schema: { type: 'string' } })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set it', schema: LAST_EVENT_ID_SCHEMA })

@@ -287,6 +287,24 @@ describe('Case Messages API v3: create and list', () => {
       expect(listed.body.map((m: { id: number }) => m.id)).toEqual(expect.arrayContaining([byQuery.body.id, byHeader.body.id]));
     });
 
+    it('takes one token: the same in both places is fine, two different ones or accessToken twice is a 400 that writes nothing', async () => {
+      const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+      const body = { guid: kase.guid, type: 'serviceComment', content: 'which account?' };
+      const same = await app.request('GET', `${BASE}?guid=${kase.guid}&accessToken=${partner.token}`, { headers: bearer(partner.token) });
+      expect(same.status).toBe(200);
+      const before = same.body.length;
+      const differ = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body, headers: bearer(provider.token) });
+      expect(differ.status).toBe(400);
+      expect(differ.body).toEqual({ error: { message: '"accessToken" and the Authorization header hold different tokens: send one' } });
+      const twice = await app.request('POST', `${BASE}/create?accessToken=${partner.token}&accessToken=${partner.token}`, { body });
+      expect(twice.status).toBe(400);
+      expect(twice.body).toEqual({ error: { message: '"accessToken" must be given once' } });
+      // An empty parameter is absent: the header's token is used.
+      const empty = await app.request('GET', `${BASE}?guid=${kase.guid}&accessToken=`, { headers: bearer(partner.token) });
+      expect(empty.status).toBe(200);
+      expect(empty.body).toHaveLength(before);
+    });
+
     it.each(['partner', 'provider'])('answers 403 No access to an unrelated %s, writing nothing', async (side) => {
       const stranger = side === 'partner' ? strangerPartner : strangerProvider;
       const before = await list(partner.token, `guid=${kase.guid}`);

@@ -46,6 +46,10 @@ describe('Delivery: SSE message stream', () => {
     expect(other.status).toBe(403);
     const anonymous = await SseClient.open(`${b.baseUrl}/v2/user/me/messages/stream`);
     expect(anonymous.status).toBe(401);
+    // Header and ?accessToken= naming two different users is not a choice the server makes for the client.
+    const conflicting = await SseClient.open(`${b.baseUrl}/v2/user/me/messages/stream?accessToken=${bob.token}`, { authorization: `BimPlus ${alice.token}` });
+    expect(conflicting.status).toBe(400);
+    expect(JSON.parse(conflicting.body as string)).toEqual({ error: { message: '"accessToken" and the Authorization header hold different tokens: send one' } });
     const malformed = await open(b, alice, { 'last-event-id': 'yesterday' });
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.body as string)).toEqual({ error: { message: 'Last-Event-ID must be an event id' } });

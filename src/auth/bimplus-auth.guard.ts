@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { AnyPrincipal } from './principal';
 import { TokenService } from './token.service';
-import { readAuthorization } from './token.util';
+import { oneToken, readAuthorization } from './token.util';
 import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
 /** Authenticates v2 callers: a user token as `Authorization: BimPlus <token>`. */
@@ -26,12 +26,11 @@ export class BimPlusAuthGuard implements CanActivate {
   }
 }
 
-/** The token a v2 route authenticates with: the BimPlus header, or (where allowed) `?accessToken=`. */
+/**
+ * The token a v2 route authenticates with: the BimPlus header, or where allowed (the stream) also
+ * `?accessToken=`, with a 400 if the two disagree (oneToken). Other v2 routes ignore the parameter.
+ */
 export function readBimPlusToken(request: FastifyRequest, allowQuery: boolean): string | undefined {
-  return readAuthorization(request.headers.authorization, 'BimPlus') ?? (allowQuery ? readQueryToken(request) : undefined);
-}
-
-function readQueryToken(request: FastifyRequest): string | undefined {
-  const value = (request.query as Record<string, unknown> | undefined)?.accessToken;
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
+  const fromHeader = readAuthorization(request.headers.authorization, 'BimPlus');
+  return allowQuery ? oneToken(fromHeader, (request.query as Record<string, unknown> | undefined)?.accessToken) : fromHeader;
 }

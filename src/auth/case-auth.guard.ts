@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { AnyPrincipal } from './principal';
 import { TokenService } from './token.service';
-import { readAuthorization } from './token.util';
+import { oneToken, readAuthorization } from './token.util';
 import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
 /** Authenticates v3 callers: an account token from `?accessToken=` or `Authorization: Bearer`. */
@@ -27,9 +27,7 @@ export class CaseAuthGuard implements CanActivate {
   }
 }
 
+/** The account token from `?accessToken=` or `Authorization: Bearer`; 400 if they disagree (oneToken). */
 export function readCaseToken(request: FastifyRequest): string | undefined {
-  const query = request.query as Record<string, unknown> | undefined;
-  const fromQuery = query?.accessToken;
-  if (typeof fromQuery === 'string' && fromQuery.length > 0) return fromQuery;
-  return readAuthorization(request.headers.authorization, 'Bearer');
+  return oneToken(readAuthorization(request.headers.authorization, 'Bearer'), (request.query as Record<string, unknown> | undefined)?.accessToken);
 }

@@ -26,9 +26,14 @@ export async function throttleKey(request: FastifyRequest, context: ExecutionCon
   return principal ? `token:${principal.tokenId}` : `ip:${request.ip}`;
 }
 
+/** No token, or one the guard will refuse to read (two different ones: its 400), counts against the address. */
 function routeToken(request: FastifyRequest, auth: AuthScheme | undefined): string | undefined {
-  if (auth?.scheme === 'case') return readCaseToken(request);
-  if (auth?.scheme === 'bimplus') return readBimPlusToken(request, auth.allowQueryToken);
+  try {
+    if (auth?.scheme === 'case') return readCaseToken(request);
+    if (auth?.scheme === 'bimplus') return readBimPlusToken(request, auth.allowQueryToken);
+  } catch {
+    return undefined;
+  }
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { generateToken, hashToken, hashTokenBase64, readAuthorization, secretsEqual } from './token.util';
+import { generateToken, hashToken, hashTokenBase64, oneToken, readAuthorization, secretsEqual } from './token.util';
 
 describe('token utilities', () => {
   it('generates 256-bit hex tokens that differ every time', () => {
@@ -33,5 +33,23 @@ describe('token utilities', () => {
     [undefined, 'Bearer', undefined],
   ])('reads %p with scheme %p as %p', (header, scheme, expected) => {
     expect(readAuthorization(header, scheme)).toBe(expected);
+  });
+
+  describe('oneToken', () => {
+    it.each([
+      ['the header alone', 'abc', undefined, 'abc'],
+      ['the parameter alone', undefined, 'abc', 'abc'],
+      ['both, the same token', 'abc', 'abc', 'abc'],
+      ['an empty parameter, as absent', 'abc', '', 'abc'],
+      ['neither', undefined, undefined, undefined],
+      ['a parameter that is not a string, as absent', undefined, { a: 1 }, undefined],
+    ])('reads %s', (_case, header, query, expected) => {
+      expect(oneToken(header, query)).toBe(expected);
+    });
+
+    it('refuses two different tokens and a repeated parameter, naming the problem', () => {
+      expect(() => oneToken('abc', 'abd')).toThrow('"accessToken" and the Authorization header hold different tokens: send one');
+      expect(() => oneToken(undefined, ['abc', 'abc'])).toThrow('"accessToken" must be given once');
+    });
   });
 });

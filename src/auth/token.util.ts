@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 random bits, hex-encoded (the seed's BimPlus tokens are hex too). */
@@ -26,4 +27,18 @@ export function readAuthorization(header: string | undefined, scheme: string): s
   if (space <= 0 || header.slice(0, space).toLowerCase() !== scheme.toLowerCase()) return undefined;
   const token = header.slice(space + 1).trim();
   return token.length > 0 ? token : undefined;
+}
+
+/**
+ * The one token of a request that may carry it as `?accessToken=` or in the Authorization header. Both places
+ * holding the same token is fine and an empty parameter counts as absent; two different tokens, or the parameter
+ * twice, are the client's error: picking one silently would act as an account the client may not have meant.
+ */
+export function oneToken(fromHeader: string | undefined, queryValue: unknown): string | undefined {
+  if (Array.isArray(queryValue)) throw new BadRequestException('"accessToken" must be given once');
+  const fromQuery = typeof queryValue === 'string' && queryValue.length > 0 ? queryValue : undefined;
+  if (fromQuery !== undefined && fromHeader !== undefined && fromQuery !== fromHeader) {
+    throw new BadRequestException('"accessToken" and the Authorization header hold different tokens: send one');
+  }
+  return fromQuery ?? fromHeader;
 }

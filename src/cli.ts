@@ -45,12 +45,15 @@ async function run(command: string, positional: string[], options: Options, app:
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: Object.fromEntries(
-      ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'status', 'kind', 'limit'].map((o) => [o, { type: 'string' as const }]),
-    ),
+    options: {
+      ...Object.fromEntries(
+        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'status', 'kind', 'limit'].map((o) => [o, { type: 'string' as const }]),
+      ),
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
-  if (!command || command === 'help') {
+  if (!command || command === 'help' || values.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }

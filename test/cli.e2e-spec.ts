@@ -20,6 +20,15 @@ describe('provisioning CLI', () => {
 
   /** Runs src/cli.ts against the test app's database (or, embedded, joins the running test app's server). */
   function cli(...args: string[]): Promise<CliResult> {
+    return runCli(args).then(({ code, stdout, stderr }) => ({
+      code,
+      // stderr: the database line, then an error's JSON.
+      json: stdout ? JSON.parse(stdout) : JSON.parse(stderr.trim().split('\n').pop() || 'null'),
+      stderr,
+    }));
+  }
+
+  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const env: Record<string, string> = { PATH: process.env.PATH as string };
     if (app.env.DATABASE_URL) env.DATABASE_URL = app.env.DATABASE_URL;
     else env.DATA_DIR = app.env.DATA_DIR;
@@ -28,10 +37,7 @@ describe('provisioning CLI', () => {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    return new Promise((resolve) =>
-      // stderr: the database line, then an error's JSON.
-      child.on('close', (code) => resolve({ code, json: stdout ? JSON.parse(stdout) : JSON.parse(stderr.trim().split('\n').pop() || 'null'), stderr })),
-    );
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   }
 
   it('provisions accounts, a case, users, a group and tokens that work over HTTP', async () => {
@@ -87,5 +93,13 @@ describe('provisioning CLI', () => {
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(1);
     expect(unknown.json.error.message).toContain('Unknown command "frobnicate"');
+  });
+
+  it.each(['help', '--help', '-h', 'accounts:create --help'])('prints its usage for "%s", exit code 0, without opening a database', async (words) => {
+    const { code, stdout, stderr } = await runCli(words.split(' '));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run cli -- <command>/);
+    expect(stdout).toContain('accounts:create');
+    expect(stderr).not.toContain('database:');
   });
 });

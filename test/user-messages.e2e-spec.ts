@@ -396,6 +396,23 @@ describe('user messages v2', () => {
       expect((await as(bob, 'GET', `/v2/messages/${message.id}`)).status).toBe(404);
     });
 
+    it('routes paths in any letter case, as the .NET service did, keeping the ids as sent', async () => {
+      const message = await send(alice, { receiver: { id: bob.id } });
+      const upperId = message.id.toUpperCase();
+      const marked = await as(bob, 'POST', `/V2/Messages/${upperId}/MarkAsReadBrowser`);
+      expect(marked.status).toBe(200);
+      expect(marked.body).toEqual({ ...message, unreadBrowserNotification: false });
+      const read = await as(bob, 'GET', `/v2/Messages/${message.id}`);
+      expect(read.body.unreadBrowserNotification).toBe(false);
+      const count = await as(bob, 'GET', `/v2/User/ME/Messages/UnreadCount`);
+      expect(count.status).toBe(200);
+      expect(count.body).toEqual((await as(bob, 'GET', '/v2/user/me/messages/unreadcount')).body);
+      // A trailing slash is not part of any route (the seeds never write one).
+      const slash = await as(bob, 'GET', `/v2/user/me/messages/`);
+      expect(slash.status).toBe(404);
+      expect(slash.body).toEqual({ error: { message: 'Cannot GET /v2/user/me/messages/' } });
+    });
+
     it('refuses marking by a sender who is not a recipient', async () => {
       const message = await send(alice, { receiver: { id: bob.id } });
       const res = await as(alice, 'POST', `/v2/messages/${message.id}/markasreadbrowser`);

@@ -25,6 +25,10 @@ export function createFastifyAdapter(env: EnvironmentVariables, logger: Logger):
     // `Connection: close`; the database closes only after the HTTP server) instead of Fastify's own 503 body,
     // which is not our error envelope.
     return503OnClosing: false,
+    // The v2 clients were written against a .NET service, whose routing ignores case
+    // (`/v2/Messages/{id}/MarkAsReadBrowser`). Path parameters keep their case. A trailing slash stays a 404:
+    // the seeds never write one, and Swagger UI's relative asset URLs would break under `/docs/`.
+    routerOptions: { caseSensitive: false },
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();

@@ -553,6 +553,20 @@ describe('user messages v2', () => {
       expect(inbox.body.filter((m: any) => m.source === 'idem')).toHaveLength(2);
     });
 
+    it('replays a retry that names the default sender (the caller) instead of leaving it out', async () => {
+      const headers = { 'idempotency-key': 'key-own-sender' };
+      const first = await as(alice, 'POST', '/v2/messages', body(), headers);
+      expect(first.status).toBe(201);
+      const spelledOut = await as(alice, 'POST', '/v2/messages', { ...body(), sender: { id: alice.id.toUpperCase() } }, headers);
+      expect(spelledOut.status).toBe(201);
+      expect(spelledOut.text).toBe(first.text);
+      // A service naming another sender is another request.
+      const byService = await as(service, 'POST', '/v2/messages', body(), headers);
+      expect(byService.status).toBe(201);
+      const otherSender = await as(service, 'POST', '/v2/messages', { ...body(), sender: { id: carol.id } }, headers);
+      expect(otherSender.status).toBe(409);
+    });
+
     it('answers 409 for the same key with a different body', async () => {
       const headers = { 'idempotency-key': 'key-2' };
       expect((await as(alice, 'POST', '/v2/messages', body(), headers)).status).toBe(201);

@@ -40,7 +40,7 @@ export class UserMessagesService {
     // response share a transaction with it.
     if (!key) return this.insert(undefined, message, flags);
     return this.dataSource.transaction(async (manager) => {
-      const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto));
+      const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto, senderKey(caller, message, dto)));
       if (replay) return replay;
       const response = await this.insert(manager, message, flags);
       await this.messages.storeIdempotentResponse(manager, caller.userId, key, 201, response);
@@ -168,12 +168,23 @@ function checkIdempotencyKey(key: string | undefined): string | undefined {
   return key;
 }
 
+/**
+ * The sender as the request means it: the caller, however it was said (no `sender`, or the caller's own id), is
+ * one value, so a retry that spells out the default is the same request. Another sender is taken as given, not
+ * with the address looked up for it, so the hash never depends on the directory.
+ */
+function senderKey(caller: UserPrincipal, message: NewMessage, dto: CreateUserMessageDto): unknown {
+  if (message.senderId === caller.userId && message.senderEmail === caller.email) return 'default';
+  if (message.senderId === null) return null;
+  return [message.senderId, dto.sender?.email ?? null];
+}
+
 /** The request as it was understood (after key normalisation), so `returncode` and `returnCode` hash alike. */
-function requestHash(dto: CreateUserMessageDto): string {
+function requestHash(dto: CreateUserMessageDto, sender: unknown): string {
   const canonical = [
     dto.receiver.id.toLowerCase(),
     dto.receiver.email ?? null,
-    dto.sender === undefined ? 'default' : dto.sender === null ? null : [dto.sender.id.toLowerCase(), dto.sender.email ?? null],
+    sender,
     dto.source,
     dto.topic,
     canonicalSeverity(dto.severity),

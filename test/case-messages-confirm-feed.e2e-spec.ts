@@ -94,7 +94,7 @@ describe('Case Messages API v3: confirm and feed', () => {
       const second = (await app.request('GET', `${BASE}?guid=${kase.guid}&afterId=${id - 1}&limit=1&accessToken=${partner.token}`)).body[0];
       expect(second.confirmedAt).toBe(first.confirmedAt);
       expect(second.updatedAt).toBe(first.updatedAt);
-      const [row] = await db.query('SELECT confirmed_by_account_id FROM case_messages WHERE id = $1', [id]);
+      const [row] = await db.query('SELECT confirmed_by_account_id FROM case_message_confirmations WHERE message_id = $1', [id]);
       expect(row.confirmed_by_account_id).toBe(partner.id);
     });
 

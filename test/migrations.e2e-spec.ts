@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource, DataSourceOptions, MigrationInterface, QueryRunner } from 'typeorm';
 import { validateEnv } from '../src/config/env.validation';
 import { buildDataSourceOptions } from '../src/database/data-source';
+import { CASE_MESSAGE_COLUMNS, CASE_MESSAGE_SOURCE } from '../src/case-messages/case-messages.sql';
 import { MIGRATION_LOCK_KEY, openDataSource, runMigrationsExclusively } from '../src/database/migrate';
 import { databaseName, dropDatabase, onMaintenanceDb, recreateDatabase, withDatabase } from './support/test-database';
 
@@ -49,6 +50,15 @@ describeWithServer('migrations at start-up', () => {
   const options = (overrides: Record<string, string> = {}): DataSourceOptions =>
     buildDataSourceOptions(validateEnv({ DATABASE_URL: url, ...overrides }), url);
 
+  /** Reverts the newest migrations down to and including `name`. */
+  async function undoThrough(dataSource: DataSource, name: string): Promise<void> {
+    for (;;) {
+      const [last]: { name: string }[] = await dataSource.query(`SELECT name FROM migrations ORDER BY "timestamp" DESC LIMIT 1`);
+      await dataSource.undoLastMigration();
+      if (last.name === name) return;
+    }
+  }
+
   it('lets instances that start together on an empty database take turns: both come up, each migration applied once', async () => {
     const started = await Promise.allSettled([openDataSource(options(), true), openDataSource(options(), true), openDataSource(options(), true)]);
     for (const result of started) if (result.status === 'fulfilled') open.push(result.value);
@@ -63,7 +73,7 @@ describeWithServer('migrations at start-up', () => {
   it('1795366000000 copies each message\'s source into its existing recipient rows, and reverts', async () => {
     const dataSource = await openDataSource(options(), true);
     open.push(dataSource);
-    await dataSource.undoLastMigration();
+    await undoThrough(dataSource, 'UserMessagesSourceFilter1795366000000');
     const [alice, bob] = ['0a000000-0000-4000-8000-000000000001', '0a000000-0000-4000-8000-000000000002'];
     await dataSource.query(`INSERT INTO users (id, email) VALUES ($1, 'alice@example.com'), ($2, 'bob@example.com')`, [alice, bob]);
     for (const [id, source] of [['0b000000-0000-4000-8000-000000000001', 'Import Service'], ['0b000000-0000-4000-8000-000000000002', 'Issue Service']]) {
@@ -78,13 +88,47 @@ describeWithServer('migrations at start-up', () => {
       );
     }
 
-    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(['UserMessagesSourceFilter1795366000000']);
+    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual([
+      'UserMessagesSourceFilter1795366000000',
+      'CaseMessageConfirmations1795367000000',
+    ]);
     expect(await dataSource.query(`SELECT message_id AS id, source FROM user_message_recipients ORDER BY message_id`)).toEqual([
       { id: '0b000000-0000-4000-8000-000000000001', source: 'Import Service' },
       { id: '0b000000-0000-4000-8000-000000000002', source: 'Issue Service' },
     ]);
-    await dataSource.undoLastMigration();
+    await undoThrough(dataSource, 'UserMessagesSourceFilter1795366000000');
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'user_message_recipients' AND column_name = 'source'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('1795367000000 moves each confirmation into a row of its own, reads the same through the v3 columns, and reverts', async () => {
+    const dataSource = await openDataSource(options(), true);
+    open.push(dataSource);
+    await undoThrough(dataSource, 'CaseMessageConfirmations1795367000000');
+    await dataSource.query(`INSERT INTO accounts (id, type, name) VALUES (1, 'partner', 'P'), (2, 'provider', 'R')`);
+    await dataSource.query(`INSERT INTO cases (id, guid, partner_account_id, provider_account_id) VALUES (1, '0c000000-0000-4000-8000-000000000001', 1, 2)`);
+    const insertMessage = `INSERT INTO case_messages (id, case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type, type,
+                             declared_at, confirmed_at, confirmed_by_account_id, created_at, updated_at)
+                           VALUES ($1, 1, '0c000000-0000-4000-8000-000000000001', 1, 2, 2, 'provider', 'serviceComment', $2::timestamptz, $3::timestamptz, $4, $2::timestamptz, COALESCE($3::timestamptz, $2::timestamptz))`;
+    await dataSource.query(insertMessage, [1, '2026-01-01T00:00:00.000Z', '2026-01-02T03:04:05.678Z', 1]);
+    await dataSource.query(insertMessage, [2, '2026-01-01T00:00:00.000Z', null, null]);
+    const readBack = () =>
+      dataSource.query(`SELECT m.id, "confirmedAt", "confirmedByAccountId", "updatedAt" FROM (SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}) m ORDER BY m.id`);
+
+    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(['CaseMessageConfirmations1795367000000']);
+    expect(await dataSource.query(`SELECT message_id AS id, confirmed_by_account_id AS by FROM case_message_confirmations`)).toEqual([{ id: 1, by: 1 }]);
+    expect(await readBack()).toEqual([
+      { id: 1, confirmedAt: '2026-01-02T03:04:05.678Z', confirmedByAccountId: 1, updatedAt: '2026-01-02T03:04:05.678Z' },
+      { id: 2, confirmedAt: null, confirmedByAccountId: null, updatedAt: '2026-01-01T00:00:00.000Z' },
+    ]);
+
+    await dataSource.undoLastMigration();
+    expect(
+      await dataSource.query(`SELECT id, confirmed_at IS NOT NULL AS confirmed, confirmed_by_account_id AS by, updated_at = confirmed_at AS updated FROM case_messages ORDER BY id`),
+    ).toEqual([
+      { id: 1, confirmed: true, by: 1, updated: true },
+      { id: 2, confirmed: false, by: null, updated: null },
+    ]);
+    expect(await dataSource.query(`SELECT to_regclass('case_message_confirmations') AS t`)).toEqual([{ t: null }]);
   });
 
   it('runs a migration longer than DB_STATEMENT_TIMEOUT_MS, and gives the connection its timeout back afterwards', async () => {

@@ -27,6 +27,7 @@ interface PlanNode {
   'Index Name'?: string;
   'Relation Name'?: string;
   Filter?: string;
+  'Conflict Arbiter Indexes'?: string[];
   Plans?: PlanNode[];
 }
 
@@ -85,9 +86,9 @@ describeWithServer('query plans at volume', () => {
   });
 
   it.each([
-    ['partner', false, ['ix_case_messages_partner_feed']],
+    ['partner', false, ['ix_case_messages_partner_feed', 'pk_case_message_confirmations']],
     ['partner', true, ['pk_case_message_unconfirmed', 'case_messages_pkey']],
-    ['provider', false, ['ix_case_messages_provider_feed']],
+    ['provider', false, ['ix_case_messages_provider_feed', 'pk_case_message_confirmations']],
     ['provider', true, ['pk_case_message_unconfirmed', 'case_messages_pkey']],
   ] as const)('v3 feed of a %s (unconfirmed only: %s) is a range scan on %s', async (side, unconfirmed, expected) => {
     const account = side === 'partner' ? 3 : 23;
@@ -98,17 +99,20 @@ describeWithServer('query plans at volume', () => {
     }
   });
 
-  it('v3 list reads one case through (case_id, id)', async () => {
-    const guid = (await pool.query(`SELECT guid FROM cases WHERE id = 7`)).rows[0].guid;
-    const steps = await plan(v3.listSql, [guid, 1, 0, false, null]);
-    expect(indexes(steps)).toContain('ix_case_messages_case_id_id');
+  it.each([false, true])('v3 list reads one case through (case_id, id) and each confirmation by primary key (unconfirmed only: %s)', async (unconfirmed) => {
+    const kase = (await pool.query(`SELECT id, guid, partner_account_id AS partner FROM cases WHERE id = 7`)).rows[0];
+    const steps = await plan(v3.listSql, [kase.guid, kase.partner, 0, unconfirmed, null]);
+    expect(indexes(steps)).toEqual(expect.arrayContaining(['ix_case_messages_case_id_id', 'pk_case_message_confirmations']));
     expect(seqScans(steps)).toEqual([]);
   });
 
-  it('v3 confirm looks each id up by primary key', async () => {
+  it('v3 confirm looks each id up by primary key, and appends the confirmations through theirs', async () => {
     const ids = Array.from({ length: 100 }, (_, i) => 1_000 + i * 37);
     const steps = await plan(v3.confirmSql, [ids, 3, 'partner']);
     expect(indexes(steps)).toContain('case_messages_pkey');
+    // The first confirmation of a message wins on the confirmations' primary key; no message row is written.
+    expect(steps.flatMap((node) => node['Conflict Arbiter Indexes'] ?? [])).toEqual(['pk_case_message_confirmations']);
+    expect(steps.filter((node) => node['Node Type'] === 'ModifyTable').map((node) => node['Relation Name']).sort()).toEqual(['case_message_confirmations', 'case_message_unconfirmed']);
     // Leaving the unconfirmed queue: one primary-key probe per (account, message) pair.
     expect(indexes(steps)).toContain('pk_case_message_unconfirmed');
     expect(seqScans(steps)).toEqual([]);

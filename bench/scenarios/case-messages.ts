@@ -29,9 +29,9 @@ export const caseMessageStatements = { listSql, createSql, confirmSql, feedSql }
 /**
  * Seeds `totalMessages` messages spread round-robin over the first `cases` cases (by id), so with
  * 1,000,000 over 20,000 every case (the list target too) holds 50. Needs accounts and cases. Senders
- * alternate partner/provider with every 20th from the system; every 10th is already confirmed (by the
- * receiving side), the rest are left for the confirm and `unconfirmed` workloads, and in the receiving
- * accounts' unconfirmed queues (case_message_unconfirmed). Two statements (simple protocol, no
+ * alternate partner/provider with every 20th from the system; every 10th (by id) is already confirmed (by
+ * the receiving side), the rest are left for the confirm and `unconfirmed` workloads, and in the receiving
+ * accounts' unconfirmed queues (case_message_unconfirmed). Three statements (simple protocol, no
  * parameters). Run ANALYZE after.
  */
 export function seedCaseMessagesSql(totalMessages: number, cases: number): string {
@@ -46,24 +46,25 @@ WITH c AS (
     FROM generate_series(1, ${n}) g
 )
 INSERT INTO case_messages (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
-                           type, content, external_id, declared_at, confirmed_at, confirmed_by_account_id, created_at, updated_at)
+                           type, content, external_id, declared_at, created_at, updated_at)
 SELECT c.id, c.guid, c.partner_account_id, c.provider_account_id,
        CASE g.side WHEN 'partner' THEN c.partner_account_id WHEN 'provider' THEN c.provider_account_id END,
        g.side,
        (ARRAY['serviceComment','customerCenterReply','statusRequest','spareParts','reminder','costProposal','shipment','forwarding'])[1 + g.g % 8],
        'Seeded message ' || g.g || ': the spare part has been ordered and will arrive next week.',
        CASE WHEN g.g % 3 = 0 THEN 'seed-' || g.g END,
-       ts, CASE WHEN g.g % 10 = 0 THEN ts END,
-       CASE WHEN g.g % 10 = 0 THEN CASE g.side WHEN 'partner' THEN c.provider_account_id ELSE c.partner_account_id END END,
-       ts, ts
+       ts, ts, ts
   FROM g
   JOIN c ON c.k = (g.g - 1) % ${m}
   CROSS JOIN LATERAL (SELECT date_trunc('milliseconds', now()) - make_interval(secs => ${n} - g.g) AS ts) t
  ORDER BY g.g;
+INSERT INTO case_message_confirmations (message_id, confirmed_at, confirmed_by_account_id)
+SELECT id, created_at, CASE sender_type WHEN 'partner' THEN provider_account_id ELSE partner_account_id END
+  FROM case_messages WHERE id % 10 = 0 ORDER BY id;
 INSERT INTO case_message_unconfirmed (account_id, message_id)
 SELECT s.account_id, m.id
   FROM case_messages m
  CROSS JOIN LATERAL (VALUES (m.partner_account_id, 'partner'), (m.provider_account_id, 'provider')) AS s(account_id, side)
- WHERE m.confirmed_at IS NULL AND m.sender_type IS DISTINCT FROM s.side
+ WHERE NOT EXISTS (SELECT 1 FROM case_message_confirmations k WHERE k.message_id = m.id) AND m.sender_type IS DISTINCT FROM s.side
  ORDER BY 1, 2`;
 }

@@ -103,7 +103,7 @@ async function confirmBatches(ctx: SuiteContext): Promise<ConfirmBatch[]> {
   const { rows } = await ctx.pool.query<{ account: number; ids: number[] }>(`
     SELECT receiver AS account, array_agg(id ORDER BY id) AS ids FROM (
       SELECT id, CASE WHEN sender_type = 'partner' THEN provider_account_id ELSE partner_account_id END AS receiver
-        FROM case_messages WHERE confirmed_at IS NULL
+        FROM case_messages m WHERE NOT EXISTS (SELECT 1 FROM case_message_confirmations k WHERE k.message_id = m.id)
     ) r GROUP BY receiver`);
   const batches: ConfirmBatch[] = [];
   for (const row of rows) {
@@ -123,9 +123,9 @@ async function confirmBatches(ctx: SuiteContext): Promise<ConfirmBatch[]> {
  */
 const UNCONFIRM_SQL = `
 WITH reset AS (
-  UPDATE case_messages SET confirmed_at = NULL, confirmed_by_account_id = NULL, updated_at = created_at
-   WHERE id = ANY($1::int[]) AND confirmed_at IS NOT NULL
-  RETURNING id, partner_account_id, provider_account_id, sender_type
+  DELETE FROM case_message_confirmations k USING case_messages m
+   WHERE k.message_id = ANY($1::int[]) AND m.id = k.message_id
+  RETURNING m.id, m.partner_account_id, m.provider_account_id, m.sender_type
 )
 INSERT INTO case_message_unconfirmed (account_id, message_id)
 SELECT s.account_id, r.id
@@ -174,7 +174,7 @@ class ConfirmRounds {
     const ids = this.batches.slice(0, this.dirty).flatMap((b) => b.ids);
     this.dirty = 0;
     await this.pool.query(UNCONFIRM_SQL, [ids]);
-    await this.pool.query('VACUUM (ANALYZE) case_messages, case_message_unconfirmed');
+    await this.pool.query('VACUUM (ANALYZE) case_message_confirmations, case_message_unconfirmed');
   }
 }
 

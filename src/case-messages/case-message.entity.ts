@@ -57,16 +57,10 @@ export class CaseMessage {
   @Column({ name: 'declared_at', type: 'timestamptz' })
   declaredAt: Date;
 
-  @Column({ name: 'confirmed_at', type: 'timestamptz', nullable: true })
-  confirmedAt: Date | null;
-
-  /** The confirming (receiving) account. No foreign key: only ever the authenticated caller's id (see the migration). */
-  @Column({ name: 'confirmed_by_account_id', type: 'int', nullable: true })
-  confirmedByAccountId: number | null;
-
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
+  /** The creation time (a message is immutable); `updatedAt` on the wire is the later of this and its confirmation. */
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 
@@ -85,8 +79,7 @@ export class CaseMessage {
 }
 
 /**
- * One row per receiving account of a message it has not confirmed yet: the unconfirmed feed's index. A
- * table of its own, so that confirming changes no indexed column of case_messages (a HOT update). The
+ * One row per receiving account of a message it has not confirmed yet: the unconfirmed feed's index. The
  * create statement inserts the rows, the confirm statement deletes them (case-messages.sql.ts).
  */
 @Entity('case_message_unconfirmed')
@@ -98,10 +91,32 @@ export class CaseMessageUnconfirmed {
   messageId: number;
 }
 
-/** A case message as the v3 statements return it (case-messages.sql.ts): timestamps already ISO 8601 strings. */
-export type CaseMessageRow = Omit<CaseMessage, 'declaredAt' | 'confirmedAt' | 'createdAt' | 'updatedAt'> & {
+/**
+ * A message's confirmation by the receiving side: written once, by the first confirm (its primary key decides
+ * concurrent ones). A row of its own rather than columns of case_messages, so a confirm appends to one narrow
+ * table instead of rewriting message rows on ~100 random pages (migration 1795367000000).
+ */
+@Entity('case_message_confirmations')
+export class CaseMessageConfirmation {
+  @PrimaryColumn({ name: 'message_id', type: 'int', primaryKeyConstraintName: 'pk_case_message_confirmations' })
+  messageId: number;
+
+  @Column({ name: 'confirmed_at', type: 'timestamptz' })
+  confirmedAt: Date;
+
+  /** The confirming (receiving) account. No foreign key: only ever the authenticated caller's id (see the migration). */
+  @Column({ name: 'confirmed_by_account_id', type: 'int', nullable: true })
+  confirmedByAccountId: number | null;
+}
+
+/**
+ * A case message as the v3 statements return it (case-messages.sql.ts), with its confirmation: timestamps
+ * already ISO 8601 strings.
+ */
+export type CaseMessageRow = Omit<CaseMessage, 'declaredAt' | 'createdAt' | 'updatedAt'> & {
   declaredAt: string;
   confirmedAt: string | null;
+  confirmedByAccountId: number | null;
   createdAt: string;
   updatedAt: string;
 };

@@ -17,8 +17,8 @@ describe('case-messages SQL', () => {
 
   it('pages with a row comparison ordered like the (side_account_id, id) index, so the primary key cannot serve the order', () => {
     const sql = feedSql(AccountType.Provider, false);
-    expect(sql).toContain('(provider_account_id, id) > ($1::int, $2::int) AND provider_account_id <= $1::int');
-    expect(sql).toContain('ORDER BY provider_account_id, id LIMIT $3');
+    expect(sql).toContain('(m.provider_account_id, m.id) > ($1::int, $2::int) AND m.provider_account_id <= $1::int');
+    expect(sql).toContain('ORDER BY m.provider_account_id, m.id LIMIT $3');
     expect(feedSql(AccountType.Partner, false)).not.toMatch(/OFFSET/i);
   });
 
@@ -26,6 +26,6 @@ describe('case-messages SQL', () => {
     const sql = bench.seedCaseMessagesSql(1_000_000, 20_000);
     expect(sql).toContain('generate_series(1, 1000000)');
     expect(sql).toContain('LIMIT 20000');
-    expect(sql.match(/INSERT INTO \w+/g)).toEqual(['INSERT INTO case_messages', 'INSERT INTO case_message_unconfirmed']);
+    expect(sql.match(/INSERT INTO \w+/g)).toEqual(['INSERT INTO case_messages', 'INSERT INTO case_message_confirmations', 'INSERT INTO case_message_unconfirmed']);
   });
 });

@@ -9,11 +9,34 @@ import { AccountType } from '../directory/directory.enums';
  * CaseMessageRow.
  */
 
-export const CASE_MESSAGE_COLUMNS = `id, case_id AS "caseId", case_guid AS "caseGuid", partner_account_id AS "partnerAccountId",
-  provider_account_id AS "providerAccountId", sender_account_id AS "senderAccountId", sender_type AS "senderType",
-  parent_message_id AS "parentMessageId", type, content, external_id AS "externalId", user_email AS "userEmail",
-  user_name AS "userName", ${isoTimestampSql('declared_at')} AS "declaredAt", ${isoTimestampSql('confirmed_at')} AS "confirmedAt",
-  confirmed_by_account_id AS "confirmedByAccountId", ${isoTimestampSql('created_at')} AS "createdAt", ${isoTimestampSql('updated_at')} AS "updatedAt"`;
+/**
+ * A message and its confirmation if it has one: every read of a whole message goes through this, with the
+ * columns below (aliases m and k). A confirmation is a row of its own (migration 1795367000000). Looked up per
+ * message by primary key: as a plain join, the planner hashed the whole confirmations table (a sequential scan)
+ * to show one case's 50 messages while that table was small; the LIMIT keeps the subquery a per-row probe.
+ */
+export const CASE_MESSAGE_SOURCE = `case_messages m LEFT JOIN LATERAL (
+    SELECT message_id, confirmed_at, confirmed_by_account_id FROM case_message_confirmations WHERE message_id = m.id LIMIT 1
+  ) k ON true`;
+
+/** A message's columns, aliased to CaseMessageRow's names; `updatedAt` is the later of creation and confirmation. */
+function messageColumns(confirmedAt: string, confirmedBy: string): string {
+  return `m.id, m.case_id AS "caseId", m.case_guid AS "caseGuid", m.partner_account_id AS "partnerAccountId",
+  m.provider_account_id AS "providerAccountId", m.sender_account_id AS "senderAccountId", m.sender_type AS "senderType",
+  m.parent_message_id AS "parentMessageId", m.type, m.content, m.external_id AS "externalId", m.user_email AS "userEmail",
+  m.user_name AS "userName", ${isoTimestampSql('m.declared_at')} AS "declaredAt", ${isoTimestampSql(confirmedAt)} AS "confirmedAt",
+  ${confirmedBy} AS "confirmedByAccountId", ${isoTimestampSql('m.created_at')} AS "createdAt",
+  ${isoTimestampSql(`GREATEST(m.updated_at, ${confirmedAt})`)} AS "updatedAt"`;
+}
+
+/** The columns of a message read from CASE_MESSAGE_SOURCE. */
+export const CASE_MESSAGE_COLUMNS = messageColumns('k.confirmed_at', 'k.confirmed_by_account_id');
+
+/**
+ * The columns of a message known to be unconfirmed without reading its confirmation: one just inserted, or
+ * one the reader holds in its unconfirmed queue (the confirm statement empties the queue as it confirms).
+ */
+const UNCONFIRMED_MESSAGE_COLUMNS = messageColumns('NULL::timestamptz', 'NULL::int');
 
 /**
  * List: one statement. $1 case guid, $2 caller account id, $3 afterId, $4 unconfirmed only,
@@ -25,13 +48,13 @@ export const LIST_SQL = `
 WITH c AS (
   SELECT id, (partner_account_id = $2 OR provider_account_id = $2) AS allowed FROM cases WHERE guid = $1::uuid
 )
-SELECT c.id AS "foundCaseId", c.allowed, m.*
+SELECT c.id AS "foundCaseId", c.allowed, x.*
   FROM c
   LEFT JOIN LATERAL (
-    SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
-     WHERE case_id = c.id AND c.allowed AND id > $3 AND ($4::boolean IS NOT TRUE OR confirmed_at IS NULL)
-     ORDER BY id LIMIT $5
-  ) m ON true`;
+    SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
+     WHERE m.case_id = c.id AND c.allowed AND m.id > $3 AND ($4::boolean IS NOT TRUE OR k.message_id IS NULL)
+     ORDER BY m.id LIMIT $5
+  ) x ON true`;
 
 /**
  * Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)) for "a message is being
@@ -64,13 +87,13 @@ WITH c AS (
 ), ok AS (
   SELECT * FROM c WHERE allowed AND parent_ok
 ), ins AS (
-  INSERT INTO case_messages (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
+  INSERT INTO case_messages AS m (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
                              parent_message_id, type, content, external_id, user_email, user_name, declared_at, created_at, updated_at)
   SELECT ok.id, ok.guid, ok.partner_account_id, ok.provider_account_id, $2, $3, $7, $4, $5, $6, $8, $9,
          COALESCE($10::timestamptz, date_trunc('milliseconds', now())), date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
     FROM ok
   ON CONFLICT (case_id, sender_account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
-  RETURNING ${CASE_MESSAGE_COLUMNS}, true AS inserted
+  RETURNING ${UNCONFIRMED_MESSAGE_COLUMNS}, true AS inserted
 ), unconfirmed AS (
   -- The receiving account(s) — the other party, or both for a message from the system — until it is confirmed.
   INSERT INTO case_message_unconfirmed (account_id, message_id)
@@ -80,8 +103,8 @@ WITH c AS (
 ), hook AS (
   ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins) AS s(message_id, account_id)`)}
 ), prev AS (
-  SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM case_messages
-   WHERE $6::varchar IS NOT NULL AND case_id = (SELECT id FROM ok) AND sender_account_id = $2 AND external_id = $6
+  SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM ${CASE_MESSAGE_SOURCE}
+   WHERE $6::varchar IS NOT NULL AND m.case_id = (SELECT id FROM ok) AND m.sender_account_id = $2 AND m.external_id = $6
 ), m AS (
   SELECT * FROM ins UNION ALL SELECT * FROM prev
 )
@@ -89,8 +112,8 @@ SELECT c.allowed, c.parent_ok AS "parentOk", (SELECT count(*) FROM hook)::int AS
 
 /** The stored message behind an idempotency key. $1 case guid, $2 sender account id, $3 externalId. */
 export const FIND_BY_EXTERNAL_ID_SQL = `
-SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
- WHERE case_id = (SELECT id FROM cases WHERE guid = $1::uuid) AND sender_account_id = $2 AND external_id = $3`;
+SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
+ WHERE m.case_id = (SELECT id FROM cases WHERE guid = $1::uuid) AND m.sender_account_id = $2 AND m.external_id = $3`;
 
 /**
  * Feed for one side: what the other side or the system sent on the caller's cases, keyset on id.
@@ -100,58 +123,57 @@ SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
  * plain equality the planner (at 1,000,000 rows, 20 accounts per side) walked the primary key from
  * $2 and filtered out ~3,900 other accounts' rows per page (1.6 ms warm instead of 0.1 ms).
  * `unconfirmed=true` walks the caller's rows of case_message_unconfirmed instead (its primary key is
- * (account_id, message_id), so the same keyset is one range scan) and fetches each message by id; the
- * `confirmed_at IS NULL` there only guards against a row a confirm has not removed.
+ * (account_id, message_id), so the same keyset is one range scan) and fetches each message by id; a
+ * message in the queue is unconfirmed (the confirm statement removes it as it confirms), so its
+ * confirmation is not read.
  * $1 caller account id, $2 afterId, $3 limit.
  */
 export function feedSql(side: AccountType, unconfirmedOnly: boolean): string {
   if (unconfirmedOnly) {
     return `
-SELECT ${CASE_MESSAGE_COLUMNS} FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id
- WHERE u.account_id = $1::int AND u.message_id > $2::int AND m.confirmed_at IS NULL
+SELECT ${UNCONFIRMED_MESSAGE_COLUMNS} FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id
+ WHERE u.account_id = $1::int AND u.message_id > $2::int
  ORDER BY u.message_id LIMIT $3`;
   }
   return `
-SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages
- WHERE (${side}_account_id, id) > ($1::int, $2::int) AND ${side}_account_id <= $1::int
-   AND sender_type IS DISTINCT FROM '${side}'
- ORDER BY ${side}_account_id, id LIMIT $3`;
+SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
+ WHERE (m.${side}_account_id, m.id) > ($1::int, $2::int) AND m.${side}_account_id <= $1::int
+   AND m.sender_type IS DISTINCT FROM '${side}'
+ ORDER BY m.${side}_account_id, m.id LIMIT $3`;
 }
 
 /**
- * Confirm a batch in one statement: classify every id, confirm the ones still unconfirmed (a
- * concurrent confirm re-checks `confirmed_at IS NULL` on the locked row, so the first time wins),
- * remove them from the unconfirmed queue (the UPDATE itself changes no indexed column: a HOT update),
- * and report per id in input order. $1 int[] of distinct ids, $2 caller account id, $3 caller side.
+ * Confirm a batch in one statement: classify every id, record a confirmation for each one the caller may
+ * confirm (the confirmations' primary key keeps the first: a later or concurrent confirm of the same message
+ * inserts nothing and reports it as already confirmed), remove those from the unconfirmed queue, and report
+ * per id in input order. Message rows are only read: appending to the narrow confirmations table writes a
+ * handful of pages where updating the messages wrote ~100 (migration 1795367000000).
+ * $1 int[] of distinct ids, $2 caller account id, $3 caller side.
  */
 export const CONFIRM_SQL = `
 WITH input AS (
   SELECT t.id, t.ord FROM unnest($1::int[]) WITH ORDINALITY AS t(id, ord)
 ), checked AS (
-  SELECT i.id, i.ord,
+  SELECT i.id, i.ord, m.partner_account_id, m.provider_account_id,
          CASE WHEN m.id IS NULL THEN 'Not found'
               WHEN m.partner_account_id <> $2 AND m.provider_account_id <> $2 THEN 'No access'
               WHEN m.sender_type = $3 THEN 'Own message' END AS error
     FROM input i LEFT JOIN case_messages m ON m.id = i.id
-), locked AS (
-  -- Lock in id order, whatever the input order, so two overlapping batches cannot deadlock.
-  SELECT m.id FROM case_messages m JOIN checked k ON k.id = m.id
-   WHERE k.error IS NULL AND m.confirmed_at IS NULL
-   ORDER BY m.id
-     FOR NO KEY UPDATE OF m
 ), confirmed AS (
-  UPDATE case_messages m
-     SET confirmed_at = date_trunc('milliseconds', now()), updated_at = date_trunc('milliseconds', now()), confirmed_by_account_id = $2
-    FROM locked l
-   WHERE m.id = l.id AND m.confirmed_at IS NULL
-  RETURNING m.id, m.partner_account_id, m.provider_account_id
+  -- Inserted in id order, whatever the input order: two overlapping batches then wait on each other's
+  -- keys in the same order and cannot deadlock.
+  INSERT INTO case_message_confirmations (message_id, confirmed_at, confirmed_by_account_id)
+  SELECT id, date_trunc('milliseconds', now()), $2 FROM checked WHERE error IS NULL ORDER BY id
+  ON CONFLICT (message_id) DO NOTHING
+  RETURNING message_id
 ), dequeued AS (
   -- Out of the unconfirmed queue of both parties (only the receiving ones hold a row). Explicit
   -- (account, message) pairs, so each is one probe of the queue's primary key.
   DELETE FROM case_message_unconfirmed u
-   USING confirmed f CROSS JOIN LATERAL (VALUES (f.partner_account_id), (f.provider_account_id)) AS s(account_id)
-   WHERE u.account_id = s.account_id AND u.message_id = f.id
+   USING confirmed f JOIN checked c ON c.id = f.message_id
+   CROSS JOIN LATERAL (VALUES (c.partner_account_id), (c.provider_account_id)) AS s(account_id)
+   WHERE u.account_id = s.account_id AND u.message_id = f.message_id
 )
-SELECT k.id, k.error, (f.id IS NOT NULL) AS confirmed
-  FROM checked k LEFT JOIN confirmed f ON f.id = k.id
- ORDER BY k.ord`;
+SELECT c.id, c.error, (f.message_id IS NOT NULL) AS confirmed
+  FROM checked c LEFT JOIN confirmed f ON f.message_id = c.id
+ ORDER BY c.ord`;

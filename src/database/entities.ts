@@ -1,5 +1,5 @@
 import { ApiToken } from '../auth/api-token.entity';
-import { CaseMessage, CaseMessageUnconfirmed } from '../case-messages/case-message.entity';
+import { CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed } from '../case-messages/case-message.entity';
 import { Delivery, DeliveryAttempt, UserStreamEventRow } from '../delivery/delivery.entity';
 import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
@@ -10,4 +10,4 @@ import { UserMessageRecipient } from '../user-messages/user-message-recipient.en
 import { UserMessage } from '../user-messages/user-message.entity';
 
 /** Every TypeORM entity, listed once for the app, the CLI and the tests. */
-export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];
+export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];

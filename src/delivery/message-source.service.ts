@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { toCaseMessageResponse } from '../case-messages/case-message.mapper';
 import { CaseMessageRow } from '../case-messages/case-message.entity';
-import { CASE_MESSAGE_COLUMNS } from '../case-messages/case-messages.sql';
+import { CASE_MESSAGE_COLUMNS, CASE_MESSAGE_SOURCE } from '../case-messages/case-messages.sql';
 import { CaseMessageResponseDto } from '../case-messages/dto/case-message-response.dto';
 import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
 import { toUserMessageResponse, UserMessageView } from '../user-messages/user-message.mapper';
@@ -47,7 +47,7 @@ export class MessageSource {
 
   /** A v3 case message in its API shape, or undefined when it is gone. */
   async caseMessage(id: number): Promise<CaseMessageResponseDto | undefined> {
-    const rows: CaseMessageRow[] = await this.dataSource.query(`SELECT ${CASE_MESSAGE_COLUMNS} FROM case_messages WHERE id = $1`, [id]);
+    const rows: CaseMessageRow[] = await this.dataSource.query(`SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE} WHERE m.id = $1`, [id]);
     return rows.length > 0 ? toCaseMessageResponse(rows[0]) : undefined;
   }
 }

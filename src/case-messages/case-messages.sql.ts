@@ -105,10 +105,10 @@ WITH c AS (
 ), prev AS (
   SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM ${CASE_MESSAGE_SOURCE}
    WHERE $6::varchar IS NOT NULL AND m.case_id = (SELECT id FROM ok) AND m.sender_account_id = $2 AND m.external_id = $6
-), m AS (
+), message AS (
   SELECT * FROM ins UNION ALL SELECT * FROM prev
 )
-SELECT c.allowed, c.parent_ok AS "parentOk", (SELECT count(*) FROM hook)::int AS "webhooksQueued", m.* FROM c LEFT JOIN m ON true`;
+SELECT c.allowed, c.parent_ok AS "parentOk", (SELECT count(*) FROM hook)::int AS "webhooksQueued", message.* FROM c LEFT JOIN message ON true`;
 
 /** The stored message behind an idempotency key. $1 case guid, $2 sender account id, $3 externalId. */
 export const FIND_BY_EXTERNAL_ID_SQL = `

@@ -27,7 +27,7 @@ export function setupOpenApi(app: INestApplication): void {
 }
 
 const ERROR_ENVELOPE = { $ref: '#/components/schemas/ErrorResponseDto' };
-/** Routes that answer without the database, so never with its 503. */
+/** Routes that never answer the database's 503 (/metrics shows zero queue depths while it is away). */
 const WITHOUT_DATABASE = new Set(['/metrics']);
 
 /**

@@ -54,6 +54,10 @@ describeWithServer('Delivery: database restart while jobs are pending', () => {
     }
     await new Promise((r) => setTimeout(r, 2500));
     expect(sink.mails).toHaveLength(0);
+    // A scrape during the outage still answers (OpenAPI declares no 503 for /metrics): the queue depth it cannot read shows 0.
+    const scrape = await worker.request('GET', '/metrics');
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toMatch(/^delivery_queue_depth\{kind="email",status="pending"\} 0$/m);
     await proxy.restore();
 
     await sink.waitFor((m) => m.length >= 5, 20_000);

@@ -207,7 +207,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(param('/admin/deliveries', 'get', 'limit')?.schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100, example: 100 });
     for (const [path, method] of [['/admin/deliveries', 'get'], ['/admin/deliveries/retry-failed', 'post']]) expect(res.body.paths[path][method].responses['400']).toBeDefined();
     expect(Object.keys(res.body.paths['/health/live'].get.responses)).toEqual(['200']);
-    // /metrics: Prometheus text, open unless METRICS_TOKEN is set (the empty requirement), never waits for the database.
+    // /metrics: Prometheus text, open unless METRICS_TOKEN is set (the empty requirement), never the database's 503.
     const metrics = res.body.paths['/metrics'].get;
     expect(metrics.security).toEqual([{}, { metrics: [] }]);
     expect(Object.keys(metrics.responses).sort()).toEqual(['200', '401', '429', '500']);

@@ -31,10 +31,10 @@ function routeToken(request: FastifyRequest, auth: AuthScheme | undefined): stri
   try {
     if (auth?.scheme === 'case') return readCaseToken(request);
     if (auth?.scheme === 'bimplus') return readBimPlusToken(request, auth.allowQueryToken);
+    return undefined;
   } catch {
     return undefined;
   }
-  return undefined;
 }
 
 /**

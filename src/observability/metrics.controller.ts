@@ -3,11 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MetricsAuth } from '../auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
-const EXAMPLE = [
-  '# HELP delivery_queue_depth Deliveries waiting to be sent, by kind',
-  '# TYPE delivery_queue_depth gauge',
-  'delivery_queue_depth{kind="email"} 0',
-].join('\n');
+// Two lines of a real scrape (no HELP text here: it would be a copy of delivery.metrics.ts's).
+const EXAMPLE = ['# TYPE delivery_queue_depth gauge', 'delivery_queue_depth{kind="email",status="pending"} 0'].join('\n');
 
 /** Prometheus scrape endpoint; protected by METRICS_TOKEN when one is configured. */
 @ApiTags('operations')

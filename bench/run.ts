@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: seeds a 1,000,000-row and a 10,000-row database, drives the real built server
  * (`node dist/main.js`) and a minimal Fastify + pg floor with autocannon, counts the SQL statements each
- * request sends, measures delivery (issue 5), prints a Markdown report and writes it into docs/performance.md.
+ * request sends, measures delivery, prints a Markdown report and writes it into docs/performance.md.
  * Knobs (see docs/performance.md): BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS,
  * BENCH_ONLY=v3|v2|delivery, BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_REUSE_DB=1, BENCH_WRITE_DOCS=0,
  * BENCH_DELIVERY=0, BENCH_DATABASE_URL (the name must contain "bench").
@@ -246,7 +246,7 @@ function appEnv(config: BenchConfig, database: string): Record<string, string> {
     DEMO_SEED: 'false',
     MIGRATIONS_RUN: 'true',
     // Delivery workers would drain the outbox in the same two cores; the API numbers are measured without
-    // them (an operator may run workers as separate instances). Issue 5's numbers measure delivery itself.
+    // them (an operator may run workers as separate instances). The delivery suite measures delivery itself.
     WORKERS_ENABLED: 'false',
     DATA_DIR: dataDir(),
     DB_POOL_SIZE: String(config.poolSize),

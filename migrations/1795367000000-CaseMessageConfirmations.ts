@@ -7,7 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * PostgreSQL checkpoints every few seconds (requested by WAL volume), so a batch wrote 50–100 full-page images,
  * 300–690 kB of WAL. Inserting 100 rows into this narrow table touches a handful of pages: 7–11 full-page
  * images, 27–70 kB. Measured on the 1,000,000-message bench database, 32 connections, committed batches:
- * 571–833 → 860–1,360 batches/s (docs/performance.md, session 12). Reads join the table by primary key.
+ * 571–833 → 860–1,360 batches/s (docs/performance.md). Reads join the table by primary key.
  *
  * The primary key also decides concurrent confirms of one message: the first insert wins, the other finds
  * the conflict (the message's row is no longer locked). No foreign keys: a check on `message_id` would take a

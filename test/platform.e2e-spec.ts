@@ -182,7 +182,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     const createHeaders = res.body.paths['/v2/messages'].post.parameters.filter((p: { in: string }) => p.in === 'header');
     expect(createHeaders).toEqual([expect.objectContaining({ name: 'idempotency-key', required: false })]);
     for (const path of ['/v2/messages', '/v2/user/{userId}/messages']) expect(res.body.paths[path].get.responses['200'].headers.Link).toBeDefined();
-    // What a generated client needs (found by an OpenAPI review, session 9): typed query parameters, integer ids,
+    // What a generated client needs: typed query parameters, integer ids,
     // the stream's media type, readiness failing in the error envelope, the token documented once.
     const param = (path: string, method: string, name: string) =>
       res.body.paths[path][method].parameters.find((p: { name: string }) => p.name === name) as { schema: Record<string, unknown> } | undefined;
@@ -195,7 +195,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(schemas.CaseMessageResponseDto.properties.id.type).toBe('integer');
     expect(schemas.CreateCaseMessageDto.properties.userEmail.format).toBe('email');
     expect(res.body.paths['/v2/user/{userId}/messages/stream'].get.responses['200'].content['text/event-stream']).toBeDefined();
-    // Only the 200s are event stream and Prometheus text; every error is the JSON envelope (audit, session 12).
+    // Only the 200s are event stream and Prometheus text; every error is the JSON envelope.
     for (const path of ['/v2/user/{userId}/messages/stream', '/metrics']) {
       for (const [status, response] of Object.entries(res.body.paths[path].get.responses as Record<string, { content: object }>)) {
         if (status !== '200') expect([path, status, Object.keys(response.content)]).toEqual([path, status, ['application/json']]);

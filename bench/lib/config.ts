@@ -7,7 +7,7 @@ export interface BenchConfig {
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
-  /** `delivery` runs only issue 5's measurements (both APIs seeded). */
+  /** `delivery` runs only the delivery measurements (both APIs seeded). */
   only: 'v3' | 'v2' | 'delivery' | 'all';
   poolSize: number;
   /** Skip seeding when the database already holds a finished seed of the same shape. */
@@ -15,7 +15,7 @@ export interface BenchConfig {
   largeRows: number;
   smallRows: number;
   writeDocs: boolean;
-  /** Issue 5's delivery numbers (needs both APIs). */
+  /** The delivery measurements (need both APIs). */
   delivery: boolean;
 }
 

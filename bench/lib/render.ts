@@ -60,9 +60,9 @@ export function renderReport(results: EndpointResult[], group: GroupCreateResult
 
 const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
 
-/** Issue 5: measured on the small database with the in-process workers on, against local sinks. */
+/** Delivery: measured on the small database with the in-process workers on, against local sinks. */
 function deliverySection(d: DeliveryResult | undefined, config: BenchConfig): string {
-  if (!d) return `### Delivery (issue 5)\n\nNot measured in this run (needs both APIs; BENCH_DELIVERY=0 turns it off).`;
+  if (!d) return `### Delivery\n\nNot measured in this run (needs both APIs; BENCH_DELIVERY=0 turns it off).`;
   const rate = (r: { count: number; seconds: number } | undefined) => (r && r.seconds > 0 ? r.count / r.seconds : undefined);
   const emails = rate(d.emails);
   const hooks = rate(d.webhooks);
@@ -80,7 +80,7 @@ function deliverySection(d: DeliveryResult | undefined, config: BenchConfig): st
     ['v2 create req/s with e-mail + push on ÷ both off (API instance, workers off)', apiRatio === undefined ? '–' : `${n(apiRatio, 2)} (${n(d.apiOnlyCreateWithDelivery?.requestsPerSecond)} vs ${n(d.apiOnlyCreateWithout?.requestsPerSecond)} req/s; p99 ${n(d.apiOnlyCreateWithDelivery?.p99)} vs ${n(d.apiOnlyCreateWithout?.p99)} ms)`, '≥ 0.9', verdict(apiRatio === undefined ? undefined : apiRatio >= 0.9)],
   ];
   return [
-    `### Delivery (issue 5)`,
+    `### Delivery`,
     ``,
     `Small database, the app with its in-process workers (WORKER_CONCURRENCY default) and SMTP_URL pointing at a sink in the harness; drains start from a queue filled with workers off. Create ratios (workers running in the same process, then an API instance with workers off) at ${config.connections} connections, ${config.durationSeconds} s per side, off and on in 3 rounds (order flipped each round) with pending deliveries cancelled before each measurement.`,
     ``,
@@ -95,8 +95,8 @@ const SKELETON = `# Performance
 
 How fast the service is, how it is measured, and against what.
 
-<!-- delivery:begin — Issue 5 (delivery) numbers go in the "Delivery" section below; npm run bench does not overwrite it. -->
-## Delivery (issue 5)
+<!-- delivery:begin — hand-written delivery notes; npm run bench does not overwrite this section. -->
+## Delivery: notes
 
 Not measured yet.
 <!-- delivery:end -->

@@ -11,7 +11,7 @@ import { log } from '../lib/prepare';
 import { SuiteContext } from '../lib/suite';
 import { createWorkload } from './user-messages';
 
-/** Issue 5's numbers. Every step runs against the real built server with its in-process workers enabled. */
+/** Delivery figures. Every step runs against the real built server with its in-process workers enabled. */
 export interface DeliveryResult {
   emails?: DrainResult;
   webhooks?: DrainResult;

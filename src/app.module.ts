@@ -6,11 +6,12 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { holdsOperatorSecret, throttleKey } from './auth/throttle-key';
 import { TokenService } from './auth/token.service';
-import { GlobalErrorFilter } from './common/global-error.filter';
-import { createValidationPipe } from './common/validation.pipe';
+import { GlobalErrorFilter } from './http/global-error.filter';
+import { createValidationPipe } from './http/validation.pipe';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { DatabaseModule, typeOrmRoot } from './database/database.module';
+import { ENTITIES } from './entities';
 import { FEATURE_MODULES } from './feature-modules';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -24,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        typeOrmRoot(env, databaseUrl, { retryAttempts: 5, retryDelay: 2000 }),
+        typeOrmRoot(env, databaseUrl, ENTITIES, { retryAttempts: 5, retryDelay: 2000 }),
         ThrottlerModule.forRootAsync({
           inject: [TokenService, Reflector],
           useFactory: (tokens: TokenService, reflector: Reflector) => ({

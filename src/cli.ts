@@ -10,9 +10,10 @@ import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
-import { typeOrmRoot } from './database/database.module';
+import { DatabaseModule, typeOrmRoot } from './database/database.module';
+import { ENTITIES } from './entities';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
-import { DeliveryQueue } from './delivery/delivery-queue.service';
+import { DeliveriesRepository } from './delivery/deliveries.repository';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node dist/cli.js <command> …)
 
@@ -27,8 +28,8 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, { retryAttempts: 0 }), AuthModule, AdminModule],
-      providers: [DeliveryQueue],
+      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, AdminModule],
+      providers: [DeliveriesRepository],
     };
   }
 }
@@ -36,7 +37,7 @@ class CliModule {
 type Options = Record<string, string | undefined>;
 
 async function run(command: string, positional: string[], options: Options, app: INestApplicationContext): Promise<unknown> {
-  if (command.startsWith('deliveries:')) return runDeliveryCommand(command, positional, options, app.get(DeliveryQueue));
+  if (command.startsWith('deliveries:')) return runDeliveryCommand(command, positional, options, app.get(DeliveriesRepository));
   const provision = provisioningCommand(command);
   if (!provision) throw new Error(`Unknown command "${command}"\n\n${USAGE}`);
   return provision(positional, options, app.get(ProvisioningService));

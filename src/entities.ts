@@ -1,13 +1,13 @@
-import { ApiToken } from '../auth/api-token.entity';
-import { CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed } from '../case-messages/case-message.entity';
-import { Delivery, DeliveryAttempt, UserStreamEventRow } from '../delivery/delivery.entity';
-import { Account } from '../directory/account.entity';
-import { Case } from '../directory/case.entity';
-import { Group, GroupMember } from '../directory/group.entity';
-import { User } from '../directory/user.entity';
-import { UserMessageIdempotencyKey } from '../user-messages/user-message-idempotency-key.entity';
-import { UserMessageRecipient } from '../user-messages/user-message-recipient.entity';
-import { UserMessage } from '../user-messages/user-message.entity';
+import { ApiToken } from './auth/api-token.entity';
+import { CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed } from './case-messages/case-message.entity';
+import { Delivery, DeliveryAttempt, UserStreamEventRow } from './delivery/delivery.entity';
+import { Account } from './directory/account.entity';
+import { Case } from './directory/case.entity';
+import { Group, GroupMember } from './directory/group.entity';
+import { User } from './directory/user.entity';
+import { UserMessageIdempotencyKey } from './user-messages/user-message-idempotency-key.entity';
+import { UserMessageRecipient } from './user-messages/user-message-recipient.entity';
+import { UserMessage } from './user-messages/user-message.entity';
 
-/** Every TypeORM entity, listed once for the app, the CLI and the tests. */
+/** Every TypeORM entity, listed once at the composition root for the app, the CLI and the TypeORM CLI. */
 export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];

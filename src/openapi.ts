@@ -3,7 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY, METRICS_SECURITY } from './auth/auth.decorators';
 import { BODY_TOO_LARGE_MESSAGE } from './http/body-limit';
-import { RETRY_AFTER } from './common/error-response.dto';
+import { RETRY_AFTER } from './http/error-response.dto';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, with every auth scheme. */
 export function setupOpenApi(app: INestApplication): void {

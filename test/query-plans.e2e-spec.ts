@@ -2,7 +2,6 @@ import { Pool } from 'pg';
 import { benchIds, seedDirectory } from '../bench/lib/fixtures';
 import * as v3 from '../bench/scenarios/case-messages';
 import * as v2 from '../bench/scenarios/user-messages';
-import { DataSource } from 'typeorm';
 import { PreparedStatements } from '../src/database/prepared-statements';
 import { parseFilter } from '../src/user-messages/filter/filter-parser';
 import { PageRequest } from '../src/user-messages/paging';
@@ -144,7 +143,7 @@ describeWithServer('query plans at volume', () => {
   async function filterStatement(filter: string, page: PageRequest): Promise<{ sql: string; params: unknown[] }> {
     let captured: { sql: string; params: unknown[] } | undefined;
     const record = async (sql: string, params: unknown[]) => ((captured = { sql, params }), []);
-    const repository = new UserMessagesRepository({ query: record } as unknown as DataSource, { query: record, queryDynamic: record } as unknown as PreparedStatements);
+    const repository = new UserMessagesRepository({ query: record, queryDynamic: record } as unknown as PreparedStatements);
     await repository.search(heavyUserId, parseFilter(filter), page);
     if (!captured) throw new Error('no statement');
     return captured;

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../auth/auth.decorators';
-import { ErrorResponseDto } from '../common/error-response.dto';
-import { GuidParam, IntIdParam } from '../common/param.pipes';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { GuidParam, IntIdParam } from '../http/param.pipes';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetWebhookDto } from './dto/admin.dto';
 import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RevokedTokenDto, UserResponseDto } from './dto/admin-response.dto';
 import { ProvisioningService } from './provisioning.service';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminController } from './admin.controller';
+import { DirectoryRepository } from '../directory/directory.repository';
 import { ProvisioningService } from './provisioning.service';
 
-@Module({ controllers: [AdminController], providers: [ProvisioningService], exports: [ProvisioningService] })
+@Module({ controllers: [AdminController], providers: [ProvisioningService, DirectoryRepository], exports: [ProvisioningService] })
 export class AdminModule {}

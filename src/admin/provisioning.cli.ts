@@ -1,4 +1,4 @@
-import { parseIntId } from '../common/param.pipes';
+import { parseIntId } from '../common/int-id';
 import { isUuid } from '../common/uuid';
 import { validateDto } from '../common/validate-dto';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, SetWebhookDto } from './dto/admin.dto';

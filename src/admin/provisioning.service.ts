@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
 import { TokenService } from '../auth/token.service';
 import { DomainError } from '../common/domain-error';
 import { EnvironmentVariables } from '../config/env.validation';
-import { pgErrorCode, PG_UNIQUE_VIOLATION } from '../common/pg-errors';
+import { Transaction, Transactions } from '../database/transactions';
+import { pgErrorCode, PG_UNIQUE_VIOLATION } from '../database/database-errors';
 import { checkWebhookUrl } from '../common/url-safety';
 import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
 import { AccountType, UserRole } from '../directory/directory.enums';
-import { Group, GroupMember } from '../directory/group.entity';
-import { User } from '../directory/user.entity';
+import { DirectoryRepository } from '../directory/directory.repository';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, SetWebhookDto } from './dto/admin.dto';
 import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, UserResponseDto } from './dto/admin-response.dto';
 
@@ -18,13 +17,14 @@ import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, 
 @Injectable()
 export class ProvisioningService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly directory: DirectoryRepository,
+    private readonly transactions: Transactions,
     private readonly tokens: TokenService,
     private readonly env: EnvironmentVariables,
   ) {}
 
   async createAccount(dto: CreateAccountDto): Promise<AccountResponseDto> {
-    const account = await this.dataSource.getRepository(Account).save({ type: dto.type, name: dto.name });
+    const account = await this.directory.insertAccount({ type: dto.type, name: dto.name });
     return toAccountResponse(account);
   }
 
@@ -37,7 +37,7 @@ export class ProvisioningService {
     const account = await this.requireAccount(accountId);
     const refused = await checkWebhookUrl(dto.url, this.env.WEBHOOK_ALLOW_PRIVATE);
     if (refused) throw new DomainError('INVALID', refused);
-    await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: dto.url, webhookSecret: dto.secret });
+    await this.directory.setWebhook(accountId, dto.url, dto.secret);
     return toAccountResponse({ ...account, webhookUrl: dto.url });
   }
 
@@ -46,7 +46,7 @@ export class ProvisioningService {
     await this.requireAccountOfType(dto.providerAccountId, AccountType.Provider, 'providerAccountId');
     const guid = dto.guid?.toLowerCase() ?? randomUUID();
     const saved = await this.insertUnique(`A case with guid ${guid} already exists`, () =>
-      this.dataSource.getRepository(Case).save({ guid, partnerAccountId: dto.partnerAccountId, providerAccountId: dto.providerAccountId }),
+      this.directory.insertCase({ guid, partnerAccountId: dto.partnerAccountId, providerAccountId: dto.providerAccountId }),
     );
     return toCaseResponse(saved);
   }
@@ -54,35 +54,35 @@ export class ProvisioningService {
   async createUser(dto: CreateUserDto): Promise<UserResponseDto> {
     const id = dto.id?.toLowerCase() ?? randomUUID();
     const user = { id, email: dto.email, name: dto.name ?? null, role: dto.role ?? UserRole.User };
-    await this.dataSource.transaction(async (manager) => {
-      await claimAddresseeId(manager, id, 'groups', `A group with id ${id} already exists; a user cannot share its id`);
-      await this.insertUnique(`A user with id ${id} already exists`, () => manager.getRepository(User).insert({ ...user }));
+    await this.transactions.run(async (tx) => {
+      await this.claimAddresseeId(tx, id, 'groups', `A group with id ${id} already exists; a user cannot share its id`);
+      await this.insertUnique(`A user with id ${id} already exists`, () => this.directory.insertUser(tx, user));
     });
     return user;
   }
 
   async issueUserToken(userId: string, label?: string): Promise<IssuedTokenDto> {
     const id = userId.toLowerCase();
-    if (!(await this.dataSource.getRepository(User).exists({ where: { id } }))) throw new DomainError('NOT_FOUND', 'User not found');
+    if (!(await this.directory.userExists(id))) throw new DomainError('NOT_FOUND', 'User not found');
     return this.tokens.issue({ userId: id }, label);
   }
 
   async createGroup(dto: CreateGroupDto): Promise<GroupResponseDto> {
     const id = dto.id?.toLowerCase() ?? randomUUID();
-    return this.dataSource.transaction(async (manager) => {
-      await claimAddresseeId(manager, id, 'users', `A user with id ${id} already exists; a group cannot share its id`);
-      await this.insertUnique(`A group with id ${id} already exists`, () => manager.getRepository(Group).insert({ id, name: dto.name }));
-      const memberIds = await this.replaceMembers(manager, id, dto.memberIds);
+    return this.transactions.run(async (tx) => {
+      await this.claimAddresseeId(tx, id, 'users', `A user with id ${id} already exists; a group cannot share its id`);
+      await this.insertUnique(`A group with id ${id} already exists`, () => this.directory.insertGroup(tx, { id, name: dto.name }));
+      const memberIds = await this.replaceMembers(tx, id, dto.memberIds);
       return { id, name: dto.name, memberIds };
     });
   }
 
   async setGroupMembers(groupId: string, memberIds: string[]): Promise<GroupResponseDto> {
     const id = groupId.toLowerCase();
-    return this.dataSource.transaction(async (manager) => {
-      const group = await manager.getRepository(Group).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return this.transactions.run(async (tx) => {
+      const group = await this.directory.findGroupForUpdate(tx, id);
       if (!group) throw new DomainError('NOT_FOUND', 'Group not found');
-      return { id, name: group.name, memberIds: await this.replaceMembers(manager, id, memberIds) };
+      return { id, name: group.name, memberIds: await this.replaceMembers(tx, id, memberIds) };
     });
   }
 
@@ -92,34 +92,34 @@ export class ProvisioningService {
   }
 
   /** Replaces a group's members with `memberIds` (deduplicated); every id must be an existing user. */
-  private async replaceMembers(manager: EntityManager, groupId: string, memberIds: string[]): Promise<string[]> {
+  private async replaceMembers(tx: Transaction, groupId: string, memberIds: string[]): Promise<string[]> {
     const ids = [...new Set(memberIds.map((m) => m.toLowerCase()))];
-    const found = ids.length === 0 ? [] : await manager.getRepository(User).find({ select: { id: true }, where: { id: In(ids) } });
-    if (found.length !== ids.length) {
-      const known = new Set(found.map((u) => u.id));
-      throw new DomainError('INVALID', `memberIds: unknown user ${ids.find((m) => !known.has(m))}`);
-    }
-    await manager.getRepository(GroupMember).delete({ groupId });
-    if (ids.length > 0) {
-      await manager.query(`INSERT INTO group_members (group_id, user_id) SELECT $1, unnest($2::uuid[])`, [groupId, ids]);
-    }
+    const known = await this.directory.existingUserIds(tx, ids);
+    const unknown = ids.find((m) => !known.has(m));
+    if (unknown) throw new DomainError('INVALID', `memberIds: unknown user ${unknown}`);
+    await this.directory.replaceMembers(tx, groupId, ids);
     return ids;
   }
 
-  private findAccount(id: number): Promise<Account | null> {
-    return this.dataSource.getRepository(Account).findOneBy({ id });
+  /**
+   * A v2 receiver.id names a user or a group, so one id must not be both (the group would never receive
+   * anything: a user wins the lookup).
+   */
+  private async claimAddresseeId(tx: Transaction, id: string, otherTable: 'users' | 'groups', conflictMessage: string): Promise<void> {
+    const { taken } = await this.directory.claimAddresseeId(tx, id, otherTable);
+    if (taken) throw new DomainError('CONFLICT', conflictMessage);
   }
 
   /** The account a route's path names: a missing one is a 404. */
   private async requireAccount(id: number): Promise<Account> {
-    const account = await this.findAccount(id);
+    const account = await this.directory.findAccount(id);
     if (!account) throw new DomainError('NOT_FOUND', 'Account not found');
     return account;
   }
 
   /** An account a request body names: a missing one, or one of the other type, is a 400 naming the field. */
   private async requireAccountOfType(id: number, type: AccountType, field: string): Promise<void> {
-    const account = await this.findAccount(id);
+    const account = await this.directory.findAccount(id);
     if (!account) throw new DomainError('INVALID', `${field}: account ${id} not found`);
     if (account.type !== type) throw new DomainError('INVALID', `${field}: account ${id} is not a ${type} account`);
   }
@@ -132,21 +132,6 @@ export class ProvisioningService {
       throw error;
     }
   }
-}
-
-/** Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)) for "an id is being given to a user or a group". */
-const ADDRESSEE_ID_LOCK_NAMESPACE = 3200;
-
-/**
- * A v2 receiver.id names a user or a group, so one id must not be both (the group would never receive
- * anything: a user wins the lookup). Users and groups are separate tables, so the check is a lock on the
- * id for the rest of the transaction, then a look at the other table: two concurrent creations of the
- * same id as a user and as a group are serialised, and the second sees the first.
- */
-async function claimAddresseeId(manager: EntityManager, id: string, otherTable: 'users' | 'groups', conflictMessage: string): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(${ADDRESSEE_ID_LOCK_NAMESPACE}, hashtext($1))`, [id]);
-  const [taken] = await manager.query(`SELECT 1 FROM ${otherTable} WHERE id = $1`, [id]);
-  if (taken) throw new DomainError('CONFLICT', conflictMessage);
 }
 
 function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name' | 'webhookUrl'>): AccountResponseDto {

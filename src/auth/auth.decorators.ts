@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponseDto, RETRY_AFTER } from '../common/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER } from '../http/error-response.dto';
 import { AccountType } from '../directory/directory.enums';
 import { AdminAuthGuard } from './admin-auth.guard';
 import { BimPlusAuthGuard } from './bimplus-auth.guard';

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AdminAuthGuard } from './admin-auth.guard';
+import { ApiTokensRepository } from './api-tokens.repository';
 import { BimPlusAuthGuard } from './bimplus-auth.guard';
 import { CaseAuthGuard } from './case-auth.guard';
 import { MetricsAuthGuard } from './metrics-auth.guard';
@@ -7,7 +8,7 @@ import { TokenService } from './token.service';
 
 @Global()
 @Module({
-  providers: [TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
+  providers: [ApiTokensRepository, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
   exports: [TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
 })
 export class AuthModule {}

@@ -1,18 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { AccountType, UserRole } from '../directory/directory.enums';
+import { ApiTokensRepository, TokenOwnerRow } from './api-tokens.repository';
 import { AnyPrincipal } from './principal';
 import { generateToken, hashToken, hashTokenBase64 } from './token.util';
-
-interface TokenRow {
-  token_id: string;
-  account_id: number | null;
-  account_type: AccountType | null;
-  user_id: string | null;
-  email: string | null;
-  role: UserRole | null;
-}
 
 interface CacheEntry {
   principal: AnyPrincipal;
@@ -39,7 +30,7 @@ export class TokenService {
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tokens: ApiTokensRepository,
     private readonly env: EnvironmentVariables,
   ) {}
 
@@ -47,11 +38,8 @@ export class TokenService {
     const token = generateToken();
     const accountId = 'accountId' in owner ? owner.accountId : null;
     const userId = 'userId' in owner ? owner.userId : null;
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO api_tokens (token_hash, account_id, user_id, label) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [hashToken(token), accountId, userId, label ?? null],
-    );
-    return { id: rows[0].id, token };
+    const id = await this.tokens.insert(hashToken(token), { accountId, userId }, label ?? null);
+    return { id, token };
   }
 
   /** Returns the principal for a raw token, or undefined when it is unknown or revoked. */
@@ -69,16 +57,9 @@ export class TokenService {
 
   private async lookUp(hash: Buffer, key: string): Promise<AnyPrincipal | undefined> {
     const revocations = this.revocations;
-    const rows: TokenRow[] = await this.dataSource.query(
-      `SELECT t.id AS token_id, t.account_id, a.type AS account_type, t.user_id, u.email, u.role
-         FROM api_tokens t
-         LEFT JOIN accounts a ON a.id = t.account_id
-         LEFT JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-      [hash],
-    );
-    if (rows.length === 0) return undefined;
-    const principal = toPrincipal(rows[0]);
+    const row = await this.tokens.findLive(hash);
+    if (!row) return undefined;
+    const principal = toPrincipal(row);
     if (revocations === this.revocations) this.remember(key, principal);
     this.touch(principal.tokenId);
     return principal;
@@ -86,15 +67,12 @@ export class TokenService {
 
   /** Marks a token revoked; returns false when there is no such token. */
   async revoke(tokenId: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query(
-      `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1`,
-      [tokenId],
-    );
+    const found = await this.tokens.revoke(tokenId);
     this.revocations++;
     for (const [key, entry] of this.cache) {
       if (entry.principal.tokenId === tokenId) this.cache.delete(key);
     }
-    return affected > 0;
+    return found;
   }
 
   private remember(key: string, principal: AnyPrincipal): void {
@@ -109,13 +87,11 @@ export class TokenService {
     if ((this.lastUsedWritten.get(tokenId) ?? 0) > now - LAST_USED_WRITE_INTERVAL_MS) return;
     if (this.lastUsedWritten.size >= CACHE_MAX_ENTRIES) this.lastUsedWritten.clear();
     this.lastUsedWritten.set(tokenId, now);
-    this.dataSource
-      .query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, [tokenId])
-      .catch((error: Error) => this.logger.warn(`could not record token use: ${error.message}`));
+    this.tokens.touch(tokenId).catch((error: Error) => this.logger.warn(`could not record token use: ${error.message}`));
   }
 }
 
-function toPrincipal(row: TokenRow): AnyPrincipal {
+function toPrincipal(row: TokenOwnerRow): AnyPrincipal {
   if (row.account_id !== null) {
     return { kind: 'account', tokenId: row.token_id, accountId: row.account_id, accountType: row.account_type as AccountType };
   }

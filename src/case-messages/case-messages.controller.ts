@@ -12,8 +12,8 @@ import {
 } from '@nestjs/swagger';
 import { CaseAuth, Principal } from '../auth/auth.decorators';
 import { AccountPrincipal } from '../auth/principal';
-import { ErrorResponseDto } from '../common/error-response.dto';
-import { MAX_INT4 } from '../common/param.pipes';
+import { ErrorResponseDto } from '../http/error-response.dto';
+import { MAX_INT4 } from '../common/int-id';
 import { MAX_CONFIRM_IDS } from './case-messages.constants';
 import { CaseMessagesService } from './case-messages.service';
 import { ConfirmIdsPipe } from './confirm-ids.pipe';

@@ -1,43 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccountPrincipal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { parseTimestamp } from '../common/iso-timestamp';
-import { PreparedStatements } from '../database/prepared-statements';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
-import { AccountType } from '../directory/directory.enums';
 import { CaseMessageRow } from './case-message.entity';
 import { toCaseMessageResponse } from './case-message.mapper';
 import { DEFAULT_FEED_PAGE_SIZE } from './case-messages.constants';
-import { CONFIRM_SQL, CREATE_SQL, feedSql, FIND_BY_EXTERNAL_ID_SQL, LIST_SQL } from './case-messages.sql';
+import { CaseMessagesRepository, MessageDraft } from './case-messages.repository';
 import { FeedQueryDto, ListCaseMessagesQueryDto } from './dto/case-message-query.dto';
 import { CaseMessageResponseDto, ConfirmResponseDto } from './dto/case-message-response.dto';
 import { CreateCaseMessageDto } from './dto/create-case-message.dto';
 
-/** A create request after normalisation: absent fields are null, dates are parsed. */
-export interface MessageDraft {
-  guid: string;
-  type: string;
-  content: string | null;
-  externalId: string | null;
-  parentMessageId: number | null;
-  userEmail: string | null;
-  userName: string | null;
-  declaredAt: Date | null;
-}
-
-type CreateRow = Partial<CaseMessageRow> & { allowed: boolean; parentOk: boolean; inserted: boolean | null; webhooksQueued: number };
-type ListRow = Partial<CaseMessageRow> & { foundCaseId: number; allowed: boolean };
-interface ConfirmRow {
-  id: number;
-  error: string | null;
-  confirmed: boolean;
-}
-
-const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {
-  [AccountType.Partner]: { all: feedSql(AccountType.Partner, false), unconfirmed: feedSql(AccountType.Partner, true) },
-  [AccountType.Provider]: { all: feedSql(AccountType.Provider, false), unconfirmed: feedSql(AccountType.Provider, true) },
-};
+export type { MessageDraft } from './case-messages.repository';
 
 /**
  * The rules of v3 case messages. Each request is one SQL statement (create's also queues the
@@ -46,8 +20,7 @@ const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {
 @Injectable()
 export class CaseMessagesService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly statements: PreparedStatements,
+    private readonly messages: CaseMessagesRepository,
     private readonly outbox: DeliveryOutbox,
   ) {}
 
@@ -57,11 +30,11 @@ export class CaseMessagesService {
    */
   async create(caller: AccountPrincipal, dto: CreateCaseMessageDto): Promise<CaseMessageResponseDto> {
     const draft = toDraft(dto);
-    const [row]: CreateRow[] = await this.statements.query(CREATE_SQL, createParams(caller, draft));
+    const row = await this.messages.create(caller, draft);
     assertCaseAccess(row);
     if (!row.parentOk) throw new DomainError('INVALID', 'child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
-    if (webhooksQueued > 0) this.outbox.queuedBy(this.dataSource.manager, { deliveries: true });
+    if (webhooksQueued > 0) this.outbox.queuedBy(undefined, { deliveries: true });
     if (inserted) return toCaseMessageResponse(message as CaseMessageRow);
     const stored = inserted === false ? (message as CaseMessageRow) : await this.findByExternalId(caller, draft);
     assertSameRequest(stored, draft);
@@ -70,22 +43,25 @@ export class CaseMessagesService {
 
   /** Messages of one case in id order. */
   async list(caller: AccountPrincipal, query: ListCaseMessagesQueryDto): Promise<CaseMessageResponseDto[]> {
-    const params = [query.guid.toLowerCase(), caller.accountId, query.afterId ?? 0, query.unconfirmed === true, query.limit ?? null];
-    const rows: ListRow[] = await this.statements.query(LIST_SQL, params);
+    const rows = await this.messages.list(caller, {
+      guid: query.guid.toLowerCase(),
+      afterId: query.afterId ?? 0,
+      unconfirmedOnly: query.unconfirmed === true,
+      limit: query.limit ?? null,
+    });
     assertCaseAccess(rows[0]);
     return rows[0].id === null ? [] : (rows as CaseMessageRow[]).map(toCaseMessageResponse);
   }
 
   /** What the other side (or the system) sent on any of the caller's cases, after a cursor. */
   async feed(caller: AccountPrincipal, query: FeedQueryDto): Promise<CaseMessageResponseDto[]> {
-    const sql = FEED_SQL[caller.accountType][query.unconfirmed ? 'unconfirmed' : 'all'];
-    const rows: CaseMessageRow[] = await this.statements.query(sql, [caller.accountId, query.afterId ?? 0, query.limit ?? DEFAULT_FEED_PAGE_SIZE]);
+    const rows = await this.messages.feed(caller, { afterId: query.afterId ?? 0, unconfirmedOnly: query.unconfirmed === true, limit: query.limit ?? DEFAULT_FEED_PAGE_SIZE });
     return rows.map(toCaseMessageResponse);
   }
 
   /** Confirms every id it can in one statement; per-id problems are reported, never thrown. */
   async confirm(caller: AccountPrincipal, ids: number[]): Promise<ConfirmResponseDto> {
-    const rows: ConfirmRow[] = await this.statements.query(CONFIRM_SQL, [distinctIds(ids), caller.accountId, caller.accountType]);
+    const rows = await this.messages.confirm(caller, distinctIds(ids));
     const result: ConfirmResponseDto = { success: true, errors: [], data: { confirmed: [], alreadyConfirmed: [] } };
     for (const row of rows) {
       if (row.error) result.errors.push({ id: row.id, message: row.error });
@@ -97,7 +73,7 @@ export class CaseMessagesService {
 
   /** The twin that won the unique index after our statement's snapshot was taken. */
   private async findByExternalId(caller: AccountPrincipal, draft: MessageDraft): Promise<CaseMessageRow> {
-    const [stored]: CaseMessageRow[] = await this.statements.query(FIND_BY_EXTERNAL_ID_SQL, [draft.guid, caller.accountId, draft.externalId]);
+    const stored = await this.messages.findByExternalId(caller, draft.guid, draft.externalId);
     // Only possible if the twin was deleted in between; asking the client to retry is honest.
     if (!stored) throw new DomainError('CONFLICT', 'A concurrent request with this externalId did not complete; retry');
     return stored;
@@ -119,28 +95,13 @@ export function toDraft(dto: CreateCaseMessageDto): MessageDraft {
   };
 }
 
-function createParams(caller: AccountPrincipal, draft: MessageDraft): unknown[] {
-  return [
-    draft.guid,
-    caller.accountId,
-    caller.accountType,
-    draft.type,
-    draft.content,
-    draft.externalId,
-    draft.parentMessageId,
-    draft.userEmail,
-    draft.userName,
-    draft.declaredAt ? draft.declaredAt.toISOString() : null,
-  ];
-}
-
 /** Distinct ids in first-seen order: a repeated id is processed (and reported) once. */
 export function distinctIds(ids: number[]): number[] {
   return [...new Set(ids)];
 }
 
 /** No row: no case with that guid; a row not `allowed`: the caller is neither of its parties. */
-function assertCaseAccess(row: { allowed: boolean } | undefined): void {
+function assertCaseAccess<T extends { allowed: boolean }>(row: T | undefined): asserts row is T {
   if (!row) throw new DomainError('NOT_FOUND', 'Case not found');
   if (!row.allowed) throw new DomainError('FORBIDDEN', 'No access');
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { MAX_INT4 } from '../common/param.pipes';
+import { MAX_INT4 } from '../common/int-id';
 import { MAX_CONFIRM_IDS } from './case-messages.constants';
 
 /**

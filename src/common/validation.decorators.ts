@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { parseTimestamp } from './iso-timestamp';
-import { MAX_INT4 } from './param.pipes';
+import { MAX_INT4 } from './int-id';
 import { UUID_PATTERN } from './uuid';
 
 /*

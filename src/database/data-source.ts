@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { EnvironmentVariables, validateEnv } from '../config/env.validation';
-import { ENTITIES } from './entities';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { DataSourceOptions } from 'typeorm';
+import { EnvironmentVariables } from '../config/env.validation';
 
 // Compiled, this file lives in dist/database and migrations in dist/migrations; from source,
 // src/database and the top-level migrations/ folder.
@@ -11,12 +9,15 @@ const MIGRATIONS_GLOB = __filename.endsWith('.js')
   ? join(__dirname, '..', 'migrations', '*.js')
   : join(__dirname, '..', '..', 'migrations', '*.ts');
 
+/** TypeORM entity classes; the composition root lists them (src/entities.ts), migrations need none. */
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
+
 /** The one place that says how we talk to PostgreSQL: used by the app, the CLI, the tests and the TypeORM CLI. */
-export function buildDataSourceOptions(env: EnvironmentVariables, url: string): DataSourceOptions {
+export function buildDataSourceOptions(env: EnvironmentVariables, url: string, entities: EntityList = []): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
     synchronize: false,
@@ -35,14 +36,3 @@ export function buildDataSourceOptions(env: EnvironmentVariables, url: string): 
     },
   };
 }
-
-/** For the TypeORM CLI (`npm run migration:*`): the real database, or the embedded one under DATA_DIR. */
-async function createCliDataSource(): Promise<DataSource> {
-  const env = validateEnv(process.env);
-  const url = env.DATABASE_URL ?? (await startEmbeddedPostgres(env.DATA_DIR)).url;
-  const options = buildDataSourceOptions(env, url);
-  // No request statement timeout for migrations by hand (see runMigrationsExclusively); 0 is not sent at all.
-  return new DataSource({ ...options, extra: { ...options.extra, statement_timeout: 0 } });
-}
-
-export const cliDataSource = require.main?.filename.includes('typeorm') ? createCliDataSource() : undefined;

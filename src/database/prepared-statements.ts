@@ -4,6 +4,7 @@ import { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { EnvironmentVariables } from '../config/env.validation';
+import { Transaction } from './transactions';
 
 /**
  * Runs the hot statements as named prepared statements, straight on TypeORM's `pg` pool: each pooled
@@ -33,7 +34,9 @@ export class PreparedStatements {
     this.enabled = env.DB_PREPARED_STATEMENTS && env.DATABASE_URL !== undefined;
   }
 
-  async query<T>(text: string, values: unknown[]): Promise<T[]> {
+  /** In `tx` when given (on its connection, unprepared), else prepared on the pool as its own transaction. */
+  async query<T>(text: string, values: unknown[], tx?: Transaction): Promise<T[]> {
+    if (tx) return tx.manager.query(text, values);
     if (!this.enabled) return this.dataSource.query(text, values);
     return this.run<T>({ name: preparedStatementName(text), text, values });
   }

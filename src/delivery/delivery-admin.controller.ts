@@ -1,16 +1,16 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../auth/auth.decorators';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import { DeliveryIdParam } from './delivery-id.pipe';
-import { DeliveryQueue } from './delivery-queue.service';
+import { DeliveriesRepository } from './deliveries.repository';
 import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, RetryFailedQueryDto, RetryFailedResponseDto, toDeliveryResponse } from './dto/delivery.dto';
 
 @ApiTags('admin')
 @AdminAuth()
 @Controller('admin/deliveries')
 export class DeliveryAdminController {
-  constructor(private readonly queue: DeliveryQueue) {}
+  constructor(private readonly queue: DeliveriesRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'E-mail and webhook deliveries, newest first (e.g. ?status=failed)' })

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { checkedParam } from '../common/param.pipes';
+import { checkedParam } from '../http/param.pipes';
 
 /** A delivery id: a positive 64-bit integer, kept as a string. */
 @Injectable()

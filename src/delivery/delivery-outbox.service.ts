@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
-import { DeliverySignals } from './delivery-signals';
+import { Transaction, Transactions } from '../database/transactions';
+import { DeliveriesRepository } from './deliveries.repository';
+import { DeliverySignal, DeliverySignals } from './delivery-signals';
 import { StreamEventType } from './delivery.enums';
 
 /** A change a user's open browser tabs must hear about. */
@@ -12,30 +12,37 @@ export interface UserStreamEvent {
 }
 
 /**
- * The features' door into delivery. `publishUserEvents` takes the caller's transaction manager and
- * writes the stream events in that same transaction, so a committed change always has its events and a
- * rolled-back one has none; one set-based statement whatever the number of users. The creates go one
- * step further: their single statement embeds the outbox's SQL (delivery-outbox.sql.ts) and then tells
- * `queuedBy` what it queued.
+ * The features' door into delivery. `publishUserEvents` writes stream events in the caller's transaction,
+ * so a committed change always has its events and a rolled-back one has none; one set-based statement
+ * whatever the number of users. The creates go one step further: their single statement embeds the
+ * outbox's SQL (delivery-outbox.sql.ts) and then tells `queuedBy` what it queued.
  */
 @Injectable()
 export class DeliveryOutbox {
-  constructor(private readonly signals: DeliverySignals) {}
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly transactions: Transactions,
+    private readonly signals: DeliverySignals,
+  ) {}
 
   /** Records stream events (new, updated, deleted) for users' open SSE streams. */
-  async publishUserEvents(manager: EntityManager, events: UserStreamEvent[]): Promise<void> {
+  async publishUserEvents(tx: Transaction, events: UserStreamEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await manager.query(INSERT_STREAM_EVENTS, [events.map((e) => e.userId), events.map((e) => e.type), events.map((e) => e.messageId)]);
-    this.signals.afterCommit(manager, 'streamEvents');
+    await this.deliveries.insertStreamEvents(tx, events);
+    this.wakeAfterCommit(tx, 'streamEvents');
   }
 
   /**
-   * For the creates that queue their deliveries inside their own statement (the v3 and v2 creates embed
-   * the fragments of delivery-outbox.sql.ts): wakes this process's workers and stream relay once that
-   * statement — or the transaction `manager` is in — has committed. Other instances poll and LISTEN.
+   * For the creates that queue their deliveries inside their own statement: wakes this process's workers
+   * and stream relay once that statement (no `tx`) or the transaction `tx` has committed. Other
+   * instances poll and LISTEN.
    */
-  queuedBy(manager: EntityManager, what: { deliveries?: boolean; streamEvents?: boolean }): void {
-    if (what.deliveries) this.signals.afterCommit(manager, 'deliveries');
-    if (what.streamEvents) this.signals.afterCommit(manager, 'streamEvents');
+  queuedBy(tx: Transaction | undefined, what: { deliveries?: boolean; streamEvents?: boolean }): void {
+    if (what.deliveries) this.wakeAfterCommit(tx, 'deliveries');
+    if (what.streamEvents) this.wakeAfterCommit(tx, 'streamEvents');
+  }
+
+  private wakeAfterCommit(tx: Transaction | undefined, signal: DeliverySignal): void {
+    this.transactions.afterCommit(tx, () => this.signals.emit(signal));
   }
 }

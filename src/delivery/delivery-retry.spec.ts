@@ -1,5 +1,5 @@
 import { DeliveryStatus } from './delivery.enums';
-import { backoffSeconds, nextStatus, RetryPolicy } from './delivery-queue.service';
+import { backoffSeconds, nextStatus, RetryPolicy } from './delivery-retry';
 
 describe('nextStatus', () => {
   const policy: RetryPolicy = { maxAttempts: 8, retryHours: 24, backoffBaseSeconds: 5 };

@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EnvironmentVariables } from '../config/env.validation';
-import { UserMessageResponseDto } from '../user-messages/dto/user-message-response.dto';
 import { DeliveryKind, DeliveryStatus } from './delivery.enums';
 import { DeliveryMetrics } from './delivery.metrics';
-import { AttemptOutcome, ClaimedDelivery, DeliveryQueue, RetryPolicy } from './delivery-queue.service';
+import { DeliveriesRepository } from './deliveries.repository';
+import { AttemptOutcome, ClaimedDelivery, RetryPolicy } from './delivery-retry';
 import { DeliverySignals } from './delivery-signals';
+import { EmailMessage } from './email/email-content';
 import { EmailSender } from './email/email-sender.service';
 import { Waker } from './waker';
 import { WebhookSender } from './webhook/webhook-sender.service';
@@ -39,7 +40,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     private readonly env: EnvironmentVariables,
-    private readonly queue: DeliveryQueue,
+    private readonly queue: DeliveriesRepository,
     private readonly signals: DeliverySignals,
     private readonly email: EmailSender,
     private readonly webhook: WebhookSender,
@@ -92,7 +93,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async sendEmails(batch: ClaimedDelivery[]): Promise<Result[]> {
-    let messages: Map<string, UserMessageResponseDto>;
+    let messages: Map<string, EmailMessage>;
     try {
       messages = await this.email.prepare(batch);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { validateDto } from '../common/validate-dto';
 import { DeliveryIdPipe } from './delivery-id.pipe';
-import { DeliveryQueue } from './delivery-queue.service';
+import { DeliveriesRepository } from './deliveries.repository';
 import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, RetryFailedQueryDto, RetryFailedResponseDto, toDeliveryResponse } from './dto/delivery.dto';
 
 export const DELIVERY_CLI_USAGE = `  deliveries:list [--status pending|sending|sent|failed|cancelled] [--kind email|webhook] [--limit N]
@@ -13,7 +13,7 @@ export async function runDeliveryCommand(
   command: string,
   positional: string[],
   options: Record<string, string | undefined>,
-  queue: DeliveryQueue,
+  queue: DeliveriesRepository,
 ): Promise<DeliveryResponseDto | DeliveryResponseDto[] | RetryFailedResponseDto> {
   switch (command) {
     case 'deliveries:list': {

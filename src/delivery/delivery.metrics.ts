@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../observability/metrics.service';
 import { DeliveryKind } from './delivery.enums';
-import { DeliveryQueue } from './delivery-queue.service';
+import { DeliveriesRepository } from './deliveries.repository';
 
 /** Delivery's Prometheus metrics, on the application's registry. */
 @Injectable()
@@ -13,7 +13,7 @@ export class DeliveryMetrics {
   readonly latency: Histogram<'kind'>;
   readonly openStreams: Gauge;
 
-  constructor(metrics: MetricsService, queue: DeliveryQueue) {
+  constructor(metrics: MetricsService, queue: DeliveriesRepository) {
     const registers = [metrics.registry];
     this.sent = new Counter({ name: 'delivery_sent_total', help: 'Deliveries sent, by kind', labelNames: ['kind'], registers });
     this.failed = new Counter({ name: 'delivery_failed_total', help: 'Deliveries that ran out of attempts, by kind', labelNames: ['kind'], registers });

@@ -1,28 +1,30 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
 import { DeliveryAdminController } from './delivery-admin.controller';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryOutbox } from './delivery-outbox.service';
-import { DeliveryQueue } from './delivery-queue.service';
+import { DeliveriesRepository } from './deliveries.repository';
 import { DeliverySignals } from './delivery-signals';
 import { DeliveryWorker } from './delivery-worker.service';
 import { EmailSender } from './email/email-sender.service';
 import { InboxController } from './inbox/inbox.controller';
-import { MessageSource } from './message-source.service';
 import { StreamNotifier } from './stream/stream-notifier';
 import { UserStreamController } from './stream/user-stream.controller';
 import { UserStreamHub } from './stream/user-stream.hub';
 import { WebhookSender } from './webhook/webhook-sender.service';
 
-/** E-mail, browser streams and webhooks behind the DeliveryOutbox seam; global so features can inject the outbox. */
+/**
+ * E-mail, browser streams and webhooks behind the DeliveryOutbox seam; global so features can inject the
+ * outbox. What a delivery carries comes through the ports of message-source.port.ts, which the modules
+ * passed to `forRoot` (the features) provide: delivery imports no feature code.
+ */
 @Global()
 @Module({
   controllers: [UserStreamController, DeliveryAdminController, InboxController],
   providers: [
     DeliveryOutbox,
     DeliverySignals,
-    DeliveryQueue,
+    DeliveriesRepository,
     DeliveryMetrics,
-    MessageSource,
     EmailSender,
     WebhookSender,
     DeliveryWorker,
@@ -31,4 +33,8 @@ import { WebhookSender } from './webhook/webhook-sender.service';
   ],
   exports: [DeliveryOutbox],
 })
-export class DeliveryModule {}
+export class DeliveryModule {
+  static forRoot(messageSources: Type[]): DynamicModule {
+    return { module: DeliveryModule, imports: messageSources };
+  }
+}

@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { DataSource } from 'typeorm';
-import { ErrorResponseDto, RETRY_AFTER } from '../common/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER } from '../http/error-response.dto';
+import { MigrationStatus } from '../database/migration-status';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -28,7 +28,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly migrations: MigrationStatus,
   ) {}
 
   /** The process is up and serving HTTP; says nothing about its dependencies. */
@@ -52,7 +52,7 @@ export class HealthController {
   private async checkMigrations() {
     const session = this.indicators.check('migrations');
     try {
-      const pending = await this.dataSource.showMigrations();
+      const pending = await this.migrations.hasPending();
       return pending ? session.down('migrations pending') : session.up();
     } catch {
       return session.down('cannot read migrations');

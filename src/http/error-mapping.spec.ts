@@ -1,7 +1,8 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { DomainError } from './domain-error';
-import { isDatabaseUnavailable, mapError } from './error-mapping';
+import { DomainError } from '../common/domain-error';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import { mapError } from './error-mapping';
 
 describe('mapError', () => {
   it('keeps HTTP exceptions and their message', () => {

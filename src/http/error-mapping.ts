@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { BODY_TOO_LARGE_MESSAGE } from '../http/body-limit';
-import { DomainError, DomainErrorCode } from './domain-error';
+import { DomainError, DomainErrorCode } from '../common/domain-error';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import { BODY_TOO_LARGE_MESSAGE } from './body-limit';
 
 export interface MappedError {
   status: number;
@@ -10,36 +10,11 @@ export interface MappedError {
   unexpected: boolean;
 }
 
-// PostgreSQL SQLSTATE classes/codes that mean "the database is not reachable right now".
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '57014']);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
-// "is not currently accepting connections": SQLSTATE 55000 (ALTER DATABASE … ALLOW_CONNECTIONS false during
-// maintenance), a code too general to map by itself.
-const UNAVAILABLE_MESSAGES = [
-  /timeout exceeded when trying to connect/i,
-  /Connection terminated/i,
-  /connection.*(closed|ended)/i,
-  /Client has encountered a connection error/i,
-  /is not currently accepting connections/i,
-];
-
 interface ErrorLike {
   code?: unknown;
   statusCode?: unknown;
   message?: unknown;
   driverError?: unknown;
-}
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  // TypeORM releases a transaction's query runner when its connection breaks: the next statement or the
-  // COMMIT then meets a released runner.
-  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
-  const e = (error ?? {}) as ErrorLike;
-  const inner = (e.driverError ?? e) as ErrorLike;
-  const code = typeof inner.code === 'string' ? inner.code : '';
-  if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
-  const message = typeof inner.message === 'string' ? inner.message : '';
-  return UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
 
 const DOMAIN_STATUS: Record<DomainErrorCode, number> = {

@@ -1,16 +1,8 @@
 import { BadRequestException, Injectable, Param, PipeTransform, Type } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { isUuid } from './uuid';
-
-/** The largest PostgreSQL `int4` (serial ids, account ids). */
-export const MAX_INT4 = 2_147_483_647;
-
-/** A positive 32-bit integer written in decimal digits, or undefined (shared by the pipes and the CLI). */
-export function parseIntId(value: string | undefined): number | undefined {
-  const id = value !== undefined && /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-  return Number.isInteger(id) && id >= 1 && id <= MAX_INT4 ? id : undefined;
-}
+import { MAX_INT4, parseIntId } from '../common/int-id';
+import { isUuid } from '../common/uuid';
 
 /** A path id that must be a positive 32-bit integer. */
 @Injectable()

@@ -7,8 +7,8 @@ import { CreateCaseMessageDto } from '../case-messages/dto/create-case-message.d
 import { ListDeliveriesQueryDto } from '../delivery/dto/delivery.dto';
 import { normalizeCreateBody, parseCreateBody } from '../user-messages/create-body.normalizer';
 import { CreateUserMessageDto } from '../user-messages/dto/create-user-message.dto';
-import { formatValidationErrors } from './validation-message';
-import { acceptCheckFor, compileAcceptCheck, compileInstanceFactory, isFlatObject } from './validation-fast-path';
+import { formatValidationErrors } from '../common/validation-message';
+import { acceptCheckFor, compileAcceptCheck, compileInstanceFactory, isFlatObject } from '../common/validation-fast-path';
 import { createValidationPipe } from './validation.pipe';
 
 type Dto = new () => object;

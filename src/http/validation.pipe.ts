@@ -1,7 +1,7 @@
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { acceptCheckFor, hasOnlyPrimitiveValues, instanceFactoryFor, isFlatObject } from './validation-fast-path';
-import { formatValidationErrors } from './validation-message';
+import { acceptCheckFor, hasOnlyPrimitiveValues, instanceFactoryFor, isFlatObject } from '../common/validation-fast-path';
+import { formatValidationErrors } from '../common/validation-message';
 
 /**
  * Strict DTO validation: unknown fields are rejected, values are transformed to their declared types.

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UserMessagesRepository } from './user-messages.repository';
 
 /** How long a create's Idempotency-Key is remembered: retries come within minutes, not days. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
@@ -11,7 +11,7 @@ export class IdempotencyKeyPruner implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger(IdempotencyKeyPruner.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly messages: UserMessagesRepository) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
@@ -24,11 +24,7 @@ export class IdempotencyKeyPruner implements OnApplicationBootstrap, OnApplicati
   /** Deletes expired keys; returns how many. */
   async prune(): Promise<number> {
     try {
-      const [, deleted] = await this.dataSource.query(
-        `DELETE FROM user_message_idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`,
-        [IDEMPOTENCY_KEY_TTL_HOURS],
-      );
-      return deleted;
+      return await this.messages.deleteIdempotencyKeysOlderThan(IDEMPOTENCY_KEY_TTL_HOURS);
     } catch (error) {
       this.logger.warn(`could not expire idempotency keys: ${(error as Error).message}`);
       return 0;

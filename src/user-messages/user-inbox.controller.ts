@@ -4,7 +4,7 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../auth/auth.decorators';
 import { UserPrincipal } from '../auth/principal';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
 import { USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { PreparedStatements } from '../database/prepared-statements';
+import { Transaction } from '../database/transactions';
 import { compileFilter, FilterColumns } from './filter/filter-compiler';
 import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
@@ -80,10 +80,7 @@ export type VisibleMessage = UserMessageView & { isRecipient: boolean; isSender:
  */
 @Injectable()
 export class UserMessagesRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly statements: PreparedStatements,
-  ) {}
+  constructor(private readonly statements: PreparedStatements) {}
 
   async findAddressee(id: string): Promise<{ type: ReceiverType; email: string | null } | undefined> {
     const rows: { type: ReceiverType; email: string | null }[] = await this.statements.query(
@@ -96,21 +93,21 @@ export class UserMessagesRepository {
   }
 
   async findUserEmail(id: string): Promise<string | undefined> {
-    const rows: { email: string }[] = await this.dataSource.query(`SELECT email FROM users WHERE id = $1`, [id]);
+    const rows: { email: string }[] = await this.statements.query(`SELECT email FROM users WHERE id = $1`, [id]);
     return rows[0]?.email;
   }
 
   /**
    * The message, its recipient rows and their deliveries, in one statement (see insertMessageSql). Pass
-   * the transaction's manager when there is one; without, the statement is its own transaction.
+   * the transaction when there is one; without, the statement is its own transaction.
    */
-  async insertMessage(manager: EntityManager | undefined, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: string; recipients: number }> {
+  async insertMessage(tx: Transaction | undefined, m: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<{ timestamp: string; recipients: number }> {
     const sql = insertMessageSql(m.receiverType);
     const params = [
       m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity,
       m.returnCode, m.additionalData, m.correlationId, m.createdBy, flags.unreadEmail, flags.unreadBrowser,
     ];
-    const rows: { timestamp: string; recipients: number }[] = manager ? await manager.query(sql, params) : await this.statements.query(sql, params);
+    const rows: { timestamp: string; recipients: number }[] = await this.statements.query(sql, params, tx);
     return rows[0];
   }
 
@@ -118,42 +115,50 @@ export class UserMessagesRepository {
    * Claims an Idempotency-Key for this caller; undefined when claimed now, else what the first request
    * stored. A concurrent first request holds the row lock: this INSERT waits for it, then sees its result.
    */
-  async claimIdempotencyKey(manager: EntityManager, callerId: string, key: string, hash: string): Promise<{ requestHash: string; response: unknown } | undefined> {
-    const claimed = await manager.query(
+  async claimIdempotencyKey(tx: Transaction, callerId: string, key: string, hash: string): Promise<{ requestHash: string; response: unknown } | undefined> {
+    const claimed = await tx.manager.query(
       `INSERT INTO user_message_idempotency_keys (caller_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
       [callerId, key, hash],
     );
     if (claimed.length > 0) return undefined;
-    const rows: { requestHash: string; response: unknown }[] = await manager.query(
+    const rows: { requestHash: string; response: unknown }[] = await tx.manager.query(
       `SELECT request_hash AS "requestHash", response FROM user_message_idempotency_keys WHERE caller_id = $1 AND key = $2`,
       [callerId, key],
     );
     return rows[0];
   }
 
-  async storeIdempotentResponse(manager: EntityManager, callerId: string, key: string, status: number, response: unknown): Promise<void> {
-    await manager.query(`UPDATE user_message_idempotency_keys SET status = $3, response = $4 WHERE caller_id = $1 AND key = $2`, [callerId, key, status, JSON.stringify(response)]);
+  /** Forgets the keys older than `hours`; how many. */
+  async deleteIdempotencyKeysOlderThan(hours: number): Promise<number> {
+    const [row] = await this.statements.query<{ deleted: number }>(
+      `WITH gone AS (DELETE FROM user_message_idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1)
+       SELECT count(*)::int AS deleted FROM gone`,
+      [hours],
+    );
+    return row.deleted;
+  }
+
+  async storeIdempotentResponse(tx: Transaction, callerId: string, key: string, status: number, response: unknown): Promise<void> {
+    await tx.manager.query(`UPDATE user_message_idempotency_keys SET status = $3, response = $4 WHERE caller_id = $1 AND key = $2`, [callerId, key, status, JSON.stringify(response)]);
   }
 
   /** The message as `userId` sees it, if they are a recipient or its sender. */
-  async findVisible(messageId: string, userId: string, manager: EntityManager = this.dataSource.manager): Promise<VisibleMessage | undefined> {
-    const rows: VisibleMessage[] = await manager.query(
-      `SELECT ${USER_MESSAGE_COLUMNS},
+  async findVisible(messageId: string, userId: string, tx?: Transaction): Promise<VisibleMessage | undefined> {
+    const sql = `SELECT ${USER_MESSAGE_COLUMNS},
          COALESCE(r.unread_email, ${ANY_UNREAD_EMAIL}) AS "unreadEmail",
          COALESCE(r.unread_browser, ${ANY_UNREAD_BROWSER}) AS "unreadBrowser",
          r.user_id IS NOT NULL AS "isRecipient",
          m.sender_id IS NOT DISTINCT FROM $2::uuid AS "isSender"
        FROM user_messages m
        LEFT JOIN user_message_recipients r ON r.message_id = m.id AND r.user_id = $2
-       WHERE m.id = $1 AND (r.user_id IS NOT NULL OR m.sender_id = $2)`,
-      [messageId, userId],
-    );
+       WHERE m.id = $1 AND (r.user_id IS NOT NULL OR m.sender_id = $2)`;
+    const rows: VisibleMessage[] = await this.statements.query(sql, [messageId, userId], tx);
     return rows[0];
   }
 
   /** Deletes the message for everyone; the former recipients, or undefined when a concurrent delete got there first. */
-  async deleteForEveryone(manager: EntityManager, messageId: string): Promise<string[] | undefined> {
-    const rows: { userId: string | null }[] = await manager.query(
+  async deleteForEveryone(tx: Transaction, messageId: string): Promise<string[] | undefined> {
+    const rows: { userId: string | null }[] = await tx.manager.query(
       `WITH gone AS (DELETE FROM user_message_recipients WHERE message_id = $1 RETURNING user_id),
             message AS (DELETE FROM user_messages WHERE id = $1 RETURNING id)
        SELECT g.user_id AS "userId" FROM message m LEFT JOIN gone g ON true`,
@@ -162,8 +167,8 @@ export class UserMessagesRepository {
     return rows.length === 0 ? undefined : rows.flatMap((row) => (row.userId ? [row.userId] : []));
   }
 
-  async deleteForRecipient(manager: EntityManager, messageId: string, userId: string): Promise<boolean> {
-    const rows = await manager.query(
+  async deleteForRecipient(tx: Transaction, messageId: string, userId: string): Promise<boolean> {
+    const rows = await tx.manager.query(
       `WITH gone AS (DELETE FROM user_message_recipients WHERE message_id = $1 AND user_id = $2 RETURNING 1) SELECT 1 FROM gone`,
       [messageId, userId],
     );
@@ -247,6 +252,22 @@ export class UserMessagesRepository {
        LIMIT ${limit}`,
       params,
     );
+  }
+
+  /** For each (user, message) pair still in that user's inbox, the message as that user sees it; one query for any number. */
+  async findForRecipients(pairs: Array<{ userId: string; messageId: string }>): Promise<Array<UserMessageView & { userId: string }>> {
+    return this.statements.query(
+      `SELECT ${USER_MESSAGE_COLUMNS}, r.user_id AS "userId", r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"
+       FROM unnest($1::uuid[], $2::uuid[]) AS p(user_id, message_id)
+       JOIN user_message_recipients r ON r.user_id = p.user_id AND r.message_id = p.message_id
+       JOIN user_messages m ON m.id = r.message_id`,
+      [pairs.map((p) => p.userId), pairs.map((p) => p.messageId)],
+    );
+  }
+
+  /** The messages themselves, without anyone's read flags (shown as unread); a deleted one is absent. */
+  async findByIds(ids: string[]): Promise<UserMessageView[]> {
+    return this.statements.query(`SELECT ${USER_MESSAGE_COLUMNS}, true AS "unreadEmail", true AS "unreadBrowser" FROM user_messages m WHERE m.id = ANY($1::uuid[])`, [ids]);
   }
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { ownUserId } from '../auth/own-user-id';
 import { UserPrincipal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { Transaction, Transactions } from '../database/transactions';
 import { UserRole } from '../directory/directory.enums';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { StreamEventType } from '../delivery/delivery.enums';
@@ -27,7 +27,7 @@ const FLAG_COLUMN: Record<ReadChannel, 'unread_email' | 'unread_browser'> = {
 @Injectable()
 export class UserMessagesService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly messages: UserMessagesRepository,
     private readonly outbox: DeliveryOutbox,
   ) {}
@@ -39,20 +39,20 @@ export class UserMessagesService {
     // Without a key the insert is one statement, atomic on its own; with one, the key's claim and stored
     // response share a transaction with it.
     if (!key) return this.insert(undefined, message, flags);
-    return this.dataSource.transaction(async (manager) => {
-      const replay = await this.claimIdempotencyKey(manager, caller.userId, key, requestHash(dto, senderKey(caller, message, dto)));
+    return this.transactions.run(async (tx) => {
+      const replay = await this.claimIdempotencyKey(tx, caller.userId, key, requestHash(dto, senderKey(caller, message, dto)));
       if (replay) return replay;
-      const response = await this.insert(manager, message, flags);
-      await this.messages.storeIdempotentResponse(manager, caller.userId, key, 201, response);
+      const response = await this.insert(tx, message, flags);
+      await this.messages.storeIdempotentResponse(tx, caller.userId, key, 201, response);
       return response;
     });
   }
 
   /** Writes the message, its recipients and their e-mails and stream events (one statement); the response. */
-  private async insert(manager: EntityManager | undefined, message: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<UserMessageResponseDto> {
-    const { timestamp, recipients } = await this.messages.insertMessage(manager, message, flags);
+  private async insert(tx: Transaction | undefined, message: NewMessage, flags: { unreadEmail: boolean; unreadBrowser: boolean }): Promise<UserMessageResponseDto> {
+    const { timestamp, recipients } = await this.messages.insertMessage(tx, message, flags);
     const reached = recipients > 0;
-    if (reached) this.outbox.queuedBy(manager ?? this.dataSource.manager, { deliveries: flags.unreadEmail, streamEvents: flags.unreadBrowser });
+    if (reached) this.outbox.queuedBy(tx, { deliveries: flags.unreadEmail, streamEvents: flags.unreadBrowser });
     return toUserMessageResponse({ ...message, timestamp, unreadEmail: reached && flags.unreadEmail, unreadBrowser: reached && flags.unreadBrowser });
   }
 
@@ -84,14 +84,14 @@ export class UserMessagesService {
 
   /** By the sender: gone for everyone. By a recipient: gone from that recipient's inbox only. */
   async delete(caller: UserPrincipal, messageId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const visible = await this.requireVisible(caller, messageId, manager);
+    await this.transactions.run(async (tx) => {
+      const visible = await this.requireVisible(caller, messageId, tx);
       // A concurrent DELETE may have won since requireVisible: the second one is a 404, as the spec says.
       const affected = visible.isSender
-        ? await this.messages.deleteForEveryone(manager, messageId)
-        : (await this.messages.deleteForRecipient(manager, messageId, caller.userId)) && [caller.userId];
+        ? await this.messages.deleteForEveryone(tx, messageId)
+        : (await this.messages.deleteForRecipient(tx, messageId, caller.userId)) && [caller.userId];
       if (!affected) throw new DomainError('NOT_FOUND', 'Message not found');
-      await this.outbox.publishUserEvents(manager, affected.map((userId) => ({ userId, type: StreamEventType.Deleted, messageId })));
+      await this.outbox.publishUserEvents(tx, affected.map((userId) => ({ userId, type: StreamEventType.Deleted, messageId })));
     });
   }
 
@@ -103,13 +103,13 @@ export class UserMessagesService {
       await this.requireVisible(caller, messageId);
       throw new DomainError('FORBIDDEN', 'Only a recipient of this message has read flags to set');
     }
-    this.outbox.queuedBy(this.dataSource.manager, { streamEvents: true });
+    this.outbox.queuedBy(undefined, { streamEvents: true });
     return toUserMessageResponse(view);
   }
 
   async markAllRead(caller: UserPrincipal, userIdParam: string, channel: ReadChannel): Promise<MarkAllResultDto> {
     const updated = await this.messages.markAllRead(ownUserId(caller, userIdParam), FLAG_COLUMN[channel]);
-    if (updated > 0) this.outbox.queuedBy(this.dataSource.manager, { streamEvents: true });
+    if (updated > 0) this.outbox.queuedBy(undefined, { streamEvents: true });
     return { updated };
   }
 
@@ -133,8 +133,8 @@ export class UserMessagesService {
     return toPage(await this.messages.search(caller.userId, clauses, page), page.limit);
   }
 
-  private async requireVisible(caller: UserPrincipal, messageId: string, manager?: EntityManager) {
-    const visible = await this.messages.findVisible(messageId, caller.userId, manager);
+  private async requireVisible(caller: UserPrincipal, messageId: string, tx?: Transaction) {
+    const visible = await this.messages.findVisible(messageId, caller.userId, tx);
     if (!visible) throw new DomainError('NOT_FOUND', 'Message not found');
     return visible;
   }
@@ -152,8 +152,8 @@ export class UserMessagesService {
   }
 
   /** Claims the key for this request, or returns the first result stored under it (409 for another body). */
-  private async claimIdempotencyKey(manager: EntityManager, callerId: string, key: string, hash: string): Promise<UserMessageResponseDto | undefined> {
-    const stored = await this.messages.claimIdempotencyKey(manager, callerId, key, hash);
+  private async claimIdempotencyKey(tx: Transaction, callerId: string, key: string, hash: string): Promise<UserMessageResponseDto | undefined> {
+    const stored = await this.messages.claimIdempotencyKey(tx, callerId, key, hash);
     if (!stored) return undefined;
     if (stored.requestHash !== hash) throw new DomainError('CONFLICT', 'Idempotency-Key was already used with a different request body');
     return stored.response as UserMessageResponseDto;

@@ -1,5 +1,6 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { PreparedStatements } from '../database/prepared-statements';
+import { Transaction } from '../database/transactions';
 import * as bench from '../../bench/scenarios/user-messages';
 import { parseFilter } from './filter/filter-parser';
 import { UserMessagesRepository } from './user-messages.repository';
@@ -29,7 +30,7 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
   beforeEach(() => {
     recorder = new RecordingQueries();
     manager = recorder as unknown as EntityManager;
-    repository = new UserMessagesRepository({ query: recorder.query, manager } as unknown as DataSource, recorder as unknown as PreparedStatements);
+    repository = new UserMessagesRepository(recorder as unknown as PreparedStatements);
   });
   const last = () => recorder.calls[recorder.calls.length - 1];
 
@@ -73,7 +74,7 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
       createdBy: USER,
     };
     for (const receiverType of [ReceiverType.User, ReceiverType.Group]) {
-      await repository.insertMessage(manager, { ...message, receiverType, receiverId: USER }, { unreadEmail: true, unreadBrowser: false });
+      await repository.insertMessage(new Transaction(manager), { ...message, receiverType, receiverId: USER }, { unreadEmail: true, unreadBrowser: false });
       expect(last().sql).toBe(insertMessageSql(receiverType));
       expect(last().params).toEqual([MESSAGE, USER, 'a@b', receiverType, USER, null, 's', 't', 'Info', 'r', null, null, USER, true, false]);
     }

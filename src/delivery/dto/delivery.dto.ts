@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { EnumField, PageLimit } from '../../common/validation.decorators';
 import { DeliveryKind, DeliveryStatus } from '../delivery.enums';
-import { AttemptRow, DeliveryRow } from '../delivery-queue.service';
+import { AttemptRow, DeliveryRow } from '../deliveries.repository';
 
 /** Page size of the delivery list when none is given (REST and CLI alike). */
 export const DEFAULT_DELIVERY_LIST_LIMIT = 100;

@@ -3,10 +3,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, Transporter } from 'nodemailer';
 import { EnvironmentVariables } from '../../config/env.validation';
-import { AttemptOutcome, ClaimedDelivery } from '../delivery-queue.service';
-import { MessageSource } from '../message-source.service';
-import { UserMessageResponseDto } from '../../user-messages/dto/user-message-response.dto';
-import { buildEmailContent } from './email-content';
+import { AttemptOutcome, ClaimedDelivery } from '../delivery-retry';
+import { UserMessageSource } from '../message-source.port';
+import { buildEmailContent, EmailMessage } from './email-content';
 
 /** SMTP connection options from SMTP_URL (smtp:// or smtps://user:pass@host:port). */
 export function smtpOptions(smtpUrl: string, rejectUnauthorized: boolean, maxConnections: number) {
@@ -36,7 +35,7 @@ export class EmailSender implements OnApplicationShutdown {
 
   constructor(
     private readonly env: EnvironmentVariables,
-    private readonly messages: MessageSource,
+    private readonly messages: UserMessageSource,
   ) {
     if (env.SMTP_URL) {
       this.transport = createTransport(smtpOptions(env.SMTP_URL, env.SMTP_TLS_REJECT_UNAUTHORIZED, env.WORKER_CONCURRENCY));
@@ -47,11 +46,11 @@ export class EmailSender implements OnApplicationShutdown {
   }
 
   /** Reads the messages of a batch of e-mail deliveries at once (most of a big batch share one message). */
-  prepare(deliveries: ClaimedDelivery[]): Promise<Map<string, UserMessageResponseDto>> {
+  prepare(deliveries: ClaimedDelivery[]): Promise<Map<string, EmailMessage>> {
     return this.messages.userMessagesForEmail(deliveries.map((d) => d.messageId));
   }
 
-  async send(delivery: ClaimedDelivery, messages: Map<string, UserMessageResponseDto>): Promise<AttemptOutcome> {
+  async send(delivery: ClaimedDelivery, messages: Map<string, EmailMessage>): Promise<AttemptOutcome> {
     const started = performance.now();
     const userId = delivery.userId as string;
     const message = messages.get(delivery.messageId);

@@ -13,7 +13,7 @@ import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
 import { ownUserId } from '../../auth/own-user-id';
 import { UserPrincipal } from '../../auth/principal';
-import { ErrorResponseDto, RETRY_AFTER } from '../../common/error-response.dto';
+import { ErrorResponseDto, RETRY_AFTER } from '../../http/error-response.dto';
 import { parseLastEventId } from './sse';
 import { UserStreamHub } from './user-stream.hub';
 

@@ -1,10 +1,10 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Agent, fetch } from 'undici';
 import { checkWebhookUrl, privateAddressGuard } from '../../common/url-safety';
 import { EnvironmentVariables } from '../../config/env.validation';
-import { AttemptOutcome, ClaimedDelivery } from '../delivery-queue.service';
-import { MessageSource } from '../message-source.service';
+import { AttemptOutcome, ClaimedDelivery } from '../delivery-retry';
+import { DeliveriesRepository } from '../deliveries.repository';
+import { CaseMessageSource } from '../message-source.port';
 import { signWebhook } from './webhook-signature';
 
 /** POSTs a case message to the receiving account's webhook, signed with the account's secret. */
@@ -15,8 +15,8 @@ export class WebhookSender implements OnApplicationShutdown {
 
   constructor(
     private readonly env: EnvironmentVariables,
-    private readonly dataSource: DataSource,
-    private readonly messages: MessageSource,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly messages: CaseMessageSource,
   ) {
     this.agent = new Agent({ connect: { lookup: privateAddressGuard(env.WEBHOOK_ALLOW_PRIVATE) } });
   }
@@ -29,15 +29,15 @@ export class WebhookSender implements OnApplicationShutdown {
   async send(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
-    const [account] = await this.dataSource.query(`SELECT webhook_url AS "url", webhook_secret AS "secret" FROM accounts WHERE id = $1`, [delivery.accountId]);
-    if (!account?.url) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
+    const target = await this.deliveries.findWebhookTarget(delivery.accountId as number);
+    if (!target) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
     const message = await this.messages.caseMessage(Number(delivery.messageId));
     if (!message) return { ok: false, cancelled: true, error: 'message deleted', latencyMs: elapsed() };
     // The URL was checked when it was set; check it again (scheme, literal addresses) right before the call. The
     // connection itself checks the addresses it connects to (the agent's lookup), so DNS cannot change in between.
-    const refused = await checkWebhookUrl(account.url, this.env.WEBHOOK_ALLOW_PRIVATE);
+    const refused = await checkWebhookUrl(target.url, this.env.WEBHOOK_ALLOW_PRIVATE);
     if (refused) return { ok: false, permanent: true, error: refused, latencyMs: elapsed() };
-    return this.post(account.url, account.secret ?? '', JSON.stringify(message), started);
+    return this.post(target.url, target.secret, JSON.stringify(message), started);
   }
 
   private async post(url: string, secret: string, body: string, started: number): Promise<AttemptOutcome> {

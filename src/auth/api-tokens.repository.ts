@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { PreparedStatements } from '../database/prepared-statements';
+import { AccountType, UserRole } from '../directory/directory.enums';
+
+/** A live token with its owner, as one lookup reads it. */
+export interface TokenOwnerRow {
+  token_id: string;
+  account_id: number | null;
+  account_type: AccountType | null;
+  user_id: string | null;
+  email: string | null;
+  role: UserRole | null;
+}
+
+/** The api_tokens table. Hand-written SQL: a lookup reads token, owner and role in one indexed query. */
+@Injectable()
+export class ApiTokensRepository {
+  constructor(private readonly statements: PreparedStatements) {}
+
+  async insert(hash: Buffer, owner: { accountId: number | null; userId: string | null }, label: string | null): Promise<string> {
+    const [row] = await this.statements.query<{ id: string }>(
+      `INSERT INTO api_tokens (token_hash, account_id, user_id, label) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [hash, owner.accountId, owner.userId, label],
+    );
+    return row.id;
+  }
+
+  /** The token with this hash and its owner, unless it is unknown or revoked. */
+  async findLive(hash: Buffer): Promise<TokenOwnerRow | undefined> {
+    const [row] = await this.statements.query<TokenOwnerRow>(
+      `SELECT t.id AS token_id, t.account_id, a.type AS account_type, t.user_id, u.email, u.role
+         FROM api_tokens t
+         LEFT JOIN accounts a ON a.id = t.account_id
+         LEFT JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      [hash],
+    );
+    return row;
+  }
+
+  /** Marks a token revoked (kept as it was if it already is); false when there is no such token. */
+  async revoke(tokenId: string): Promise<boolean> {
+    const rows = await this.statements.query(`UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING 1`, [tokenId]);
+    return rows.length > 0;
+  }
+
+  async touch(tokenId: string): Promise<void> {
+    await this.statements.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, [tokenId]);
+  }
+}

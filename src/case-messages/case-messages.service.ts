@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccountPrincipal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
 import { parseTimestamp } from '../common/iso-timestamp';
+import { fieldFailure } from '../common/validation-message';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { CaseMessageRow } from './case-message.entity';
 import { toCaseMessageResponse } from './case-message.mapper';
@@ -32,7 +33,7 @@ export class CaseMessagesService {
     const draft = toDraft(dto);
     const row = await this.messages.create(caller, draft);
     assertCaseAccess(row);
-    if (!row.parentOk) throw new DomainError('INVALID', 'child "parentMessageId" fails because ["parentMessageId" must be a message of the same case]');
+    if (!row.parentOk) throw new DomainError('INVALID', fieldFailure('parentMessageId', 'must be a message of the same case'));
     const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
     if (webhooksQueued > 0) this.outbox.queuedBy(undefined, { deliveries: true });
     if (inserted) return toCaseMessageResponse(message as CaseMessageRow);

@@ -14,7 +14,12 @@ export function formatValidationErrors(errors: ValidationError[], parentPath = '
   const constraints = first.constraints ?? {};
   if (constraints.whitelistValidation) return `"${path}" is not allowed`;
   const reason = constraints.isDefined ?? Object.values(constraints)[0] ?? 'is invalid';
-  return `child "${path}" fails because ["${path}" ${stripProperty(reason, first.property)}]`;
+  return fieldFailure(path, stripProperty(reason, first.property));
+}
+
+/** One field's problem in the original API's wording: `child "guid" fails because ["guid" is required]`. */
+export function fieldFailure(path: string, reason: string): string {
+  return `child "${path}" fails because ["${path}" ${reason}]`;
 }
 
 /** class-validator messages start with the property name ("guid must be a UUID"); we quote it ourselves. */

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ownUserId } from '../auth/own-user-id';
 import { UserPrincipal } from '../auth/principal';
 import { DomainError } from '../common/domain-error';
+import { fieldFailure } from '../common/validation-message';
 import { Transaction, Transactions } from '../database/transactions';
 import { UserRole } from '../directory/directory.enums';
 import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
@@ -61,7 +62,7 @@ export class UserMessagesService {
     const sender = await this.resolveSender(caller, dto);
     const receiverId = dto.receiver.id.toLowerCase();
     const addressee = await this.messages.findAddressee(receiverId);
-    if (!addressee) throw new DomainError('INVALID', 'child "receiver.id" fails because ["receiver.id" must be an existing user or group]');
+    if (!addressee) throw new DomainError('INVALID', fieldFailure('receiver.id', 'must be an existing user or group'));
     return {
       id: randomUUID(),
       ...sender,

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MetricsAuth } from '../auth/auth.decorators';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../observability/metrics.service';
 
 // Two lines of a real scrape (no HELP text here: it would be a copy of delivery.metrics.ts's).
 const EXAMPLE = ['# TYPE delivery_queue_depth gauge', 'delivery_queue_depth{kind="email",status="pending"} 0'].join('\n');

@@ -9,7 +9,7 @@ import { installJsonParser } from './http/body-parsers';
 import { corsOptions } from './http/cors';
 import { createFastifyAdapter } from './http/fastify-adapter';
 import { installRequestHooks } from './http/request-hooks';
-import { createRootLogger, PinoLoggerService } from './observability/logger';
+import { createRootLogger, PinoLoggerService, resolveLogFormat } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
 import { setupOpenApi } from './openapi';
 
@@ -20,7 +20,7 @@ export interface RunningApp {
 }
 
 /** Builds the whole application on the configured (or embedded) PostgreSQL; does not listen yet. */
-export async function createApp(env: EnvironmentVariables, logger: Logger = createRootLogger(env.LOG_LEVEL)): Promise<RunningApp> {
+export async function createApp(env: EnvironmentVariables, logger: Logger = createRootLogger({ level: env.LOG_LEVEL, format: resolveLogFormat(env.LOG_FORMAT) })): Promise<RunningApp> {
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR, { exclusive: true });
   try {
     const adapter = createFastifyAdapter(env, logger);

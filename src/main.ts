@@ -5,7 +5,7 @@ import { ProvisioningService } from './admin/provisioning.service';
 import { createApp } from './app.factory';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { DataDirInUseError } from './database/embedded-postgres';
-import { createRootLogger } from './observability/logger';
+import { createRootLogger, resolveLogFormat } from './observability/logger';
 
 async function main(): Promise<void> {
   let env: EnvironmentVariables;
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  const logger = createRootLogger(env.LOG_LEVEL);
+  const logger = createRootLogger({ level: env.LOG_LEVEL, format: resolveLogFormat(env.LOG_FORMAT) });
   const { app, close } = await createApp(env, logger);
 
   let stopping = false;

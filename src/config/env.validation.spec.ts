@@ -33,6 +33,13 @@ describe('validateEnv', () => {
     expect(message).toContain('  PORT: PORT must be an integer number\n');
   });
 
+  it('takes LOG_FORMAT pretty or json, and leaves it unset to be decided by the terminal', () => {
+    expect(validateEnv({}).LOG_FORMAT).toBeUndefined();
+    expect(validateEnv({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(validateEnv({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(() => validateEnv({ LOG_FORMAT: 'text' })).toThrow('LOG_FORMAT: LOG_FORMAT must be one of the following values: pretty, json');
+  });
+
   it.each([
     ['CORS_ORIGINS', 'portal.example.com'],
     ['CORS_ORIGINS', 'https://portal.example.com/app'],

@@ -70,6 +70,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `pretty` (one readable line per entry) or `json`; unset: pretty when stdout is a terminal, JSON otherwise. */
+  @IsOptional() @IsIn(['pretty', 'json'])
+  LOG_FORMAT?: 'pretty' | 'json';
+
   @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
@@ -125,7 +129,7 @@ export class EnvironmentVariables {
 export function validateEnv(raw: Record<string, string | undefined>): EnvironmentVariables {
   const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'SMTP_URL', 'DEMO_SEED']) {
+  for (const key of [...known, 'DATABASE_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'SMTP_URL', 'DEMO_SEED', 'LOG_FORMAT']) {
     const value = raw[key];
     if (value !== undefined && value !== '') input[key] = value;
   }

@@ -1,4 +1,71 @@
-import { redactUrl } from './logger';
+import { Writable } from 'node:stream';
+import { createRootLogger, LogFormat, PinoLoggerService, redactUrl, resolveLogFormat } from './logger';
+
+/** A logger of the given format writing into `lines`. */
+function capture(format: LogFormat, level = 'info') {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createRootLogger({ level, format }, sink), lines };
+}
+
+describe('createRootLogger', () => {
+  it('writes JSON lines with a level name and an ISO time', () => {
+    const { logger, lines } = capture('json');
+    logger.info({ port: 3000 }, 'listening');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\{"level":"info","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",/);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'info', service: 'messaging-service', port: 3000, msg: 'listening' });
+  });
+
+  it('writes one readable line per entry in the pretty format, with the context first', () => {
+    const { logger, lines } = capture('pretty');
+    logger.warn({ context: 'DeliveryWorker', kind: 'email' }, 'retrying');
+    // eslint-disable-next-line no-control-regex
+    const text = lines.join('\n').replace(/\x1b\[[0-9;]*m/g, '');
+    expect(text).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: \[DeliveryWorker\] retrying/);
+    expect(text).toContain('kind: "email"');
+    expect(text).not.toContain('messaging-service');
+  });
+
+  it('redacts secrets in both formats', () => {
+    for (const format of ['json', 'pretty'] as const) {
+      const { logger, lines } = capture(format);
+      logger.info({ token: 'secret-value', headers: { authorization: 'Bearer x' } }, 'issued');
+      expect(lines.join('\n')).not.toMatch(/secret-value|Bearer x/);
+    }
+  });
+});
+
+describe('resolveLogFormat', () => {
+  it('follows LOG_FORMAT, else the terminal', () => {
+    expect(resolveLogFormat('json', true)).toBe('json');
+    expect(resolveLogFormat('pretty', false)).toBe('pretty');
+    expect(resolveLogFormat(undefined, true)).toBe('pretty');
+    expect(resolveLogFormat(undefined, false)).toBe('json');
+  });
+});
+
+describe('PinoLoggerService', () => {
+  it("logs Nest's start-up lines at debug and everything else at its own level", () => {
+    const { logger, lines } = capture('json', 'debug');
+    const nest = new PinoLoggerService(logger);
+    nest.log('Mapped {/v2/messages, POST} route', 'RouterExplorer');
+    nest.log('AdminModule dependencies initialized', 'InstanceLoader');
+    nest.log('worker started', 'DeliveryWorker');
+    nest.warn('slow', 'RouterExplorer');
+    expect(lines.map((l) => JSON.parse(l)).map(({ level, context }) => [level, context])).toEqual([
+      ['debug', 'RouterExplorer'],
+      ['debug', 'InstanceLoader'],
+      ['info', 'DeliveryWorker'],
+      ['warn', 'RouterExplorer'],
+    ]);
+  });
+});
 
 describe('redactUrl', () => {
   it('hides accessToken values wherever they stand in the query', () => {

@@ -1,12 +1,34 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Paths pino blanks out wherever they appear in a log object. */
 const REDACT_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', 'accessToken', '*.token', '*.accessToken', 'webhookSecret', '*.secret'];
 
-export function createRootLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'messaging-service' } });
+export type LogFormat = 'pretty' | 'json';
+
+/** The configured format, else readable lines for a person at a terminal and JSON for a log collector. */
+export function resolveLogFormat(configured: LogFormat | undefined, stdoutIsTerminal = process.stdout.isTTY === true): LogFormat {
+  return configured ?? (stdoutIsTerminal ? 'pretty' : 'json');
 }
+
+export function createRootLogger(options: { level: string; format: LogFormat }, destination?: DestinationStream): Logger {
+  const common: LoggerOptions = { level: options.level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'messaging-service' } };
+  if (options.format === 'pretty') return pino(common, pretty({ ...PRETTY_OPTIONS, destination: destination ?? 1 }));
+  // Level names and ISO times: a reader of the raw line (or a collector without pino's number table) needs no lookup.
+  return pino({ ...common, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, destination);
+}
+
+/**
+ * One line per entry: local time, level, `[context] message`, then the other fields. Synchronous, as pino's own
+ * stdout is: the lines before a `process.exit` (a failed start) are not lost in a buffer.
+ */
+const PRETTY_OPTIONS = {
+  sync: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,service,context',
+  messageFormat: '{if context}[{context}] {end}{msg}',
+};
 
 /** A token as the service issues them (32 random bytes in hex), wherever it stands: any run of 64 or more hex digits. */
 const TOKEN_LIKE = /[0-9a-f]{64,}/gi;
@@ -40,12 +62,19 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Routes Nest's own logging (bootstrap, exceptions) into the same JSON log stream. */
+/**
+ * Nest's start-up chatter: a line for every module it loads, every controller and every route it maps (~90 in
+ * all). Useful when the wiring is in doubt (LOG_LEVEL=debug), noise that hides the lines that matter otherwise.
+ */
+const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/** Routes Nest's own logging (bootstrap, exceptions) into the same log stream. */
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...params: unknown[]) {
-    this.write('info', message, params);
+    const context = params[params.length - 1];
+    this.write(typeof context === 'string' && START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]) {
     this.write('error', message, params);

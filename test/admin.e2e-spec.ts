@@ -197,11 +197,16 @@ describe('admin API', () => {
 });
 
 describe('admin API without ADMIN_TOKEN', () => {
-  it('does not exist', async () => {
+  it('answers 404 on every admin route, saying how to switch it on', async () => {
     const app = await startTestApp({ ADMIN_TOKEN: '' });
     try {
+      const off = { error: { message: 'Not found: the admin API is off; set ADMIN_TOKEN to enable it' } };
       const res = await app.request('POST', '/admin/accounts', { body: { type: 'partner', name: 'x' }, headers: { authorization: 'Bearer anything-at-all-here' } });
       expect(res.status).toBe(404);
+      expect(res.body).toEqual(off);
+      const deliveries = await app.request('GET', '/admin/deliveries?status=failed');
+      expect(deliveries.status).toBe(404);
+      expect(deliveries.body).toEqual(off);
     } finally {
       await app.close();
     }

@@ -19,6 +19,33 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(ready.body.info).toMatchObject({ database: { status: 'up' }, migrations: { status: 'up' } });
   });
 
+  it('answers /health as readiness, and documents it', async () => {
+    const [health, ready] = [await app.request('GET', '/health'), await app.request('GET', '/health/ready')];
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', info: expect.objectContaining({ database: expect.objectContaining({ status: 'up' }), migrations: { status: 'up' } }), error: {}, details: expect.any(Object) });
+    expect(Object.keys(health.body.info).sort()).toEqual(Object.keys(ready.body.info).sort());
+    const doc = (await app.request('GET', '/docs-json')).body;
+    expect(Object.keys(doc.paths['/health'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
+    expect(doc.paths['/health'].get.responses['503'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponseDto' });
+  });
+
+  it('answers / with a start page for people that links the docs, the inbox and the probes, and keeps it out of the API document', async () => {
+    const res = await app.request('GET', '/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const links = [...res.text.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    expect(links).toEqual(expect.arrayContaining(['/docs', '/docs-json', '/inbox', '/health', '/health/live', '/health/ready', '/metrics']));
+    // The CSP allows no inline script, so the page has none.
+    expect(res.text).not.toMatch(/<script|\son[a-z]+=/i);
+    for (const link of links.filter((l) => l.startsWith('/'))) {
+      const target = await app.request('GET', link);
+      expect([link, target.status]).toEqual([link, 200]);
+    }
+    const doc = (await app.request('GET', '/docs-json')).body;
+    expect(doc.paths['/']).toBeUndefined();
+  });
+
   it('answers an unknown route with a 404 in the envelope', async () => {
     const res = await app.request('GET', '/no/such/route');
     expect(res.status).toBe(404);

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { HomeController } from './home.controller';
 import { MetricsController } from './metrics.controller';
 
-/** The operators' probes: liveness, readiness and Prometheus metrics. */
-@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HealthController, MetricsController] })
+/** The operators' probes (liveness, readiness, Prometheus metrics) and the start page at `/` that links them. */
+@Module({ imports: [TerminusModule.forRoot({ logger: false })], controllers: [HomeController, HealthController, MetricsController] })
 export class HealthModule {}

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { formatDemoSet, seedDemoData } from './admin/demo-seed';
-import { ProvisioningService } from './admin/provisioning.service';
 import { createApp } from './app.factory';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { DataDirInUseError } from './database/embedded-postgres';
@@ -39,7 +37,7 @@ async function main(): Promise<void> {
   logger.info({ port: env.PORT, database: env.DATABASE_URL ? 'external' : `embedded (${env.DATA_DIR})` }, `listening on ${baseUrl}`);
 
   if (env.DEMO_SEED) {
-    const demo = await seedDemoData(app.get(DataSource), app.get(ProvisioningService));
+    const demo = await seedDemoData(app);
     // Printed to stdout directly, never through the logger: tokens must not reach log storage.
     if (demo) process.stdout.write(formatDemoSet(demo, baseUrl));
   }

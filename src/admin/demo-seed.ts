@@ -1,5 +1,10 @@
-import { DataSource } from 'typeorm';
+import { INestApplicationContext } from '@nestjs/common';
+import { AccountPrincipal, UserPrincipal } from '../auth/principal';
+import { CaseMessageType } from '../case-messages/case-messages.enums';
+import { CaseMessagesService } from '../case-messages/case-messages.service';
 import { AccountType, UserRole } from '../directory/directory.enums';
+import { CreateUserMessageDto } from '../user-messages/dto/create-user-message.dto';
+import { UserMessagesService } from '../user-messages/user-messages.service';
 import { ProvisioningService } from './provisioning.service';
 
 export interface DemoSet {
@@ -11,31 +16,101 @@ export interface DemoSet {
   userId: string;
   serviceUserId: string;
   groupId: string;
+  caseMessages: number;
+  userMessages: number;
+}
+
+/** A partner and a provider with a case between them, each as the principal its token authenticates. */
+interface Parties {
+  caseGuid: string;
+  partner: AccountPrincipal;
+  provider: AccountPrincipal;
+  partnerToken: string;
+  providerToken: string;
+}
+
+/** The demo user, and the service user who sends it notifications. */
+interface People {
+  user: UserPrincipal;
+  service: UserPrincipal;
+  groupId: string;
+  userToken: string;
+  serviceToken: string;
 }
 
 /**
- * On an empty database, creates a partner, a provider, a case between them, a user, a service user
- * and a group, so a newcomer can call the API at once. Returns undefined when data already exists.
+ * On a database without accounts, creates a partner, a provider, a case between them with messages both
+ * ways, a user with unread notifications, a service user and a group, so a newcomer's first calls show
+ * data. Everything goes through the services the API uses, so the demo obeys the API's rules. Returns
+ * undefined when accounts already exist (a second start on the same database).
  */
-export async function seedDemoData(dataSource: DataSource, provisioning: ProvisioningService): Promise<DemoSet | undefined> {
-  const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM accounts`);
-  if (count > 0) return undefined;
+export async function seedDemoData(app: INestApplicationContext): Promise<DemoSet | undefined> {
+  const provisioning = app.get(ProvisioningService);
+  if (await provisioning.hasAccounts()) return undefined;
+  const parties = await createParties(provisioning);
+  const people = await createPeople(provisioning);
+  const caseMessages = await writeCaseMessages(app.get(CaseMessagesService), parties);
+  const userMessages = await writeUserMessages(app.get(UserMessagesService), people);
+  return {
+    caseGuid: parties.caseGuid,
+    partnerToken: parties.partnerToken,
+    providerToken: parties.providerToken,
+    userToken: people.userToken,
+    serviceToken: people.serviceToken,
+    userId: people.user.userId,
+    serviceUserId: people.service.userId,
+    groupId: people.groupId,
+    caseMessages,
+    userMessages,
+  };
+}
+
+async function createParties(provisioning: ProvisioningService): Promise<Parties> {
   const partner = await provisioning.createAccount({ type: AccountType.Partner, name: 'Demo Partner' });
   const provider = await provisioning.createAccount({ type: AccountType.Provider, name: 'Demo Provider' });
   const demoCase = await provisioning.createCase({ partnerAccountId: partner.id, providerAccountId: provider.id });
+  const partnerToken = await provisioning.issueAccountToken(partner.id, 'demo');
+  const providerToken = await provisioning.issueAccountToken(provider.id, 'demo');
+  return {
+    caseGuid: demoCase.guid,
+    partner: { kind: 'account', tokenId: partnerToken.id, accountId: partner.id, accountType: AccountType.Partner },
+    provider: { kind: 'account', tokenId: providerToken.id, accountId: provider.id, accountType: AccountType.Provider },
+    partnerToken: partnerToken.token,
+    providerToken: providerToken.token,
+  };
+}
+
+async function createPeople(provisioning: ProvisioningService): Promise<People> {
   const user = await provisioning.createUser({ email: 'demo.user@example.com', name: 'Demo User' });
   const service = await provisioning.createUser({ email: 'import.service@example.com', name: 'Import Service', role: UserRole.Service });
   const group = await provisioning.createGroup({ name: 'Demo Group', memberIds: [user.id, service.id] });
+  const userToken = await provisioning.issueUserToken(user.id, 'demo');
+  const serviceToken = await provisioning.issueUserToken(service.id, 'demo');
   return {
-    caseGuid: demoCase.guid,
-    partnerToken: (await provisioning.issueAccountToken(partner.id, 'demo')).token,
-    providerToken: (await provisioning.issueAccountToken(provider.id, 'demo')).token,
-    userToken: (await provisioning.issueUserToken(user.id, 'demo')).token,
-    serviceToken: (await provisioning.issueUserToken(service.id, 'demo')).token,
-    userId: user.id,
-    serviceUserId: service.id,
+    user: { kind: 'user', tokenId: userToken.id, userId: user.id, email: user.email, role: user.role },
+    service: { kind: 'user', tokenId: serviceToken.id, userId: service.id, email: service.email, role: service.role },
     groupId: group.id,
+    userToken: userToken.token,
+    serviceToken: serviceToken.token,
   };
+}
+
+/** A short exchange on the case: the partner asks, the provider answers, each side sends once more. Returns the count. */
+async function writeCaseMessages(messages: CaseMessagesService, { caseGuid: guid, partner, provider }: Parties): Promise<number> {
+  const request = await messages.create(partner, { guid, type: CaseMessageType.StatusRequest, content: 'When will the repair be finished?', externalId: 'demo-1', userName: 'Jane Doe' });
+  await messages.create(provider, { guid, type: CaseMessageType.CostProposal, content: 'Cost proposal: 1,240 EUR for parts and labour.', externalId: 'demo-2', parentMessageId: request.id });
+  await messages.create(partner, { guid, type: CaseMessageType.ServiceComment, content: 'Cost proposal accepted, please go ahead.', externalId: 'demo-3' });
+  await messages.create(provider, { guid, type: CaseMessageType.Shipment, content: 'Repaired and shipped today.', externalId: 'demo-4' });
+  return 4;
+}
+
+/** Unread notifications for the demo user from the service user: two to the user, one to its group. Returns the count. */
+async function writeUserMessages(messages: UserMessagesService, { user, service, groupId }: People): Promise<number> {
+  const notice = (receiverId: string, fields: Pick<CreateUserMessageDto, 'topic' | 'severity' | 'returnCode'>): CreateUserMessageDto => ({ receiver: { id: receiverId }, source: 'ImportService', ...fields });
+  await messages.create(service, notice(user.userId, { topic: 'IFC_JOB', severity: 'Info', returnCode: 'OK' }));
+  await messages.create(service, notice(user.userId, { topic: 'SKETCHUP_JOB', severity: 'Warning', returnCode: 'FILE_TOO_BIG' }));
+  await messages.create(service, notice(groupId, { topic: 'MAINTENANCE', severity: 'Info', returnCode: 'SCHEDULED' }));
+  return 3;
 }
 
 export function formatDemoSet(demo: DemoSet, baseUrl: string): string {
@@ -48,8 +123,11 @@ export function formatDemoSet(demo: DemoSet, baseUrl: string): string {
     `user ${demo.userId} token:    ${demo.userToken}`,
     `service user ${demo.serviceUserId} token: ${demo.serviceToken}`,
     `group:            ${demo.groupId}`,
+    `messages:         ${demo.caseMessages} on the case (partner and provider, both ways), ${demo.userMessages} unread for the user`,
     `try: curl '${baseUrl}/api/v3/case-messages?guid=${demo.caseGuid}&accessToken=${demo.partnerToken}'`,
+    `     curl '${baseUrl}/api/v3/case-messages/feed?unconfirmed=true&accessToken=${demo.providerToken}'`,
     `     curl -H 'Authorization: BimPlus ${demo.userToken}' ${baseUrl}/v2/user/me/messages`,
+    `     ${baseUrl}/ in a browser: links to /docs, /inbox (paste the user token) and the health probes`,
     '',
   ].join('\n');
 }

@@ -86,6 +86,11 @@ export class ProvisioningService {
     });
   }
 
+  /** Whether any account exists: the demo set is created only on a database without one. */
+  hasAccounts(): Promise<boolean> {
+    return this.directory.hasAccounts();
+  }
+
   async revokeToken(tokenId: string): Promise<{ id: string; revoked: boolean }> {
     if (!(await this.tokens.revoke(tokenId))) throw new DomainError('NOT_FOUND', 'Token not found');
     return { id: tokenId, revoked: true };

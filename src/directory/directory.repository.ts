@@ -25,6 +25,10 @@ export class DirectoryRepository {
     return this.dataSource.getRepository(Account).findOneBy({ id });
   }
 
+  hasAccounts(): Promise<boolean> {
+    return this.dataSource.getRepository(Account).exists();
+  }
+
   async setWebhook(accountId: number, url: string, secret: string): Promise<void> {
     await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: url, webhookSecret: secret });
   }

@@ -190,6 +190,9 @@ function combineRounds(result: EndpointResult, rounds: LoadResult[], workload: W
   if (combined.firstFailure) result.notes.push(`${target}: first failure ${combined.firstFailure}`);
   const note = workload.note?.();
   if (note) result.notes.push(`${target}: ${note}`);
+  if (result.bench.wireBytes && combined.total > 0) {
+    result.notes.push(`${target}: ${Math.round(combined.bytes / combined.total).toLocaleString('en')} bytes per response on the wire (headers included)`);
+  }
   return combined;
 }
 

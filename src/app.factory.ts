@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { installJsonParser } from './http/body-parsers';
+import { installCompression } from './http/compression';
 import { corsOptions } from './http/cors';
 import { createFastifyAdapter } from './http/fastify-adapter';
 import { installRequestHooks } from './http/request-hooks';
@@ -32,6 +33,7 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
     });
     const fastify = adapter.getInstance() as unknown as FastifyInstance;
     installJsonParser(fastify);
+    await installCompression(fastify);
     installRequestHooks(fastify, app.get(MetricsService), logger.isLevelEnabled('info'));
     app.enableCors(corsOptions(env.CORS_ORIGINS));
     setupOpenApi(app);

@@ -31,6 +31,8 @@ export interface LoadResult {
   latencies: number[];
   /** CPU time the server process spent (user + system) over every request of the run, warm-up included. */
   serverCpu?: { ms: number; requests: number };
+  /** Bytes received for the measured responses, headers included (what the wire carried). */
+  bytes: number;
 }
 
 export interface LoadOptions {
@@ -74,7 +76,7 @@ export function processCpuMs(pid: number): number | undefined {
  */
 export async function measure(baseUrl: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
   const probe = await probeOnce(baseUrl, workload);
-  if (probe) return { requestsPerSecond: 0, p50: 0, p99: 0, total: 0, non2xx: 1, errors: 0, firstFailure: probe, latencies: [] };
+  if (probe) return { requestsPerSecond: 0, p50: 0, p99: 0, total: 0, non2xx: 1, errors: 0, firstFailure: probe, latencies: [], bytes: 0 };
   return run(baseUrl, workload, options);
 }
 
@@ -130,16 +132,18 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
   let measuredFrom = 0;
   let lastResponseAt = 0;
   let served = 0;
+  let bytes = 0;
   const cpuBefore = options.serverPid === undefined ? undefined : processCpuMs(options.serverPid);
   const result = await new Promise<Result>((resolve, reject) => {
     const instance = autocannon(settings, (error, outcome) => (error ? reject(error) : resolve(outcome)));
     measuredFrom = performance.now() + warmupMs;
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    instance.on('response', (_client: unknown, _status: number, responseBytes: number, responseTime: number) => {
       served++;
       const now = performance.now();
       // A response counts when its request was sent after the warm-up.
       if (now - responseTime < measuredFrom) return;
       latencies.push(responseTime);
+      bytes += responseBytes;
       lastResponseAt = now;
     });
   });
@@ -154,6 +158,7 @@ async function run(baseUrl: string, workload: Workload, options: LoadOptions): P
     errors: result.errors + result.timeouts,
     firstFailure,
     latencies,
+    bytes,
     serverCpu: cpuBefore !== undefined && cpuAfter !== undefined ? { ms: cpuAfter - cpuBefore, requests: served } : undefined,
   };
 }
@@ -172,6 +177,7 @@ export function mergeRounds(rounds: LoadResult[]): LoadResult {
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     firstFailure: rounds.find((r) => r.firstFailure)?.firstFailure,
+    bytes: rounds.reduce((sum, r) => sum + r.bytes, 0),
     serverCpu: rounds.every((r) => r.serverCpu)
       ? { ms: rounds.reduce((sum, r) => sum + r.serverCpu!.ms, 0), requests: rounds.reduce((sum, r) => sum + r.serverCpu!.requests, 0) }
       : undefined,

@@ -27,6 +27,8 @@ export interface EndpointBench {
   scale: boolean;
   /** Goes after the read endpoints because it changes data. */
   writes: boolean;
+  /** The report notes the bytes per response on the wire (e.g. to set compressed answers beside plain ones). */
+  wireBytes?: boolean;
 }
 
 export interface Suite {

@@ -14,9 +14,9 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** The seed's own style: the token in the accessToken query parameter. */
 const withToken = (path: string, token: string) => `${path}${path.includes('?') ? '&' : '?'}accessToken=${token}`;
 
-function listWorkload(ctx: SuiteContext): Workload {
+function listWorkload(ctx: SuiteContext, headers: Record<string, string> = {}): Workload {
   const path = withToken(`${BASE}?guid=${ctx.ids.listCaseGuid}`, ctx.tokens.partner);
-  return { method: 'GET', headers: {}, next: () => ({ path }) };
+  return { method: 'GET', headers, next: () => ({ path }) };
 }
 
 /**
@@ -182,7 +182,18 @@ let confirmRounds: ConfirmRounds | undefined;
 let confirmRoundsFor: Pool | undefined;
 
 const endpoints: EndpointBench[] = [
-  { api: 'v3', key: 'v3-list', label: 'list a 50-message case', floor: true, scale: true, writes: false, workload: async (ctx) => listWorkload(ctx) },
+  { api: 'v3', key: 'v3-list', label: 'list a 50-message case', floor: true, scale: true, writes: false, wireBytes: true, workload: async (ctx) => listWorkload(ctx) },
+  {
+    api: 'v3',
+    key: 'v3-list-gzip',
+    label: 'list a 50-message case, Accept-Encoding: gzip',
+    // The floor does not compress: this row sets the app's compressed answer beside its plain one above.
+    floor: false,
+    scale: false,
+    writes: false,
+    wireBytes: true,
+    workload: async (ctx) => listWorkload(ctx, { 'accept-encoding': 'gzip' }),
+  },
   {
     api: 'v3',
     key: 'v3-feed',

@@ -63,8 +63,8 @@ function safeDecode(text: string): string {
 }
 
 /**
- * Nest's start-up chatter: a line for every module it loads, every controller and every route it maps (~90 in
- * all). Useful when the wiring is in doubt (LOG_LEVEL=debug), noise that hides the lines that matter otherwise.
+ * Nest's start-up chatter: a line for every module it loads, every controller and every route it maps. Useful
+ * when the wiring is in doubt (LOG_LEVEL=debug), noise that hides the lines that matter otherwise.
  */
 const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 

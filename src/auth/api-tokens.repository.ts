@@ -40,8 +40,12 @@ export class ApiTokensRepository {
 
   /** Marks a token revoked (kept as it was if it already is); false when there is no such token. */
   async revoke(tokenId: string): Promise<boolean> {
-    const rows = await this.statements.query(`UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING 1`, [tokenId]);
-    return rows.length > 0;
+    // A CTE, not UPDATE … RETURNING: TypeORM's query() answers a bare UPDATE with [rows, count] (the embedded path).
+    const [row] = await this.statements.query<{ found: boolean }>(
+      `WITH revoked AS (UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING 1) SELECT count(*) > 0 AS found FROM revoked`,
+      [tokenId],
+    );
+    return row.found;
   }
 
   async touch(tokenId: string): Promise<void> {

@@ -10,7 +10,7 @@ function fakeDatabase(delay = 5) {
   const query = jest.fn(async (sql: string, params: unknown[] = []) => {
     if (sql.includes('UPDATE api_tokens SET revoked_at')) {
       revoked = true;
-      return [{}];
+      return [{ found: true }];
     }
     if (sql.includes('UPDATE api_tokens SET last_used_at')) return [];
     lookups.push(params);

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiQuery, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto, RETRY_AFTER } from '../http/error-response.dto';
 import { AccountType } from '../directory/directory.enums';
 import { AdminAuthGuard } from './admin-auth.guard';
@@ -37,6 +37,9 @@ export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
     SetMetadata(AUTH_SCHEME_KEY, { scheme: 'bimplus', allowQueryToken: options.allowQueryToken === true } satisfies AuthScheme),
     UseGuards(BimPlusAuthGuard),
     ApiSecurity(BIMPLUS_SECURITY),
+    ...(options.allowQueryToken === true
+      ? [ApiQuery({ name: 'accessToken', required: false, description: 'The BimPlus token, for EventSource (which cannot set headers)', schema: { type: 'string' } })]
+      : []),
     ...authErrors(),
   );
 }

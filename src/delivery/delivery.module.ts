@@ -7,9 +7,12 @@ import { DeliverySignals } from './delivery-signals';
 import { DeliveryWorker } from './delivery-worker.service';
 import { EmailSender } from './email/email-sender.service';
 import { InboxController } from './inbox/inbox.controller';
+import { StreamEventsRepository } from './stream/stream-events.repository';
 import { StreamNotifier } from './stream/stream-notifier';
 import { UserStreamController } from './stream/user-stream.controller';
 import { UserStreamHub } from './stream/user-stream.hub';
+import { UserStreamRegistry } from './stream/user-stream.registry';
+import { UserStreamRelay } from './stream/user-stream.relay';
 import { WebhookSender } from './webhook/webhook-sender.service';
 
 /**
@@ -28,7 +31,10 @@ import { WebhookSender } from './webhook/webhook-sender.service';
     EmailSender,
     WebhookSender,
     DeliveryWorker,
+    StreamEventsRepository,
     StreamNotifier,
+    UserStreamRegistry,
+    UserStreamRelay,
     UserStreamHub,
   ],
   exports: [DeliveryOutbox],

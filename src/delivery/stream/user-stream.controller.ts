@@ -35,7 +35,6 @@ export class UserStreamController {
       'reconnect with `Last-Event-ID` (EventSource does this itself) to replay what was missed. Comment lines are heartbeats.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay events after this id', schema: LAST_EVENT_ID_SCHEMA })
-  @ApiQuery({ name: 'accessToken', required: false, description: 'The BimPlus token, for EventSource (which cannot set headers)', schema: { type: 'string' } })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'Same as Last-Event-ID, for clients that cannot set it', schema: LAST_EVENT_ID_SCHEMA })
   @ApiOkResponse({
     description:

@@ -1,13 +1,15 @@
 import { FastifyReply } from 'fastify';
 import { EventEmitter } from 'node:events';
 import { ServerResponse } from 'node:http';
-import { DataSource } from 'typeorm';
 import { EnvironmentVariables } from '../../config/env.validation';
 import { DeliveryMetrics } from '../delivery.metrics';
 import { DeliverySignals } from '../delivery-signals';
-import { MessageSource } from '../message-source.service';
+import { UserMessageSource } from '../message-source.port';
+import { StreamEventsRepository } from './stream-events.repository';
 import { StreamNotifier } from './stream-notifier';
-import { MAX_BUFFERED_BYTES, UserStreamHub } from './user-stream.hub';
+import { UserStreamHub } from './user-stream.hub';
+import { MAX_BUFFERED_BYTES, UserStreamRegistry } from './user-stream.registry';
+import { UserStreamRelay } from './user-stream.relay';
 
 const USER = '11111111-1111-1111-1111-111111111111';
 const TOKEN = '22222222-2222-2222-2222-222222222222';
@@ -34,21 +36,24 @@ class FakeResponse extends EventEmitter {
 }
 
 function makeHub(events: Array<{ seq: number; type: string; messageId: string }>, env: Partial<EnvironmentVariables> = {}) {
-  const query = jest.fn(async (sql: string) => {
-    if (sql.includes('user_stream_seqs')) return [{ lastSeq: '0' }];
-    if (sql.includes('api_tokens')) return [{ id: TOKEN }]; // TOKEN is revoked, OTHER_TOKEN is not
-    return events.map((e) => ({ userId: USER, seq: String(e.seq), type: e.type, messageId: e.messageId }));
-  });
+  const repository = {
+    lastSeq: jest.fn(async () => 0),
+    eventsAfter: async () => events.map((e) => ({ userId: USER, seq: String(e.seq), type: e.type, messageId: e.messageId })),
+    revokedTokenIds: async () => [TOKEN], // TOKEN is revoked, OTHER_TOKEN is not
+  };
+  const streamEvents = repository as unknown as StreamEventsRepository;
   const gauge = { inc: jest.fn(), dec: jest.fn() };
-  const hub = new UserStreamHub(
-    { SSE_HEARTBEAT_MS: 60_000, SSE_MAX_STREAMS: 10, SSE_MAX_STREAMS_PER_USER: 1, ...env } as EnvironmentVariables,
-    { query } as unknown as DataSource,
-    { userMessagesFor: async () => new Map([[`${USER}/m1`, { id: 'm1', topic: 't' }]]) } as unknown as MessageSource,
+  const config = { SSE_HEARTBEAT_MS: 60_000, SSE_MAX_STREAMS: 10, SSE_MAX_STREAMS_PER_USER: 1, ...env } as EnvironmentVariables;
+  const registry = new UserStreamRegistry(config, { openStreams: gauge } as unknown as DeliveryMetrics);
+  const relay = new UserStreamRelay(
+    registry,
+    streamEvents,
+    { userMessagesFor: async () => new Map([[`${USER}/m1`, { id: 'm1', topic: 't' }]]) } as unknown as UserMessageSource,
     { on: () => () => undefined } as unknown as DeliverySignals,
     { listen: () => undefined, notifyOthers: () => undefined, close: async () => undefined } as unknown as StreamNotifier,
-    { openStreams: gauge } as unknown as DeliveryMetrics,
   );
-  return { hub, gauge, query };
+  const hub = new UserStreamHub(config, registry, relay, streamEvents);
+  return { hub, registry, gauge, lastSeq: repository.lastSeq };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -78,9 +83,9 @@ describe('UserStreamHub', () => {
   });
 
   it('does not register a stream whose client left, or shutdown began, while its cursor was read', async () => {
-    const { hub, gauge, query } = makeHub([]);
+    const { hub, gauge, lastSeq } = makeHub([]);
     let release = () => undefined as void;
-    query.mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve([{ lastSeq: '0' }]))));
+    lastSeq.mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve(0))));
     const leaving = new FakeResponse();
     const opening = hub.open(USER, TOKEN, undefined, leaving as unknown as ServerResponse);
     leaving.destroy();
@@ -88,7 +93,7 @@ describe('UserStreamHub', () => {
     await opening;
 
     const late = new FakeResponse();
-    query.mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve([{ lastSeq: '0' }]))));
+    lastSeq.mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve(0))));
     const lateOpening = hub.open(USER, TOKEN, undefined, late as unknown as ServerResponse);
     await hub.beforeApplicationShutdown();
     release();
@@ -128,12 +133,12 @@ describe('UserStreamHub', () => {
   });
 
   it('gives the place back when the stream head cannot be written', async () => {
-    const { hub } = makeHub([], { SSE_MAX_STREAMS: 1, SSE_MAX_STREAMS_PER_USER: 1 });
+    const { hub, registry } = makeHub([], { SSE_MAX_STREAMS: 1, SSE_MAX_STREAMS_PER_USER: 1 });
     const hijack = () => {
       throw new Error('socket gone');
     };
     const broken = { hijack } as unknown as FastifyReply;
     await expect(hub.attach(USER, TOKEN, undefined, broken)).rejects.toThrow('socket gone');
-    expect(hub.tryReserve(USER)).toBe(true);
+    expect(registry.tryReserve(USER)).toBe(true);
   });
 });

@@ -1,1 +1,0 @@
-export { UserMessageSource as MessageSource } from './message-source.port';

@@ -217,7 +217,7 @@ describe('Case Messages API v3: confirm and feed', () => {
     it('answers the seed shape for every message', async () => {
       const forP = await feed(p, 'limit=1');
       expect(Object.keys(forP.body[0]).sort()).toEqual(
-        ['id', 'caseId', 'guid', 'senderAccountId', 'senderType', 'content', 'type', 'externalId', 'confirmedAt', 'createdAt', 'updatedAt', 'declaredAt', 'parentMessageId', 'userEmail', 'userName'].sort(),
+        ['id', 'caseId', 'guid', 'senderAccountId', 'senderType', 'content', 'type', 'externalId', 'confirmedAt', 'createdAt', 'updatedAt', 'declaredAt', 'parentMessageId', 'userEmail', 'userName', 'isInternal'].sort(),
       );
       expect(forP.body[0]).toMatchObject({ id: expected.p[0], senderAccountId: v1.id, senderType: 'provider' });
     });
@@ -358,7 +358,7 @@ describe('Case Messages API v3: confirm and feed', () => {
     expect(doc.paths[`${BASE}/confirm`].post.requestBody.content['application/json'].schema).toMatchObject({ type: 'array', maxItems: 1000 });
     const shape = doc.components.schemas.CaseMessageResponseDto;
     expect(Object.keys(shape.properties).sort()).toEqual(
-      ['id', 'caseId', 'guid', 'senderAccountId', 'senderType', 'content', 'type', 'externalId', 'confirmedAt', 'createdAt', 'updatedAt', 'declaredAt', 'parentMessageId', 'userEmail', 'userName'].sort(),
+      ['id', 'caseId', 'guid', 'senderAccountId', 'senderType', 'content', 'type', 'externalId', 'confirmedAt', 'createdAt', 'updatedAt', 'declaredAt', 'parentMessageId', 'userEmail', 'userName', 'isInternal'].sort(),
     );
     for (const property of Object.values(shape.properties) as { example?: unknown }[]) expect(property).toHaveProperty('example');
     expect(doc.components.schemas.CreateCaseMessageDto.properties.type.enum).toHaveLength(10);

@@ -5,7 +5,8 @@ import { HttpResult, startTestApp, TestApp } from './support/test-app';
 const BASE = '/api/v3/case-messages';
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SEED_KEYS = ['id', 'caseId', 'guid', 'senderAccountId', 'senderType', 'content', 'type', 'externalId', 'confirmedAt', 'createdAt', 'updatedAt', 'declaredAt'];
-const ALL_KEYS = [...SEED_KEYS, 'parentMessageId', 'userEmail', 'userName'].sort();
+const ALL_KEYS = [...SEED_KEYS, 'parentMessageId', 'userEmail', 'userName', 'isInternal'].sort();
+const ZONE_REQUIRED = '"declaredAt" must be an ISO 8601 date-time with a timezone (Z or ±hh:mm), e.g. 2017-07-25T10:12:54.003Z';
 
 describe('Case Messages API v3: create and list', () => {
   let app: TestApp;
@@ -56,6 +57,7 @@ describe('Case Messages API v3: create and list', () => {
         parentMessageId: null,
         userEmail: null,
         userName: null,
+        isInternal: false,
       });
       expect(res.body.updatedAt).toBe(res.body.createdAt);
       expect(Number.isInteger(res.body.id)).toBe(true);
@@ -74,10 +76,7 @@ describe('Case Messages API v3: create and list', () => {
       for (const message of res.body) expect(Object.keys(message).sort()).toEqual(ALL_KEYS);
     });
 
-    it('reads a declaredAt without an offset as UTC, and one with an offset in UTC', async () => {
-      const plain = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: { guid: kase.guid, type: 'reminder', declaredAt: '2017-07-25T10:12:54' } });
-      expect(plain.status).toBe(200);
-      expect(plain.body.declaredAt).toBe('2017-07-25T10:12:54.000Z');
+    it('reads a declaredAt with an offset in UTC', async () => {
       const offset = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: { guid: kase.guid, type: 'reminder', declaredAt: '2017-07-25T12:12:54.5+02:00' } });
       expect(offset.body.declaredAt).toBe('2017-07-25T10:12:54.500Z');
     });
@@ -137,14 +136,19 @@ describe('Case Messages API v3: create and list', () => {
       ['userName', { userName: 'x'.repeat(513) }, 'child "userName" fails because ["userName" must be shorter than or equal to 512 characters]'],
       ['userEmail', { userEmail: `${'x'.repeat(510)}@example.com` }, 'child "userEmail" fails because ["userEmail" must be shorter than or equal to 512 characters]'],
       ['userEmail', { userEmail: 'not-an-email' }, 'child "userEmail" fails because ["userEmail" must be a valid email]'],
-      ['declaredAt', { declaredAt: 'yesterday' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
-      ['declaredAt', { declaredAt: '2017-02-30T10:00:00Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
-      ['declaredAt', { declaredAt: '2017-W30-1' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
-      ['declaredAt', { declaredAt: '2017-123' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
-      ['declaredAt', { declaredAt: '20170725T101254Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
-      ['declaredAt', { declaredAt: '2017-07-25T10Z' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      ['declaredAt', { declaredAt: 'yesterday' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-02-30T10:00:00Z' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-W30-1' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-123' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '20170725T101254Z' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-07-25T10Z' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-07-25T10:12:54' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-07-25' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['declaredAt', { declaredAt: '2017-07-25Z' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
+      ['isInternal', { isInternal: 'yes' }, 'child "isInternal" fails because ["isInternal" must be a boolean]'],
+      ['isInternal', { isInternal: 1 }, 'child "isInternal" fails because ["isInternal" must be a boolean]'],
       // Year 10000 once in UTC: PostgreSQL cannot read it back in this format (was a 500).
-      ['declaredAt', { declaredAt: '9999-12-31T23:00:00-05:00' }, 'child "declaredAt" fails because ["declaredAt" must be a valid ISO 8601 date]'],
+      ['declaredAt', { declaredAt: '9999-12-31T23:00:00-05:00' }, `child "declaredAt" fails because [${ZONE_REQUIRED}]`],
       ['parentMessageId', { parentMessageId: 1.5 }, 'child "parentMessageId" fails because ["parentMessageId" must be an integer]'],
       ['parentMessageId', { parentMessageId: '1' }, 'child "parentMessageId" fails because ["parentMessageId" must be an integer]'],
       ['parentMessageId', { parentMessageId: 0 }, 'child "parentMessageId" fails because ["parentMessageId" must be a positive number]'],

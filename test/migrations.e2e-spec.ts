@@ -91,6 +91,7 @@ describeWithServer('migrations at start-up', () => {
     expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual([
       'UserMessagesSourceFilter1795366000000',
       'CaseMessageConfirmations1795367000000',
+      'CaseMessagesInternal1795368000000',
     ]);
     expect(await dataSource.query(`SELECT message_id AS id, source FROM user_message_recipients ORDER BY message_id`)).toEqual([
       { id: '0b000000-0000-4000-8000-000000000001', source: 'Import Service' },
@@ -114,14 +115,14 @@ describeWithServer('migrations at start-up', () => {
     const readBack = () =>
       dataSource.query(`SELECT m.id, "confirmedAt", "confirmedByAccountId", "updatedAt" FROM (SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}) m ORDER BY m.id`);
 
-    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(['CaseMessageConfirmations1795367000000']);
+    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(['CaseMessageConfirmations1795367000000', 'CaseMessagesInternal1795368000000']);
     expect(await dataSource.query(`SELECT message_id AS id, confirmed_by_account_id AS by FROM case_message_confirmations`)).toEqual([{ id: 1, by: 1 }]);
     expect(await readBack()).toEqual([
       { id: 1, confirmedAt: '2026-01-02T03:04:05.678Z', confirmedByAccountId: 1, updatedAt: '2026-01-02T03:04:05.678Z' },
       { id: 2, confirmedAt: null, confirmedByAccountId: null, updatedAt: '2026-01-01T00:00:00.000Z' },
     ]);
 
-    await dataSource.undoLastMigration();
+    await undoThrough(dataSource, 'CaseMessageConfirmations1795367000000');
     expect(
       await dataSource.query(`SELECT id, confirmed_at IS NOT NULL AS confirmed, confirmed_by_account_id AS by, updated_at = confirmed_at AS updated FROM case_messages ORDER BY id`),
     ).toEqual([
@@ -129,6 +130,34 @@ describeWithServer('migrations at start-up', () => {
       { id: 2, confirmed: false, by: null, updated: null },
     ]);
     expect(await dataSource.query(`SELECT to_regclass('case_message_confirmations') AS t`)).toEqual([{ t: null }]);
+  });
+
+  it('1795368000000 makes every stored message public, leaves internal ones out of the feed indexes, and reverts', async () => {
+    const dataSource = await openDataSource(options(), true);
+    open.push(dataSource);
+    await undoThrough(dataSource, 'CaseMessagesInternal1795368000000');
+    await dataSource.query(`INSERT INTO accounts (id, type, name) VALUES (1, 'partner', 'P'), (2, 'provider', 'R')`);
+    await dataSource.query(`INSERT INTO cases (id, guid, partner_account_id, provider_account_id) VALUES (1, '0c000000-0000-4000-8000-000000000002', 1, 2)`);
+    await dataSource.query(
+      `INSERT INTO case_messages (id, case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type, type, declared_at)
+       VALUES (1, 1, '0c000000-0000-4000-8000-000000000002', 1, 2, 2, 'provider', 'serviceComment', now())`,
+    );
+    const feedIndexes = () =>
+      dataSource.query(`SELECT indexname, indexdef LIKE '%is_internal%' AS internal FROM pg_indexes WHERE indexname LIKE 'ix_case_messages_%_feed' ORDER BY indexname`);
+
+    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(['CaseMessagesInternal1795368000000']);
+    expect(await dataSource.query(`SELECT id, is_internal AS internal FROM case_messages`)).toEqual([{ id: 1, internal: false }]);
+    expect(await feedIndexes()).toEqual([
+      { indexname: 'ix_case_messages_partner_feed', internal: true },
+      { indexname: 'ix_case_messages_provider_feed', internal: true },
+    ]);
+
+    await dataSource.undoLastMigration();
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'case_messages' AND column_name = 'is_internal'`)).toEqual([{ n: 0 }]);
+    expect(await feedIndexes()).toEqual([
+      { indexname: 'ix_case_messages_partner_feed', internal: false },
+      { indexname: 'ix_case_messages_provider_feed', internal: false },
+    ]);
   });
 
   it('runs a migration longer than DB_STATEMENT_TIMEOUT_MS, and gives the connection its timeout back afterwards', async () => {

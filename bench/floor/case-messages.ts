@@ -30,7 +30,7 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     const caller = accountOf(tokens, request, reply);
     if (!caller) return reply;
     const body = request.body as Record<string, string | undefined>;
-    const params = [body.guid, caller.accountId, caller.accountType, body.type, body.content ?? null, body.externalId ?? null, null, body.userEmail ?? null, body.userName ?? null, null];
+    const params = [body.guid, caller.accountId, caller.accountType, body.type, body.content ?? null, body.externalId ?? null, null, body.userEmail ?? null, body.userName ?? null, null, false];
     const { rows } = await prepared(pool, scenario.createSql, params);
     if (!rows[0]) return reply.code(404).send({ error: { message: 'Case not found' } });
     return rows[0];

@@ -11,8 +11,8 @@ import { CaseMessageType, SenderType } from './case-messages.enums';
 @Check('case_messages_sender_type_check', `"sender_type" IN ('partner', 'provider')`)
 @Index('ix_case_messages_case_id_id', ['caseId', 'id'])
 @Index('uq_case_messages_external_id', ['caseId', 'senderAccountId', 'externalId'], { unique: true, where: '"external_id" IS NOT NULL' })
-@Index('ix_case_messages_partner_feed', ['partnerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'partner'` })
-@Index('ix_case_messages_provider_feed', ['providerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'provider'` })
+@Index('ix_case_messages_partner_feed', ['partnerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'partner' AND NOT "is_internal"` })
+@Index('ix_case_messages_provider_feed', ['providerAccountId', 'id'], { where: `"sender_type" IS DISTINCT FROM 'provider' AND NOT "is_internal"` })
 export class CaseMessage {
   @PrimaryGeneratedColumn()
   id: number;
@@ -56,6 +56,10 @@ export class CaseMessage {
 
   @Column({ name: 'declared_at', type: 'timestamptz' })
   declaredAt: Date;
+
+  /** Seen only by the sending account: not in the other party's list, feed or queue, no webhook. */
+  @Column({ name: 'is_internal', type: 'boolean', default: false })
+  isInternal: boolean;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

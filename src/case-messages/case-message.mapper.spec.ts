@@ -17,6 +17,7 @@ function message(overrides: Partial<CaseMessageRow> = {}): CaseMessageRow {
     externalId: 'test-42',
     userEmail: null,
     userName: null,
+    isInternal: false,
     declaredAt: '2017-07-25T10:12:54.003Z',
     confirmedAt: null,
     confirmedByAccountId: null,
@@ -27,7 +28,7 @@ function message(overrides: Partial<CaseMessageRow> = {}): CaseMessageRow {
 }
 
 describe('toCaseMessageResponse', () => {
-  it("gives the seed's example output, plus the three v3 extras as null", () => {
+  it("gives the seed's example output, plus the v3 extras (null, and isInternal false)", () => {
     expect(toCaseMessageResponse(message())).toStrictEqual({
       id: 1,
       caseId: 7748,
@@ -44,6 +45,7 @@ describe('toCaseMessageResponse', () => {
       parentMessageId: null,
       userEmail: null,
       userName: null,
+      isInternal: false,
     });
   });
 

@@ -19,5 +19,6 @@ export function toCaseMessageResponse(message: CaseMessageRow): CaseMessageRespo
     parentMessageId: message.parentMessageId,
     userEmail: message.userEmail,
     userName: message.userName,
+    isInternal: message.isInternal,
   };
 }

@@ -14,6 +14,7 @@ export interface MessageDraft {
   userEmail: string | null;
   userName: string | null;
   declaredAt: Date | null;
+  isInternal: boolean;
 }
 
 /** The caller as the statements need it. */
@@ -58,6 +59,7 @@ export class CaseMessagesRepository {
       draft.userEmail,
       draft.userName,
       draft.declaredAt ? draft.declaredAt.toISOString() : null,
+      draft.isInternal,
     ]);
     return row;
   }

@@ -8,6 +8,7 @@ const stored = {
   parentMessageId: null,
   userEmail: 'a@example.com',
   userName: null,
+  isInternal: false,
   declaredAt: '2020-01-01T00:00:00.000Z',
 } as unknown as CaseMessageRow;
 
@@ -20,6 +21,7 @@ const draft = (overrides: Partial<MessageDraft> = {}): MessageDraft => ({
   userEmail: 'a@example.com',
   userName: null,
   declaredAt: null,
+  isInternal: false,
   ...overrides,
 });
 
@@ -37,6 +39,7 @@ describe('idempotent create rules', () => {
     ['userEmail', { userEmail: null }],
     ['userName', { userName: 'N' }],
     ['declaredAt', { declaredAt: new Date('2020-01-01T00:00:00.001Z') }],
+    ['isInternal', { isInternal: true }],
   ])('names %s when the retry differs there', (field, overrides) => {
     expect(differingField(stored, draft(overrides as Partial<MessageDraft>))).toBe(field);
     expect(() => assertSameRequest(stored, draft(overrides as Partial<MessageDraft>))).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
@@ -52,7 +55,9 @@ describe('idempotent create rules', () => {
       userEmail: null,
       userName: null,
       declaredAt: null,
+      isInternal: false,
     });
+    expect(toDraft({ guid: 'a', type: CaseMessageType.Reminder, isInternal: true }).isInternal).toBe(true);
     expect(toDraft({ guid: 'a', type: CaseMessageType.Reminder, declaredAt: '2017-07-25T10:12:54.003Z' }).declaredAt?.toISOString()).toBe('2017-07-25T10:12:54.003Z');
   });
 });

@@ -91,8 +91,9 @@ export function toDraft(dto: CreateCaseMessageDto): MessageDraft {
     parentMessageId: dto.parentMessageId ?? null,
     userEmail: dto.userEmail ?? null,
     userName: dto.userName ?? null,
-    // Validated by IsIsoTimestamp; parsed the same way so an offset-less time is UTC, not server-local.
+    // Validated by IsZonedTimestamp, which parses it the same way.
     declaredAt: dto.declaredAt ? new Date(parseTimestamp(dto.declaredAt) as string) : null,
+    isInternal: dto.isInternal === true,
   };
 }
 
@@ -116,7 +117,7 @@ export function assertSameRequest(stored: CaseMessageRow, draft: MessageDraft): 
 }
 
 export function differingField(stored: CaseMessageRow, draft: MessageDraft): keyof MessageDraft | undefined {
-  const fields = ['content', 'type', 'parentMessageId', 'userEmail', 'userName'] as const;
+  const fields = ['content', 'type', 'parentMessageId', 'userEmail', 'userName', 'isInternal'] as const;
   const field = fields.find((name) => stored[name] !== draft[name]);
   if (field) return field;
   if (draft.declaredAt && stored.declaredAt !== draft.declaredAt.toISOString()) return 'declaredAt';

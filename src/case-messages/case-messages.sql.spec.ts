@@ -4,8 +4,8 @@ import { feedSql } from './case-messages.sql';
 
 describe('case-messages SQL', () => {
   it('words the feed predicate exactly as the partial indexes do, so the planner can use them', () => {
-    expect(feedSql(AccountType.Partner, false)).toContain(`sender_type IS DISTINCT FROM 'partner'\n`);
-    expect(feedSql(AccountType.Provider, false)).toContain(`sender_type IS DISTINCT FROM 'provider'\n`);
+    expect(feedSql(AccountType.Partner, false)).toContain(`sender_type IS DISTINCT FROM 'partner' AND NOT m.is_internal\n`);
+    expect(feedSql(AccountType.Provider, false)).toContain(`sender_type IS DISTINCT FROM 'provider' AND NOT m.is_internal\n`);
   });
 
   it('reads the unconfirmed feed from the caller\'s unconfirmed queue, in its primary key\'s order', () => {

@@ -24,7 +24,7 @@ function messageColumns(confirmedAt: string, confirmedBy: string): string {
   return `m.id, m.case_id AS "caseId", m.case_guid AS "caseGuid", m.partner_account_id AS "partnerAccountId",
   m.provider_account_id AS "providerAccountId", m.sender_account_id AS "senderAccountId", m.sender_type AS "senderType",
   m.parent_message_id AS "parentMessageId", m.type, m.content, m.external_id AS "externalId", m.user_email AS "userEmail",
-  m.user_name AS "userName", ${isoTimestampSql('m.declared_at')} AS "declaredAt", ${isoTimestampSql(confirmedAt)} AS "confirmedAt",
+  m.user_name AS "userName", m.is_internal AS "isInternal", ${isoTimestampSql('m.declared_at')} AS "declaredAt", ${isoTimestampSql(confirmedAt)} AS "confirmedAt",
   ${confirmedBy} AS "confirmedByAccountId", ${isoTimestampSql('m.created_at')} AS "createdAt",
   ${isoTimestampSql(`GREATEST(m.updated_at, ${confirmedAt})`)} AS "updatedAt"`;
 }
@@ -40,7 +40,7 @@ const UNCONFIRMED_MESSAGE_COLUMNS = messageColumns('NULL::timestamptz', 'NULL::i
 
 /**
  * List: one statement. $1 case guid, $2 caller account id, $3 afterId, $4 unconfirmed only,
- * $5 limit (NULL = all). No row: no such case. Otherwise one row per message, or one row with a NULL
+ * $5 limit (NULL = all). The other party's internal messages are left out. No row: no such case. Otherwise one row per message, or one row with a NULL
  * id when there is none to show (or `allowed` is false), so one round trip also tells "not found"
  * from "no access".
  */
@@ -53,6 +53,7 @@ SELECT c.id AS "foundCaseId", c.allowed, x.*
   LEFT JOIN LATERAL (
     SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
      WHERE m.case_id = c.id AND c.allowed AND m.id > $3 AND ($4::boolean IS NOT TRUE OR k.message_id IS NULL)
+       AND (NOT m.is_internal OR m.sender_account_id = $2)
      ORDER BY m.id LIMIT $5
   ) x ON true`;
 
@@ -67,9 +68,10 @@ export const FEED_LOCK_NAMESPACE = 3100;
  * Create: one statement — its own transaction — that finds the case, checks access and the parent,
  * inserts, adds the message to the receiving account's unconfirmed queue, queues the webhook call to
  * the receiving party (the delivery outbox's fragment), and (for a retry whose original the
- * statement's snapshot can see) returns the stored message instead.
+ * statement's snapshot can see) returns the stored message instead. An internal message is neither
+ * queued nor announced: the other party never sees it. A reply must answer a message the sender can see.
  * $1 guid, $2 sender account id, $3 sender type, $4 type, $5 content, $6 externalId,
- * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now).
+ * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now), $11 isInternal.
  * No row: case not found. `inserted` true: new message; false: stored one; NULL with `allowed`
  * and `parentOk`: a concurrent twin won the unique index after our snapshot — read it again.
  * `webhooksQueued`: how many webhook deliveries the statement queued (0 or 1).
@@ -82,14 +84,16 @@ WITH c AS (
          -- an account's feed then commit in id order, so a feed cursor can never step over a
          -- smaller id that commits later (see FEED_LOCK_NAMESPACE).
          pg_advisory_xact_lock(${FEED_LOCK_NAMESPACE}, CASE WHEN partner_account_id = $2 THEN provider_account_id ELSE partner_account_id END) AS feed_lock,
-         ($7::int IS NULL OR EXISTS (SELECT 1 FROM case_messages p WHERE p.id = $7::int AND p.case_id = cases.id)) AS parent_ok
+         ($7::int IS NULL OR EXISTS (
+           SELECT 1 FROM case_messages p WHERE p.id = $7::int AND p.case_id = cases.id AND (NOT p.is_internal OR p.sender_account_id = $2)
+         )) AS parent_ok
     FROM cases WHERE guid = $1::uuid
 ), ok AS (
   SELECT * FROM c WHERE allowed AND parent_ok
 ), ins AS (
   INSERT INTO case_messages AS m (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
-                             parent_message_id, type, content, external_id, user_email, user_name, declared_at, created_at, updated_at)
-  SELECT ok.id, ok.guid, ok.partner_account_id, ok.provider_account_id, $2, $3, $7, $4, $5, $6, $8, $9,
+                             parent_message_id, type, content, external_id, user_email, user_name, is_internal, declared_at, created_at, updated_at)
+  SELECT ok.id, ok.guid, ok.partner_account_id, ok.provider_account_id, $2, $3, $7, $4, $5, $6, $8, $9, $11::boolean,
          COALESCE($10::timestamptz, date_trunc('milliseconds', now())), date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
     FROM ok
   ON CONFLICT (case_id, sender_account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
@@ -99,9 +103,9 @@ WITH c AS (
   INSERT INTO case_message_unconfirmed (account_id, message_id)
   SELECT s.account_id, ins.id
     FROM ins CROSS JOIN LATERAL (VALUES (ins."partnerAccountId", 'partner'), (ins."providerAccountId", 'provider')) AS s(account_id, side)
-   WHERE ins."senderType" IS DISTINCT FROM s.side
+   WHERE ins."senderType" IS DISTINCT FROM s.side AND NOT ins."isInternal"
 ), hook AS (
-  ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins) AS s(message_id, account_id)`)}
+  ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins WHERE NOT "isInternal") AS s(message_id, account_id)`)}
 ), prev AS (
   SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM ${CASE_MESSAGE_SOURCE}
    WHERE $6::varchar IS NOT NULL AND m.case_id = (SELECT id FROM ok) AND m.sender_account_id = $2 AND m.external_id = $6
@@ -116,8 +120,8 @@ SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
  WHERE m.case_id = (SELECT id FROM cases WHERE guid = $1::uuid) AND m.sender_account_id = $2 AND m.external_id = $3`;
 
 /**
- * Feed for one side: what the other side or the system sent on the caller's cases, keyset on id.
- * The literal side in the predicate matches a partial index on (side_account_id, id). The keyset is
+ * Feed for one side: what the other side or the system sent on the caller's cases, keyset on id; never
+ * an internal message (the other side's are not the caller's to see). The literal predicate matches a partial index on (side_account_id, id). The keyset is
  * written as a row comparison, `(side_account_id, id) > ($1, $2) AND side_account_id <= $1`, which
  * means exactly `side_account_id = $1 AND id > $2` but can only be ordered by that index: with the
  * plain equality the planner (at 1,000,000 rows, 20 accounts per side) walked the primary key from
@@ -138,7 +142,7 @@ SELECT ${UNCONFIRMED_MESSAGE_COLUMNS} FROM case_message_unconfirmed u JOIN case_
   return `
 SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
  WHERE (m.${side}_account_id, m.id) > ($1::int, $2::int) AND m.${side}_account_id <= $1::int
-   AND m.sender_type IS DISTINCT FROM '${side}'
+   AND m.sender_type IS DISTINCT FROM '${side}' AND NOT m.is_internal
  ORDER BY m.${side}_account_id, m.id LIMIT $3`;
 }
 
@@ -147,7 +151,8 @@ SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
  * confirm (the confirmations' primary key keeps the first: a later or concurrent confirm of the same message
  * inserts nothing and reports it as already confirmed), remove those from the unconfirmed queue, and report
  * per id in input order. Message rows are only read: appending to the narrow confirmations table writes a
- * handful of pages where updating the messages wrote ~100 (migration 1795367000000).
+ * handful of pages where updating the messages wrote ~100 (migration 1795367000000). The other party's
+ * internal message does not exist for the caller: 'Not found'.
  * $1 int[] of distinct ids, $2 caller account id, $3 caller side.
  */
 export const CONFIRM_SQL = `
@@ -155,7 +160,7 @@ WITH input AS (
   SELECT t.id, t.ord FROM unnest($1::int[]) WITH ORDINALITY AS t(id, ord)
 ), checked AS (
   SELECT i.id, i.ord, m.partner_account_id, m.provider_account_id,
-         CASE WHEN m.id IS NULL THEN 'Not found'
+         CASE WHEN m.id IS NULL OR (m.is_internal AND m.sender_account_id IS DISTINCT FROM $2) THEN 'Not found'
               WHEN m.partner_account_id <> $2 AND m.provider_account_id <> $2 THEN 'No access'
               WHEN m.sender_type = $3 THEN 'Own message' END AS error
     FROM input i LEFT JOIN case_messages m ON m.id = i.id

@@ -28,6 +28,18 @@ describe('parseTimestamp', () => {
       expect(parseTimestamp(raw)).toBeUndefined();
     },
   );
+
+  it.each(['2014-05-09', '2014-05-09T09:54', '2014-05-09T09:54:17.123', '2014-05-09Z'])('with zoned, rejects %s (no time or no offset)', (raw) => {
+    expect(parseTimestamp(raw, { zoned: true })).toBeUndefined();
+  });
+
+  it.each([
+    ['2014-05-09T09:54Z', '2014-05-09T09:54:00.000Z'],
+    ['2014-05-09T09:54:17.123z', '2014-05-09T09:54:17.123Z'],
+    ['2014-05-09T09:54:17+02:00', '2014-05-09T07:54:17.000Z'],
+  ])('with zoned, reads %s as %s', (raw, iso) => {
+    expect(parseTimestamp(raw, { zoned: true })).toBe(iso);
+  });
 });
 
 describe('isCanonicalTimestamp', () => {

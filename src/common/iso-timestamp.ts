@@ -4,13 +4,15 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\
 
 /**
  * ISO 8601 (extended format), read to the millisecond: further fraction digits (Python's and .NET's
- * default output carry 6 and 7) are truncated, as the stored value is. No offset means UTC. A space stands
- * for "+", since a query string decodes "+" to a space. Years 0001–9999, also once converted to UTC
- * (PostgreSQL cannot read the expanded years `toISOString()` writes beyond them).
+ * default output carry 6 and 7) are truncated, as the stored value is. No offset means UTC, unless
+ * `zoned` requires the time and an offset (`Z` or ±hh:mm). A space stands for "+", since a query string
+ * decodes "+" to a space. Years 0001–9999, also once converted to UTC (PostgreSQL cannot read the
+ * expanded years `toISOString()` writes beyond them).
  */
-export function parseTimestamp(raw: string): string | undefined {
+export function parseTimestamp(raw: string, { zoned = false }: { zoned?: boolean } = {}): string | undefined {
   const match = TIMESTAMP.exec(raw);
   if (!match) return undefined;
+  if (zoned && (match[4] === undefined || match[8] === undefined)) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const millis = Number((match[7] ?? '0').slice(0, 3).padEnd(3, '0'));

@@ -34,13 +34,14 @@ export function IsLooseUuid(options?: ValidationOptions) {
 }
 
 /**
- * An ISO 8601 date or date-time (read to the millisecond; no offset means UTC), as parseTimestamp reads it,
- * or an empty string, which the original API reads as absent ("If empty, the current time will be used").
+ * An ISO 8601 date-time with its timezone (read to the millisecond), as parseTimestamp reads it, or an
+ * empty string, which the original API reads as absent ("If empty, the current time will be used"). A
+ * time without an offset is refused: read as UTC or as the server's zone, it could be hours off.
  */
-export function IsIsoTimestamp(options?: ValidationOptions) {
+export function IsZonedTimestamp(options?: ValidationOptions) {
   return ValidateBy(
-    { name: 'isIsoTimestamp', validator: { validate: (value) => typeof value === 'string' && (value === '' || parseTimestamp(value) !== undefined) } },
-    { message: '$property must be a valid ISO 8601 date', ...options },
+    { name: 'isZonedTimestamp', validator: { validate: (value) => typeof value === 'string' && (value === '' || parseTimestamp(value, { zoned: true }) !== undefined) } },
+    { message: '$property must be an ISO 8601 date-time with a timezone (Z or ±hh:mm), e.g. 2017-07-25T10:12:54.003Z', ...options },
   );
 }
 
@@ -69,9 +70,9 @@ export function GuidField(options: FieldOptions = {}) {
   return applyDecorators(IsLooseUuid(), ...presence(options, { type: String, format: 'uuid' }));
 }
 
-/** An ISO 8601 timestamp (see IsIsoTimestamp). */
+/** An ISO 8601 date-time with a timezone (see IsZonedTimestamp). */
 export function TimestampField(options: FieldOptions = {}) {
-  return applyDecorators(IsIsoTimestamp(), ...presence(options, { type: String, format: 'date-time' }));
+  return applyDecorators(IsZonedTimestamp(), ...presence(options, { type: String, format: 'date-time' }));
 }
 
 /** A JSON boolean in a body; in a query string (`fromQuery`), the words `true` and `false`. */

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CaseMessageType, SenderType } from '../case-messages.enums';
 
-/** The one v3 message shape (create, list, feed): the original keys plus parentMessageId, userEmail, userName. */
+/** The one v3 message shape (create, list, feed, webhooks): the original keys plus parentMessageId, userEmail, userName, isInternal. */
 export class CaseMessageResponseDto {
   @ApiProperty({ type: 'integer', example: 1 }) id: number;
   @ApiProperty({ type: 'integer', example: 7748 }) caseId: number;
@@ -19,6 +19,7 @@ export class CaseMessageResponseDto {
   @ApiProperty({ example: null, nullable: true, type: 'integer', description: 'The message this one replies to' }) parentMessageId: number | null;
   @ApiProperty({ example: 'jane.doe@example.com', nullable: true, type: String }) userEmail: string | null;
   @ApiProperty({ example: 'Jane Doe', nullable: true, type: String }) userName: string | null;
+  @ApiProperty({ example: false, description: 'Seen only by the sending account' }) isInternal: boolean;
 }
 
 export class ConfirmErrorDto {

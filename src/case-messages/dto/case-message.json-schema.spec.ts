@@ -18,6 +18,7 @@ const full: CaseMessageRow = {
   externalId: 'ext-1',
   userEmail: 'jane.doe@example.com',
   userName: 'Jane Doe',
+  isInternal: true,
   declaredAt: '2017-07-25T10:12:54.003Z',
   confirmedAt: '2017-07-27T08:00:00.000Z',
   confirmedByAccountId: 1009,

@@ -1,5 +1,5 @@
 import { IsEmail, IsIn } from 'class-validator';
-import { GuidField, IdField, TextField, TimestampField } from '../../common/validation.decorators';
+import { BooleanField, GuidField, IdField, TextField, TimestampField } from '../../common/validation.decorators';
 import { MAX_CONTENT_LENGTH, MAX_REFERENCE_LENGTH, MAX_TYPE_LENGTH } from '../case-messages.constants';
 import { CASE_MESSAGE_TYPES, CaseMessageType } from '../case-messages.enums';
 
@@ -17,7 +17,7 @@ export class CreateCaseMessageDto {
   )
   type: CaseMessageType;
 
-  @TimestampField({ optional: true, description: 'Actual time when the status was added (ISO 8601); the current time when empty', example: '2017-07-25T10:12:54.003Z' })
+  @TimestampField({ optional: true, description: 'Actual time when the status was added: ISO 8601 with date, time and timezone; the current time when empty', example: '2017-07-25T10:12:54.003Z' })
   declaredAt?: string | null;
 
   @TextField({
@@ -40,4 +40,7 @@ export class CreateCaseMessageDto {
 
   @TextField({ optional: true, nullable: true, maxLength: MAX_REFERENCE_LENGTH, description: 'Name of the person who wrote the message', example: 'Jane Doe' })
   userName?: string | null;
+
+  @BooleanField({ optional: true, description: 'A note for the sending account only: the other party never sees it, no webhook announces it', example: false })
+  isInternal?: boolean;
 }

@@ -9,6 +9,7 @@ import { installJsonParser } from './http/body-parsers';
 import { installCompression } from './http/compression';
 import { corsOptions } from './http/cors';
 import { createFastifyAdapter } from './http/fastify-adapter';
+import { installQueryNotation } from './http/query-notation';
 import { installRequestHooks } from './http/request-hooks';
 import { createRootLogger, PinoLoggerService, resolveLogFormat } from './observability/logger';
 import { MetricsService } from './observability/metrics.service';
@@ -35,6 +36,7 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
     installJsonParser(fastify);
     await installCompression(fastify);
     installRequestHooks(fastify, app.get(MetricsService), logger.isLevelEnabled('info'));
+    installQueryNotation(fastify);
     app.enableCors(corsOptions(env.CORS_ORIGINS));
     setupOpenApi(app);
     await app.init();

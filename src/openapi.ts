@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_SECURITY, METRICS_SECURITY } from './auth/auth.decorators';
+import { ADMIN_SECURITY, BIMPLUS_SECURITY, CASE_BEARER_SECURITY, CASE_HEADER_SECURITY, CASE_SECURITY, METRICS_SECURITY } from './auth/auth.decorators';
 import { BODY_TOO_LARGE_MESSAGE } from './http/body-limit';
 import { RETRY_AFTER } from './http/error-response.dto';
 
@@ -17,6 +17,7 @@ export function setupOpenApi(app: INestApplication): void {
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'query', name: 'accessToken', description: 'v3 account token' }, CASE_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'v3 account token as Bearer' }, CASE_BEARER_SECURITY)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Hub-Api-Token', description: 'v3 account token, as Service Order Hub clients send it' }, CASE_HEADER_SECURITY)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'v2 user token: `BimPlus <token>`' }, BIMPLUS_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'ADMIN_TOKEN' }, ADMIN_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'METRICS_TOKEN (only when it is set)' }, METRICS_SECURITY)

@@ -188,7 +188,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
   it('serves the OpenAPI document with every security scheme', async () => {
     const res = await app.request('GET', '/docs-json');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['BimPlus', 'accessToken', 'admin', 'bearer', 'metrics']);
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['BimPlus', 'accessToken', 'admin', 'bearer', 'hubApiToken', 'metrics']);
     expect(res.body.paths['/admin/accounts']).toBeDefined();
     // Every operation states the platform's answers; the request fields have their real types.
     for (const [path, item] of Object.entries(res.body.paths as Record<string, Record<string, { responses: object; requestBody?: object }>>)) {

@@ -11,6 +11,7 @@ import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
 export const CASE_SECURITY = 'accessToken';
 export const CASE_BEARER_SECURITY = 'bearer';
+export const CASE_HEADER_SECURITY = 'hubApiToken';
 export const BIMPLUS_SECURITY = 'BimPlus';
 export const ADMIN_SECURITY = 'admin';
 export const METRICS_SECURITY = 'metrics';
@@ -18,13 +19,14 @@ export const METRICS_SECURITY = 'metrics';
 const unauthorized = () => ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto });
 const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER })];
 
-/** v3: a partner or provider account token, as `accessToken` query parameter or Bearer header. */
+/** v3: a partner or provider account token, as `accessToken` query parameter, Bearer header or X-Hub-Api-Token header. */
 export function CaseAuth(...roles: AccountType[]) {
   return applyDecorators(
     SetMetadata(AUTH_SCHEME_KEY, { scheme: 'case', roles: roles.length > 0 ? roles : Object.values(AccountType) } satisfies AuthScheme),
     UseGuards(CaseAuthGuard),
     ApiSecurity(CASE_SECURITY),
     ApiBearerAuth(CASE_BEARER_SECURITY),
+    ApiSecurity(CASE_HEADER_SECURITY),
     // A route open to one role answers the other with 403; a case the caller is not party to is the route's own 403.
     ...(roles.length > 0 ? [ApiForbiddenResponse({ description: 'No access (the other role)', type: ErrorResponseDto })] : []),
     ...authErrors(),

@@ -32,5 +32,6 @@ export class BimPlusAuthGuard implements CanActivate {
  */
 export function readBimPlusToken(request: FastifyRequest, allowQuery: boolean): string | undefined {
   const fromHeader = readAuthorization(request.headers.authorization, 'BimPlus');
-  return allowQuery ? oneToken(fromHeader, (request.query as Record<string, unknown> | undefined)?.accessToken) : fromHeader;
+  if (!allowQuery) return fromHeader;
+  return oneToken(['"accessToken"', (request.query as Record<string, unknown> | undefined)?.accessToken], ['the Authorization header', fromHeader]);
 }

@@ -6,7 +6,7 @@ import { TokenService } from './token.service';
 import { oneToken, readAuthorization } from './token.util';
 import { AUTH_SCHEME_KEY, AuthScheme } from './auth.constants';
 
-/** Authenticates v3 callers: an account token from `?accessToken=` or `Authorization: Bearer`. */
+/** Authenticates v3 callers: an account token from `?accessToken=`, `Authorization: Bearer` or `X-Hub-Api-Token`. */
 @Injectable()
 export class CaseAuthGuard implements CanActivate {
   constructor(
@@ -27,7 +27,11 @@ export class CaseAuthGuard implements CanActivate {
   }
 }
 
-/** The account token from `?accessToken=` or `Authorization: Bearer`; 400 if they disagree (oneToken). */
+/** The account token from `?accessToken=`, `Authorization: Bearer` or `X-Hub-Api-Token`; 400 if they disagree (oneToken). */
 export function readCaseToken(request: FastifyRequest): string | undefined {
-  return oneToken(readAuthorization(request.headers.authorization, 'Bearer'), (request.query as Record<string, unknown> | undefined)?.accessToken);
+  return oneToken(
+    ['"accessToken"', (request.query as Record<string, unknown> | undefined)?.accessToken],
+    ['the Authorization header', readAuthorization(request.headers.authorization, 'Bearer')],
+    ['the X-Hub-Api-Token header', request.headers['x-hub-api-token']],
+  );
 }

@@ -44,12 +44,14 @@ describe('token utilities', () => {
       ['neither', undefined, undefined, undefined],
       ['a parameter that is not a string, as absent', undefined, { a: 1 }, undefined],
     ])('reads %s', (_case, header, query, expected) => {
-      expect(oneToken(header, query)).toBe(expected);
+      expect(oneToken(['"accessToken"', query], ['the Authorization header', header])).toBe(expected);
     });
 
     it('refuses two different tokens and a repeated parameter, naming the problem', () => {
-      expect(() => oneToken('abc', 'abd')).toThrow('"accessToken" and the Authorization header hold different tokens: send one');
-      expect(() => oneToken(undefined, ['abc', 'abc'])).toThrow('"accessToken" must be given once');
+      expect(() => oneToken(['"accessToken"', 'abd'], ['the Authorization header', 'abc'])).toThrow('"accessToken" and the Authorization header hold different tokens: send one');
+      expect(() => oneToken(['"accessToken"', ['abc', 'abc']])).toThrow('"accessToken" must be given once');
+      expect(() => oneToken(['a', 'abc'], ['b', undefined], ['c', 'abd'])).toThrow('a and c hold different tokens: send one');
+      expect(() => oneToken(['the X-Hub-Api-Token header', 'x'.repeat(10_000)])).toThrow('the X-Hub-Api-Token header is too long: a token has at most 512 characters');
     });
   });
 });

@@ -29,16 +29,26 @@ export function readAuthorization(header: string | undefined, scheme: string): s
   return token.length > 0 ? token : undefined;
 }
 
+/** Longer than any token this service issues: refused before a lookup, with a 400 naming where it came from. */
+export const MAX_TOKEN_LENGTH = 512;
+
+/** Where a token may come from, named as an error message names it (e.g. `"accessToken"`, `the Authorization header`). */
+export type TokenSource = [where: string, value: unknown];
+
 /**
- * The one token of a request that may carry it as `?accessToken=` or in the Authorization header. Both places
- * holding the same token is fine and an empty parameter counts as absent; two different tokens, or the parameter
- * twice, are the client's error: picking one silently would act as an account the client may not have meant.
+ * The one token of a request that may carry it in several places (`?accessToken=`, the Authorization
+ * header, X-Hub-Api-Token). The same token in several places is fine and an empty value counts as absent;
+ * two different tokens, or one place given twice, are the client's error: picking one silently would act
+ * as an account the client may not have meant.
  */
-export function oneToken(fromHeader: string | undefined, queryValue: unknown): string | undefined {
-  if (Array.isArray(queryValue)) throw new BadRequestException('"accessToken" must be given once');
-  const fromQuery = typeof queryValue === 'string' && queryValue.length > 0 ? queryValue : undefined;
-  if (fromQuery !== undefined && fromHeader !== undefined && fromQuery !== fromHeader) {
-    throw new BadRequestException('"accessToken" and the Authorization header hold different tokens: send one');
+export function oneToken(...sources: TokenSource[]): string | undefined {
+  let found: { where: string; token: string } | undefined;
+  for (const [where, value] of sources) {
+    if (Array.isArray(value)) throw new BadRequestException(`${where} must be given once`);
+    if (typeof value !== 'string' || value.length === 0) continue;
+    if (value.length > MAX_TOKEN_LENGTH) throw new BadRequestException(`${where} is too long: a token has at most ${MAX_TOKEN_LENGTH} characters`);
+    if (found && found.token !== value) throw new BadRequestException(`${found.where} and ${where} hold different tokens: send one`);
+    found ??= { where, token: value };
   }
-  return fromQuery ?? fromHeader;
+  return found?.token;
 }

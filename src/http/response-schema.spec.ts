@@ -43,7 +43,7 @@ describe('responseSchemaOf', () => {
   });
 
   it('describes the two message shapes with every key of their DTOs', () => {
-    expect(responseSchemaOf(CaseMessageResponseDto).required).toHaveLength(15);
+    expect(responseSchemaOf(CaseMessageResponseDto).required).toHaveLength(16);
     const user = responseSchemaOf(UserMessageResponseDto) as { properties: Record<string, { type: unknown }> };
     expect(user.properties.sender.type).toEqual(['object', 'null']);
     expect(user.properties.additionalData.type).toEqual(['string', 'null']);

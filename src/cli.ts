@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'status', 'kind', 'limit'].map((o) => [o, { type: 'string' as const }]),
+        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'providers', 'status', 'kind', 'limit'].map((o) => [o, { type: 'string' as const }]),
       ),
       help: { type: 'boolean', short: 'h' },
     },

@@ -2,6 +2,7 @@ import { ApiToken } from './auth/api-token.entity';
 import { CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed } from './case-messages/case-message.entity';
 import { Delivery, DeliveryAttempt, UserStreamEventRow } from './delivery/delivery.entity';
 import { Account } from './directory/account.entity';
+import { AccountRepresentation } from './directory/account-representation.entity';
 import { Case } from './directory/case.entity';
 import { Group, GroupMember } from './directory/group.entity';
 import { User } from './directory/user.entity';
@@ -10,4 +11,4 @@ import { UserMessageRecipient } from './user-messages/user-message-recipient.ent
 import { UserMessage } from './user-messages/user-message.entity';
 
 /** Every TypeORM entity, listed once at the composition root for the app, the CLI and the TypeORM CLI. */
-export const ENTITIES = [Account, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];
+export const ENTITIES = [Account, AccountRepresentation, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];

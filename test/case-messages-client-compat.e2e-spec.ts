@@ -107,4 +107,75 @@ describe('Case Messages API v3: requests as Service Order Hub clients send them'
       expect(Array.isArray(res.body)).toBe(true);
     });
   });
+
+  describe('integrators (X-Service-Provider)', () => {
+    let integrator: AccountFixture;
+    let represented: AccountFixture;
+    let other: AccountFixture;
+    let representedCase: { id: number; guid: string };
+    const as = (token: string, provider: string) => ({ 'x-hub-api-token': token, 'x-service-provider': provider });
+
+    beforeAll(async () => {
+      [integrator, represented, other] = await Promise.all([createAccount(app, 'partner'), createAccount(app, 'provider'), createAccount(app, 'provider')]);
+      representedCase = await createCase(app, partner, represented);
+      const set = await app.admin('PUT', `/admin/accounts/${integrator.id}/represents`, { providerAccountIds: [represented.id] });
+      expect(set.body).toEqual({ accountId: integrator.id, providerAccountIds: [represented.id] });
+    });
+
+    it("acts as the represented provider: creates as it, reads its cases, confirms what it receives", async () => {
+      const created = await app.request('POST', `${BASE}/create`, { body: { guid: representedCase.guid, type: 'serviceComment' }, headers: as(integrator.token, String(represented.id)) });
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({ senderAccountId: represented.id, senderType: 'provider' });
+      const fromPartner = await app.request('POST', `${BASE}/create`, { body: { guid: representedCase.guid, type: 'reminder' }, headers: hubToken(partner.token) });
+      const feed = await app.request('GET', `${BASE}/feed?afterId=${fromPartner.body.id - 1}`, { headers: as(integrator.token, String(represented.id)) });
+      expect(ids(feed)).toEqual([fromPartner.body.id]);
+      const confirmed = await app.request('POST', `${BASE}/confirm`, { body: [fromPartner.body.id], headers: as(integrator.token, String(represented.id)) });
+      expect(confirmed.body.data.confirmed).toEqual([fromPartner.body.id]);
+    });
+
+    it('acts as its own account without the header, or with its own id', async () => {
+      const own = await app.request('GET', `${BASE}?guid=${representedCase.guid}`, { headers: hubToken(integrator.token) });
+      expect(own.status).toBe(403);
+      const self = await app.request('GET', `${BASE}?guid=${representedCase.guid}`, { headers: as(integrator.token, String(integrator.id)) });
+      expect(self.status).toBe(403);
+    });
+
+    it('answers 403 No access for a provider it does not represent, and 400 for a header that is not an id, writing nothing', async () => {
+      const before = await app.request('GET', `${BASE}?guid=${representedCase.guid}`, { headers: hubToken(partner.token) });
+      const notRepresented = await app.request('POST', `${BASE}/create`, { body: { guid: representedCase.guid, type: 'reminder' }, headers: as(integrator.token, String(other.id)) });
+      expect(notRepresented.status).toBe(403);
+      expect(notRepresented.body).toEqual({ error: { message: 'No access' } });
+      for (const header of ['abc', '1.5', '0', '99999999999']) {
+        const bad = await app.request('POST', `${BASE}/create`, { body: { guid: representedCase.guid, type: 'reminder' }, headers: as(integrator.token, header) });
+        expect(bad.status).toBe(400);
+        expect(bad.body).toEqual({ error: { message: 'the X-Service-Provider header must be a provider account id (a positive integer)' } });
+      }
+      const after = await app.request('GET', `${BASE}?guid=${representedCase.guid}`, { headers: hubToken(partner.token) });
+      expect(after.body).toHaveLength(before.body.length);
+    });
+
+    it('stops acting for a provider once the operator takes it away', async () => {
+      await app.admin('PUT', `/admin/accounts/${integrator.id}/represents`, { providerAccountIds: [] });
+      const res = await app.request('GET', `${BASE}?guid=${representedCase.guid}`, { headers: as(integrator.token, String(represented.id)) });
+      expect(res.status).toBe(403);
+      await app.admin('PUT', `/admin/accounts/${integrator.id}/represents`, { providerAccountIds: [represented.id] });
+    });
+
+    it('validates the admin call: unknown account 404, non-provider or unknown ids and bad bodies 400, nothing changed', async () => {
+      expect((await app.admin('PUT', '/admin/accounts/2147483000/represents', { providerAccountIds: [] })).status).toBe(404);
+      expect((await app.admin('GET', '/admin/accounts/2147483000/represents')).status).toBe(404);
+      const cases: Array<[unknown, string]> = [
+        [{ providerAccountIds: [partner.id] }, `providerAccountIds: account ${partner.id} is not a provider account`],
+        [{ providerAccountIds: [2147483000] }, 'providerAccountIds: account 2147483000 not found'],
+        [{ providerAccountIds: ['7'] }, 'child "providerAccountIds" fails because ["providerAccountIds" must contain account ids (positive integers)]'],
+        [{ providerAccountIds: 7 }, 'child "providerAccountIds" fails because ["providerAccountIds" must be an array]'],
+        [{}, 'child "providerAccountIds" fails because ["providerAccountIds" is required]'],
+      ];
+      for (const [body, message] of cases) {
+        const res = await app.admin('PUT', `/admin/accounts/${integrator.id}/represents`, body);
+        expect([res.status, res.body]).toEqual([400, { error: { message } }]);
+      }
+      expect((await app.admin('GET', `/admin/accounts/${integrator.id}/represents`)).body).toEqual({ accountId: integrator.id, providerAccountIds: [represented.id] });
+    });
+  });
 });

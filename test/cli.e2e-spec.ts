@@ -71,6 +71,18 @@ describe('provisioning CLI', () => {
     expect(after.status).toBe(401);
   });
 
+  it('sets and shows the provider accounts an integrator represents', async () => {
+    const integrator = await cli('accounts:create', '--type', 'partner', '--name', 'CLI Integrator');
+    const provider = await cli('accounts:create', '--type', 'provider', '--name', 'CLI Represented');
+    const set = await cli('accounts:represents', String(integrator.json.id), '--providers', String(provider.json.id));
+    expect(set.json).toEqual({ accountId: integrator.json.id, providerAccountIds: [provider.json.id] });
+    expect((await cli('accounts:represents', String(integrator.json.id))).json).toEqual(set.json);
+    const notProvider = await cli('accounts:represents', String(integrator.json.id), '--providers', String(integrator.json.id));
+    expect(notProvider.code).toBe(1);
+    expect(notProvider.json).toEqual({ error: { message: `providerAccountIds: account ${integrator.json.id} is not a provider account` } });
+    expect((await cli('accounts:represents', String(integrator.json.id), '--providers', '')).json.providerAccountIds).toEqual([]);
+  });
+
   it('reports bad input and conflicts as JSON errors with exit code 1', async () => {
     const bad = await cli('accounts:create', '--type', 'insurer', '--name', 'X');
     expect(bad.code).toBe(1);

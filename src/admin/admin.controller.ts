@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { GuidParam, IntIdParam } from '../http/param.pipes';
-import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetWebhookDto } from './dto/admin.dto';
-import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RevokedTokenDto, UserResponseDto } from './dto/admin-response.dto';
+import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetRepresentationsDto, SetWebhookDto } from './dto/admin.dto';
+import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RepresentationsResponseDto, RevokedTokenDto, UserResponseDto } from './dto/admin-response.dto';
 import { ProvisioningService } from './provisioning.service';
 
 @ApiTags('admin')
@@ -33,6 +33,22 @@ export class AdminController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   setWebhook(@IntIdParam('id') id: number, @Body() dto: SetWebhookDto): Promise<AccountResponseDto> {
     return this.provisioning.setWebhook(id, dto);
+  }
+
+  @Get('accounts/:id/represents')
+  @ApiOperation({ summary: 'The provider accounts this account may act as (integrator)' })
+  @ApiOkResponse({ type: RepresentationsResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  representations(@IntIdParam('id') id: number): Promise<RepresentationsResponseDto> {
+    return this.provisioning.representations(id);
+  }
+
+  @Put('accounts/:id/represents')
+  @ApiOperation({ summary: "Sets the provider accounts this account's tokens may act as, with the X-Service-Provider header on v3" })
+  @ApiOkResponse({ type: RepresentationsResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  setRepresentations(@IntIdParam('id') id: number, @Body() dto: SetRepresentationsDto): Promise<RepresentationsResponseDto> {
+    return this.provisioning.setRepresentations(id, dto);
   }
 
   @Post('cases')

@@ -1,12 +1,13 @@
 import { parseIntId } from '../common/int-id';
 import { isUuid } from '../common/uuid';
 import { validateDto } from '../common/validate-dto';
-import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, SetWebhookDto } from './dto/admin.dto';
+import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, GroupMembersDto, SetRepresentationsDto, SetWebhookDto } from './dto/admin.dto';
 import { ProvisioningService } from './provisioning.service';
 
 export const PROVISIONING_CLI_USAGE = `  accounts:create --type partner|provider --name NAME
   accounts:token  ACCOUNT_ID [--label TEXT]
   accounts:webhook ACCOUNT_ID --url URL --secret SECRET
+  accounts:represents ACCOUNT_ID [--providers ID,ID,…]   (no --providers: show them; --providers '': none)
   cases:create    --partner ACCOUNT_ID --provider ACCOUNT_ID [--guid GUID]
   users:create    --email EMAIL [--id GUID] [--name NAME] [--role user|service]
   users:token     USER_ID [--label TEXT]
@@ -23,6 +24,7 @@ const members = (options: Options) => (options.members ?? '').split(',').map((m)
 const COMMANDS = new Map<string, ProvisioningCommand>([
   ['accounts:create', (_, options, p) => p.createAccount(validateDto(CreateAccountDto, { type: options.type, name: options.name }))],
   ['accounts:token', ([id], options, p) => p.issueAccountToken(toInt(id, 'ACCOUNT_ID'), options.label)],
+  ['accounts:represents', ([id], options, p) => representations(toInt(id, 'ACCOUNT_ID'), options.providers, p)],
   ['accounts:webhook', ([id], options, p) => p.setWebhook(toInt(id, 'ACCOUNT_ID'), validateDto(SetWebhookDto, { url: options.url, secret: options.secret }))],
   [
     'cases:create',
@@ -35,6 +37,12 @@ const COMMANDS = new Map<string, ProvisioningCommand>([
   ['groups:members', ([id], options, p) => p.setGroupMembers(guid(id, 'GROUP_ID'), validateDto(GroupMembersDto, { memberIds: members(options) }).memberIds)],
   ['tokens:revoke', ([id], _, p) => p.revokeToken(guid(id, 'TOKEN_ID'))],
 ]);
+
+function representations(accountId: number, providers: string | undefined, p: ProvisioningService): Promise<unknown> {
+  if (providers === undefined) return p.representations(accountId);
+  const providerAccountIds = providers.split(',').map((m) => m.trim()).filter(Boolean).map((m) => toInt(m, '--providers'));
+  return p.setRepresentations(accountId, validateDto(SetRepresentationsDto, { providerAccountIds }));
+}
 
 /** The provisioning command named `command`; undefined when there is none. */
 export function provisioningCommand(command: string): ProvisioningCommand | undefined {

@@ -10,8 +10,8 @@ import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
 import { AccountType, UserRole } from '../directory/directory.enums';
 import { DirectoryRepository } from '../directory/directory.repository';
-import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, SetWebhookDto } from './dto/admin.dto';
-import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, UserResponseDto } from './dto/admin-response.dto';
+import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, SetRepresentationsDto, SetWebhookDto } from './dto/admin.dto';
+import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RepresentationsResponseDto, UserResponseDto } from './dto/admin-response.dto';
 
 /** Operators' operations, shared by the admin REST API and the CLI. */
 @Injectable()
@@ -39,6 +39,26 @@ export class ProvisioningService {
     if (refused) throw new DomainError('INVALID', refused);
     await this.directory.setWebhook(accountId, dto.url, dto.secret);
     return toAccountResponse({ ...account, webhookUrl: dto.url });
+  }
+
+  async representations(accountId: number): Promise<RepresentationsResponseDto> {
+    await this.requireAccount(accountId);
+    return { accountId, providerAccountIds: await this.directory.representedProviders(accountId) };
+  }
+
+  /** Replaces the provider accounts `accountId`'s tokens may act as; each must be an existing provider account. */
+  async setRepresentations(accountId: number, dto: SetRepresentationsDto): Promise<RepresentationsResponseDto> {
+    await this.requireAccount(accountId);
+    const ids = [...new Set(dto.providerAccountIds)].sort((a, b) => a - b);
+    await this.transactions.run(async (tx) => {
+      const types = await this.directory.accountTypes(tx, ids);
+      const unknown = ids.find((id) => !types.has(id));
+      if (unknown !== undefined) throw new DomainError('INVALID', `providerAccountIds: account ${unknown} not found`);
+      const other = ids.find((id) => types.get(id) !== AccountType.Provider);
+      if (other !== undefined) throw new DomainError('INVALID', `providerAccountIds: account ${other} is not a provider account`);
+      await this.directory.replaceRepresentations(tx, accountId, ids);
+    });
+    return { accountId, providerAccountIds: ids };
   }
 
   async createCase(dto: CreateCaseDto): Promise<CaseResponseDto> {

@@ -38,6 +38,15 @@ export class ApiTokensRepository {
     return row;
   }
 
+  /** Whether `accountId` (an integrator) may act as the provider account `providerAccountId`. */
+  async represents(accountId: number, providerAccountId: number): Promise<boolean> {
+    const rows = await this.statements.query(
+      `SELECT 1 FROM account_representations WHERE account_id = $1 AND provider_account_id = $2`,
+      [accountId, providerAccountId],
+    );
+    return rows.length > 0;
+  }
+
   /** Marks a token revoked (kept as it was if it already is); false when there is no such token. */
   async revoke(tokenId: string): Promise<boolean> {
     // A CTE, not UPDATE … RETURNING: TypeORM's query() answers a bare UPDATE with [rows, count] (the embedded path).

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiQuery, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiQuery, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto, RETRY_AFTER } from '../http/error-response.dto';
 import { AccountType } from '../directory/directory.enums';
 import { AdminAuthGuard } from './admin-auth.guard';
@@ -27,6 +27,12 @@ export function CaseAuth(...roles: AccountType[]) {
     ApiSecurity(CASE_SECURITY),
     ApiBearerAuth(CASE_BEARER_SECURITY),
     ApiSecurity(CASE_HEADER_SECURITY),
+    ApiHeader({
+      name: 'X-Service-Provider',
+      required: false,
+      description: "Act as this provider account: an integrator's token, for a provider its account represents (PUT /admin/accounts/{id}/represents)",
+      schema: { type: 'string', pattern: '^[0-9]{1,10}$' },
+    }),
     // A route open to one role answers the other with 403; a case the caller is not party to is the route's own 403.
     ...(roles.length > 0 ? [ApiForbiddenResponse({ description: 'No access (the other role)', type: ErrorResponseDto })] : []),
     ...authErrors(),

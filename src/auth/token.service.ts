@@ -43,6 +43,11 @@ export class TokenService {
   }
 
   /** Returns the principal for a raw token, or undefined when it is unknown or revoked. */
+  /** Whether an integrator account may act as the provider account (read each time: operators change it). */
+  represents(accountId: number, providerAccountId: number): Promise<boolean> {
+    return this.tokens.represents(accountId, providerAccountId);
+  }
+
   async resolve(token: string): Promise<AnyPrincipal | undefined> {
     const key = hashTokenBase64(token);
     const cached = this.cache.get(key);

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Transaction } from '../database/transactions';
 import { Account } from './account.entity';
+import { AccountType } from './directory.enums';
+import { AccountRepresentation } from './account-representation.entity';
 import { Case } from './case.entity';
 import { Group, GroupMember } from './group.entity';
 import { User } from './user.entity';
@@ -31,6 +33,24 @@ export class DirectoryRepository {
 
   async setWebhook(accountId: number, url: string, secret: string): Promise<void> {
     await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: url, webhookSecret: secret });
+  }
+
+  /** The provider accounts an integrator account represents, in id order. */
+  async representedProviders(accountId: number): Promise<number[]> {
+    const rows = await this.dataSource.getRepository(AccountRepresentation).find({ where: { accountId }, order: { providerAccountId: 'ASC' } });
+    return rows.map((r) => r.providerAccountId);
+  }
+
+  async replaceRepresentations(tx: Transaction, accountId: number, providerAccountIds: number[]): Promise<void> {
+    const repository = tx.manager.getRepository(AccountRepresentation);
+    await repository.delete({ accountId });
+    if (providerAccountIds.length > 0) await repository.insert(providerAccountIds.map((providerAccountId) => ({ accountId, providerAccountId })));
+  }
+
+  /** The types of the accounts among `ids` that exist. */
+  async accountTypes(tx: Transaction, ids: number[]): Promise<Map<number, AccountType>> {
+    const rows = await tx.manager.getRepository(Account).find({ where: { id: In(ids) }, select: { id: true, type: true } });
+    return new Map(rows.map((r) => [r.id, r.type]));
   }
 
   insertCase(row: Pick<Case, 'guid' | 'partnerAccountId' | 'providerAccountId'>): Promise<Case> {

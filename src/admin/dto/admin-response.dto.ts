@@ -8,6 +8,12 @@ export class AccountResponseDto {
   @ApiProperty({ nullable: true, type: String, example: null }) webhookUrl: string | null;
 }
 
+export class RepresentationsResponseDto {
+  @ApiProperty({ type: 'integer', example: 1009, description: 'The integrator account' }) accountId: number;
+  @ApiProperty({ type: 'integer', isArray: true, example: [2, 5], description: 'Provider accounts it may act as with X-Service-Provider, in id order' })
+  providerAccountIds: number[];
+}
+
 export class IssuedTokenDto {
   @ApiProperty({ example: '0b0c9a0e-6f0e-4a4e-9d55-0a2b3c4d5e6f', description: 'Token id, for revocation' }) id: string;
   @ApiProperty({ example: '9c1874a62c974dcfa75e0132c423a0889c1874a62c974dcfa75e0132c423a088', description: 'Shown once; only its hash is stored' })

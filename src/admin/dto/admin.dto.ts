@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsInt, Max, Min } from 'class-validator';
 import { EnumField, GuidField, IdField, IsLooseUuid, MAX_EMAIL_LENGTH, Required, TextField } from '../../common/validation.decorators';
+import { MAX_INT4 } from '../../common/int-id';
 import { AccountType, UserRole } from '../../directory/directory.enums';
 
 export const MAX_GROUP_MEMBERS = 100_000;
+export const MAX_REPRESENTED_PROVIDERS = 10_000;
 const MAX_NAME_LENGTH = 255;
 
 export class CreateAccountDto {
@@ -25,6 +27,18 @@ export class SetWebhookDto {
 
   @TextField({ minLength: 16, maxLength: MAX_NAME_LENGTH, example: 'a-long-random-shared-secret' })
   secret: string;
+}
+
+/** The provider accounts an integrator account's tokens may act as, replacing the ones it had. */
+export class SetRepresentationsDto {
+  @ApiProperty({ type: 'integer', isArray: true, example: [2, 5], maxItems: MAX_REPRESENTED_PROVIDERS, description: 'Provider account ids; [] for none' })
+  @Required()
+  @IsInt({ each: true, message: '$property must contain account ids (positive integers)' })
+  @Min(1, { each: true, message: '$property must contain account ids (positive integers)' })
+  @Max(MAX_INT4, { each: true, message: '$property must contain account ids (positive integers)' })
+  @ArrayMaxSize(MAX_REPRESENTED_PROVIDERS)
+  @IsArray({ message: '$property must be an array' })
+  providerAccountIds: number[];
 }
 
 export class CreateCaseDto {

@@ -14,11 +14,15 @@ import { DatabaseModule, typeOrmRoot } from './database/database.module';
 import { ENTITIES } from './entities';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
 import { DeliveriesRepository } from './delivery/deliveries.repository';
+import { runWebhooksCommand, WEBHOOKS_CLI_OPTIONS, WEBHOOKS_CLI_USAGE } from './delivery/webhook/webhooks.cli';
+import { WebhooksModule } from './delivery/webhook/webhooks.module';
+import { WebhooksService } from './delivery/webhook/webhooks.service';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node dist/cli.js <command> …)
 
 ${PROVISIONING_CLI_USAGE}
 ${DELIVERY_CLI_USAGE}
+${WEBHOOKS_CLI_USAGE}
 
 Uses DATABASE_URL, or the embedded database under DATA_DIR (joining the running server if there is one).
 Prints JSON on stdout; errors go to stderr with exit code 1.`;
@@ -28,7 +32,7 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, AdminModule],
+      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, WebhooksModule, AdminModule],
       providers: [DeliveriesRepository],
     };
   }
@@ -38,6 +42,7 @@ type Options = Record<string, string | undefined>;
 
 async function run(command: string, positional: string[], options: Options, app: INestApplicationContext): Promise<unknown> {
   if (command.startsWith('deliveries:')) return runDeliveryCommand(command, positional, options, app.get(DeliveriesRepository));
+  if (command.startsWith('webhooks:')) return runWebhooksCommand(command, positional, options, app.get(WebhooksService));
   const provision = provisioningCommand(command);
   if (!provision) throw new Error(`Unknown command "${command}"\n\n${USAGE}`);
   return provision(positional, options, app.get(ProvisioningService));
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'providers', 'status', 'kind', 'limit'].map((o) => [o, { type: 'string' as const }]),
+        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'providers', 'status', 'kind', 'limit', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
       ),
       help: { type: 'boolean', short: 'h' },
     },

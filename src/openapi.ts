@@ -38,7 +38,7 @@ const WITHOUT_DATABASE = new Set(['/metrics']);
  */
 function addPlatformResponses(document: OpenAPIObject): void {
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const method of ['get', 'put', 'post', 'delete'] as const) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
       const operation = item[method];
       if (!operation || path === '/health/live') continue;
       const add = (status: string, description: string, headers?: Record<string, HeaderObject>) => {

@@ -1,25 +1,17 @@
 import { Channel, ChannelModel, connect, ConsumeMessage } from 'amqplib';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { privateAddressGuard } from '../src/common/url-safety';
 import { AmqpPublisher, AmqpTarget, AmqpWebhookMessage } from '../src/delivery/webhook/amqp-publisher';
+import { describeWithRabbitMq, RABBITMQ_HOST, RABBITMQ_PORT, RABBITMQ_URL } from './support/rabbitmq';
 import { TcpProxy } from './support/tcp-proxy';
 
-const HOST = '127.0.0.1';
-const PORT = 5672;
-const BROKER = `amqp://guest:guest@${HOST}:${PORT}`;
+const HOST = RABBITMQ_HOST;
+const PORT = RABBITMQ_PORT;
+const BROKER = RABBITMQ_URL;
 const REDACTED = `amqp://guest:***@${HOST}:${PORT}`;
 
-/** Jest decides what to skip before any hook runs, so the probe is a synchronous child process. */
-function brokerListens(): boolean {
-  const probe = `require('node:net').connect(${PORT}, '${HOST}').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
-  return spawnSync(process.execPath, ['-e', probe], { timeout: 5000 }).status === 0;
-}
-
-const withBroker = brokerListens();
-if (!withBroker) console.warn(`amqp-publisher e2e: SKIPPED the RabbitMQ tests, nothing listens on ${HOST}:${PORT}`);
-const describeWithBroker = withBroker ? describe : describe.skip;
+const describeWithBroker = describeWithRabbitMq('amqp-publisher e2e');
 
 const message = (body: unknown = { id: randomUUID() }): AmqpWebhookMessage => ({
   body: JSON.stringify(body),

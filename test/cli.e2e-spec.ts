@@ -5,6 +5,7 @@ import { startTestApp, TestApp } from './support/test-app';
 interface CliResult {
   code: number | null;
   json: any;
+  stdout: string;
   stderr: string;
 }
 
@@ -24,12 +25,14 @@ describe('provisioning CLI', () => {
       code,
       // stderr: the database line, then an error's JSON.
       json: stdout ? JSON.parse(stdout) : JSON.parse(stderr.trim().split('\n').pop() || 'null'),
+      stdout,
       stderr,
     }));
   }
 
   function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env: Record<string, string> = { PATH: process.env.PATH as string };
+    // Webhooks in these tests point at 127.0.0.1, as the test app's do.
+    const env: Record<string, string> = { PATH: process.env.PATH as string, WEBHOOK_ALLOW_PRIVATE: 'true' };
     if (app.env.DATABASE_URL) env.DATABASE_URL = app.env.DATABASE_URL;
     else env.DATA_DIR = app.env.DATA_DIR;
     const child = spawn(process.execPath, sourceEntryArgs('cli.ts', ...args), { env });
@@ -81,6 +84,26 @@ describe('provisioning CLI', () => {
     expect(notProvider.code).toBe(1);
     expect(notProvider.json).toEqual({ error: { message: `providerAccountIds: account ${integrator.json.id} is not a provider account` } });
     expect((await cli('accounts:represents', String(integrator.json.id), '--providers', '')).json.providerAccountIds).toEqual([]);
+  });
+
+  it('manages webhook subscriptions: create, list, show, update, deliveries, delete', async () => {
+    const account = await cli('accounts:create', '--type', 'provider', '--name', 'CLI Webhooks');
+    const id = String(account.json.id);
+    const created = await cli('webhooks:create', id, '--transport', 'amqp', '--url', 'amqp://user:cli-password@127.0.0.1:5672/', '--secret', 'cli-webhook-secret-0123', '--events', 'message.created,message.confirmed', '--routing-key', 'cli.queue');
+    expect(created.code).toBe(0);
+    expect(created.json).toMatchObject({ accountId: account.json.id, transport: 'amqp', url: 'amqp://user:***@127.0.0.1:5672/', routingKey: 'cli.queue', events: ['message.created', 'message.confirmed'] });
+    expect(created.stdout).not.toContain('cli-password');
+    expect(created.stdout).not.toContain('cli-webhook-secret');
+    expect((await cli('webhooks:list', id)).json.map((w: { id: string }) => w.id)).toEqual([created.json.id]);
+    const updated = await cli('webhooks:update', created.json.id, '--payload-version', 'v1');
+    expect(updated.json).toMatchObject({ id: created.json.id, payloadVersion: 'v1' });
+    expect((await cli('webhooks:show', created.json.id)).json.payloadVersion).toBe('v1');
+    expect((await cli('webhooks:deliveries', created.json.id)).json).toEqual([]);
+    const badHeader = await cli('webhooks:update', created.json.id, '--transport', 'http', '--url', 'http://127.0.0.1:9/', '--headers', '{"X-Webhook-Id":"1"}');
+    expect(badHeader.code).toBe(1);
+    expect(badHeader.json.error.message).toBe('child "headers" fails because ["headers" must not set X-Webhook-Id: the service sets it]');
+    expect((await cli('webhooks:delete', created.json.id)).json).toEqual({ id: created.json.id, deleted: true });
+    expect((await cli('webhooks:show', 'nope')).json).toEqual({ error: { message: 'WEBHOOK_ID must be a valid GUID (got "nope")' } });
   });
 
   it('reports bad input and conflicts as JSON errors with exit code 1', async () => {

@@ -75,6 +75,13 @@ describeWithServer('query plans at volume', () => {
     await seedDirectory(pool, { cases: CASES, users: 10_000 });
     await pool.query(v3.seedCaseMessagesSql(CASE_MESSAGES, CASES));
     await pool.query(v2.seedUserMessagesSql(USER_MESSAGES));
+    // 50 webhook subscriptions per account, mostly to other events than message.confirmed, so the confirm
+    // statement must find the sender's through the account index rather than read them all.
+    await pool.query(
+      `INSERT INTO webhooks (account_id, events, transport, url, secret)
+       SELECT a.id, CASE WHEN g = 1 THEN ARRAY['message.confirmed'] ELSE ARRAY['message.created'] END, 'http', 'https://receiver.example.com/' || g, 'query-plan-secret-0123'
+         FROM accounts a CROSS JOIN generate_series(1, 50) g`,
+    );
     await pool.query('VACUUM ANALYZE');
     heavyUserId = (await benchIds(pool)).heavyUserId;
   });
@@ -105,13 +112,14 @@ describeWithServer('query plans at volume', () => {
     expect(seqScans(steps)).toEqual([]);
   });
 
-  it('v3 confirm looks each id up by primary key, and appends the confirmations through theirs', async () => {
+  it('v3 confirm looks each id up by primary key, appends the confirmations through theirs, and finds the webhooks by account', async () => {
     const ids = Array.from({ length: 100 }, (_, i) => 1_000 + i * 37);
     const steps = await plan(v3.confirmSql, [ids, 3, 'partner']);
     expect(indexes(steps)).toContain('case_messages_pkey');
     // The first confirmation of a message wins on the confirmations' primary key; no message row is written.
     expect(steps.flatMap((node) => node['Conflict Arbiter Indexes'] ?? [])).toEqual(['pk_case_message_confirmations']);
-    expect(steps.filter((node) => node['Node Type'] === 'ModifyTable').map((node) => node['Relation Name']).sort()).toEqual(['case_message_confirmations', 'case_message_unconfirmed']);
+    expect(steps.filter((node) => node['Node Type'] === 'ModifyTable').map((node) => node['Relation Name']).sort()).toEqual(['case_message_confirmations', 'case_message_unconfirmed', 'deliveries']);
+    expect(indexes(steps)).toContain('ix_webhooks_account_id');
     // Leaving the unconfirmed queue: one primary-key probe per (account, message) pair.
     expect(indexes(steps)).toContain('pk_case_message_unconfirmed');
     expect(seqScans(steps)).toEqual([]);

@@ -262,11 +262,11 @@ async function emailDrain(ctx: SuiteContext, startApp: StartApp, on: Record<stri
 /** Every provider gets a webhook to the local receiver; the partners post WEBHOOK_MESSAGES messages with workers off, then a worker drains them. */
 async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, receiver: { port: number; count: () => number }): Promise<DrainResult> {
   await cancelPending(ctx);
-  await ctx.pool.query(`UPDATE accounts SET webhook_url = $1, webhook_secret = 'bench-webhook-secret-0123456789' WHERE id > $2 AND id <= $3`, [
-    `http://127.0.0.1:${receiver.port}/hook`,
-    PARTNER_ACCOUNTS,
-    PARTNER_ACCOUNTS + PROVIDER_ACCOUNTS,
-  ]);
+  await ctx.pool.query(
+    `INSERT INTO webhooks (account_id, is_default, events, transport, url, secret)
+     SELECT id, true, ARRAY['message.created'], 'http', $1, 'bench-webhook-secret-0123456789' FROM accounts WHERE id > $2 AND id <= $3`,
+    [`http://127.0.0.1:${receiver.port}/hook`, PARTNER_ACCOUNTS, PARTNER_ACCOUNTS + PROVIDER_ACCOUNTS],
+  );
   const queueing = await startApp(off);
   try {
     await measure(queueing.baseUrl, await webhookCreates(ctx), { connections: 16, durationSeconds: 0, warmupSeconds: 0, amount: WEBHOOK_MESSAGES });
@@ -281,7 +281,7 @@ async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<st
     const drained = await waitForCount(() => receiver.count() - before, rows[0].n, DRAIN_TIMEOUT_MS);
     return drained;
   } finally {
-    await ctx.pool.query(`UPDATE accounts SET webhook_url = NULL, webhook_secret = NULL`);
+    await ctx.pool.query(`DELETE FROM webhooks`);
     await worker.stop();
   }
 }

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../auth/token.service';
 import { DomainError } from '../common/domain-error';
-import { EnvironmentVariables } from '../config/env.validation';
 import { Transaction, Transactions } from '../database/transactions';
 import { pgErrorCode, PG_UNIQUE_VIOLATION } from '../database/database-errors';
-import { checkWebhookUrl } from '../common/url-safety';
 import { Account } from '../directory/account.entity';
 import { Case } from '../directory/case.entity';
 import { AccountType, UserRole } from '../directory/directory.enums';
 import { DirectoryRepository } from '../directory/directory.repository';
+import { WebhooksService } from '../delivery/webhook/webhooks.service';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, SetRepresentationsDto, SetWebhookDto } from './dto/admin.dto';
 import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RepresentationsResponseDto, UserResponseDto } from './dto/admin-response.dto';
 
@@ -20,12 +19,12 @@ export class ProvisioningService {
     private readonly directory: DirectoryRepository,
     private readonly transactions: Transactions,
     private readonly tokens: TokenService,
-    private readonly env: EnvironmentVariables,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async createAccount(dto: CreateAccountDto): Promise<AccountResponseDto> {
     const account = await this.directory.insertAccount({ type: dto.type, name: dto.name });
-    return toAccountResponse(account);
+    return toAccountResponse(account, null);
   }
 
   async issueAccountToken(accountId: number, label?: string): Promise<IssuedTokenDto> {
@@ -33,12 +32,11 @@ export class ProvisioningService {
     return this.tokens.issue({ accountId }, label);
   }
 
+  /** Creates or replaces the account's default webhook (HTTP POST, v3 payload, message.created). */
   async setWebhook(accountId: number, dto: SetWebhookDto): Promise<AccountResponseDto> {
     const account = await this.requireAccount(accountId);
-    const refused = await checkWebhookUrl(dto.url, this.env.WEBHOOK_ALLOW_PRIVATE);
-    if (refused) throw new DomainError('INVALID', refused);
-    await this.directory.setWebhook(accountId, dto.url, dto.secret);
-    return toAccountResponse({ ...account, webhookUrl: dto.url });
+    const webhook = await this.webhooks.setDefault(accountId, dto.url, dto.secret);
+    return toAccountResponse(account, webhook.url);
   }
 
   async representations(accountId: number): Promise<RepresentationsResponseDto> {
@@ -159,8 +157,8 @@ export class ProvisioningService {
   }
 }
 
-function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name' | 'webhookUrl'>): AccountResponseDto {
-  return { id: account.id, type: account.type, name: account.name, webhookUrl: account.webhookUrl ?? null };
+function toAccountResponse(account: Pick<Account, 'id' | 'type' | 'name'>, webhookUrl: string | null): AccountResponseDto {
+  return { id: account.id, type: account.type, name: account.name, webhookUrl };
 }
 
 function toCaseResponse(saved: Case): CaseResponseDto {

@@ -1,3 +1,4 @@
+import { WebhookEvent } from '../delivery/delivery.enums';
 import { CaseMessageRow } from './case-message.entity';
 import { CaseMessageResponseDto } from './dto/case-message-response.dto';
 
@@ -21,4 +22,28 @@ export function toCaseMessageResponse(message: CaseMessageRow): CaseMessageRespo
     userName: message.userName,
     isInternal: message.isInternal,
   };
+}
+
+/** The v1 webhook payload of the original service: `confirmedAt` only on message.confirmed. */
+export interface CaseMessageV1Payload {
+  id: number;
+  guid: string;
+  content: string | null;
+  type: string;
+  createdAt: string;
+  updatedAt: string;
+  confirmedAt?: string | null;
+}
+
+export function toCaseMessageV1(message: CaseMessageRow, event: WebhookEvent): CaseMessageV1Payload {
+  const v1: CaseMessageV1Payload = {
+    id: message.id,
+    guid: message.caseGuid,
+    content: message.content,
+    type: message.type,
+    createdAt: message.createdAt,
+    updatedAt: message.updatedAt,
+  };
+  if (event === WebhookEvent.MessageConfirmed) v1.confirmedAt = message.confirmedAt;
+  return v1;
 }

@@ -29,6 +29,8 @@ export interface ConfirmRow {
   id: number;
   error: string | null;
   confirmed: boolean;
+  /** Webhook deliveries the whole batch queued (the same on every row). */
+  webhooksQueued: number;
 }
 
 const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {

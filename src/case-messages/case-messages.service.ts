@@ -63,6 +63,7 @@ export class CaseMessagesService {
   /** Confirms every id it can in one statement; per-id problems are reported, never thrown. */
   async confirm(caller: AccountPrincipal, ids: number[]): Promise<ConfirmResponseDto> {
     const rows = await this.messages.confirm(caller, distinctIds(ids));
+    if ((rows[0]?.webhooksQueued ?? 0) > 0) this.outbox.queuedBy(undefined, { deliveries: true });
     const result: ConfirmResponseDto = { success: true, errors: [], data: { confirmed: [], alreadyConfirmed: [] } };
     for (const row of rows) {
       if (row.error) result.errors.push({ id: row.id, message: row.error });

@@ -1,4 +1,5 @@
 import { insertWebhooksFrom } from '../delivery/delivery-outbox.sql';
+import { WebhookEvent } from '../delivery/delivery.enums';
 import { isoTimestampSql } from '../common/iso-timestamp';
 import { AccountType } from '../directory/directory.enums';
 
@@ -74,7 +75,7 @@ export const FEED_LOCK_NAMESPACE = 3100;
  * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now), $11 isInternal.
  * No row: case not found. `inserted` true: new message; false: stored one; NULL with `allowed`
  * and `parentOk`: a concurrent twin won the unique index after our snapshot — read it again.
- * `webhooksQueued`: how many webhook deliveries the statement queued (0 or 1).
+ * `webhooksQueued`: how many webhook deliveries the statement queued (one per subscribed webhook).
  */
 export const CREATE_SQL = `
 WITH c AS (
@@ -105,7 +106,7 @@ WITH c AS (
     FROM ins CROSS JOIN LATERAL (VALUES (ins."partnerAccountId", 'partner'), (ins."providerAccountId", 'provider')) AS s(account_id, side)
    WHERE ins."senderType" IS DISTINCT FROM s.side AND NOT ins."isInternal"
 ), hook AS (
-  ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins WHERE NOT "isInternal") AS s(message_id, account_id)`)}
+  ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins WHERE NOT "isInternal") AS s(message_id, account_id)`, WebhookEvent.MessageCreated)}
 ), prev AS (
   SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM ${CASE_MESSAGE_SOURCE}
    WHERE $6::varchar IS NOT NULL AND m.case_id = (SELECT id FROM ok) AND m.sender_account_id = $2 AND m.external_id = $6
@@ -152,14 +153,17 @@ SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
  * inserts nothing and reports it as already confirmed), remove those from the unconfirmed queue, and report
  * per id in input order. Message rows are only read: appending to the narrow confirmations table writes a
  * handful of pages where updating the messages wrote ~100 (migration 1795367000000). The other party's
- * internal message does not exist for the caller: 'Not found'.
+ * internal message does not exist for the caller: 'Not found'. Each newly confirmed message queues a
+ * message.confirmed delivery to every subscribed webhook of the account that sent it, in the same
+ * statement and set-based, so a batch of 1,000 adds one INSERT … SELECT, not 1,000; a re-confirm inserts no
+ * confirmation and so queues nothing. Each row carries `webhooksQueued`, the count for the whole batch.
  * $1 int[] of distinct ids, $2 caller account id, $3 caller side.
  */
 export const CONFIRM_SQL = `
 WITH input AS (
   SELECT t.id, t.ord FROM unnest($1::int[]) WITH ORDINALITY AS t(id, ord)
 ), checked AS (
-  SELECT i.id, i.ord, m.partner_account_id, m.provider_account_id,
+  SELECT i.id, i.ord, m.partner_account_id, m.provider_account_id, m.sender_account_id,
          CASE WHEN m.id IS NULL OR (m.is_internal AND m.sender_account_id IS DISTINCT FROM $2) THEN 'Not found'
               WHEN m.partner_account_id <> $2 AND m.provider_account_id <> $2 THEN 'No access'
               WHEN m.sender_type = $3 THEN 'Own message' END AS error
@@ -178,7 +182,9 @@ WITH input AS (
    USING confirmed f JOIN checked c ON c.id = f.message_id
    CROSS JOIN LATERAL (VALUES (c.partner_account_id), (c.provider_account_id)) AS s(account_id)
    WHERE u.account_id = s.account_id AND u.message_id = f.message_id
+), hook AS (
+  ${insertWebhooksFrom(`(SELECT f.message_id::text, c.sender_account_id FROM confirmed f JOIN checked c ON c.id = f.message_id) AS s(message_id, account_id)`, WebhookEvent.MessageConfirmed)}
 )
-SELECT c.id, c.error, (f.message_id IS NOT NULL) AS confirmed
+SELECT c.id, c.error, (f.message_id IS NOT NULL) AS confirmed, (SELECT count(*) FROM hook)::int AS "webhooksQueued"
   FROM checked c LEFT JOIN confirmed f ON f.message_id = c.id
  ORDER BY c.ord`;

@@ -63,6 +63,11 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'url must use http or https';
   if (url.username || url.password) return 'url must not contain credentials';
+  return checkPublicHost(url, allowPrivate);
+}
+
+/** Refuses a URL whose host is, or resolves to, a private address (unless `allowPrivate`). */
+export async function checkPublicHost(url: URL, allowPrivate: boolean): Promise<string | undefined> {
   if (allowPrivate) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];

@@ -4,7 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { Transaction } from '../database/transactions';
 import { INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
 import { AttemptOutcome, backoffSeconds, ClaimedDelivery, nextStatus, RetryPolicy } from './delivery-retry';
-import { DeliveryKind, DeliveryStatus, StreamEventType } from './delivery.enums';
+import { DeliveryKind, DeliveryStatus, StreamEventType, WebhookEvent } from './delivery.enums';
+import { Webhook } from './webhook/webhook.entity';
 
 export interface DeliveryRow {
   id: string;
@@ -14,6 +15,8 @@ export interface DeliveryRow {
   userId: string | null;
   address: string | null;
   accountId: number | null;
+  webhookId: string | null;
+  event: WebhookEvent | null;
   attempts: number;
   runAt: Date;
   lastError: string | null;
@@ -32,7 +35,7 @@ export interface AttemptRow {
 }
 
 const DELIVERY_COLUMNS = `id::text AS "id", kind, status, message_id AS "messageId", user_id AS "userId", address,
-  account_id AS "accountId", attempts, run_at AS "runAt", last_error AS "lastError", created_at AS "createdAt",
+  account_id AS "accountId", webhook_id AS "webhookId", event, attempts, run_at AS "runAt", last_error AS "lastError", created_at AS "createdAt",
   updated_at AS "updatedAt", sent_at AS "sentAt"`;
 /** Back in the queue, due now, with a fresh attempt budget (an operator's retry). */
 const REQUEUE = `status = 'pending', attempts = 0, run_at = now(), last_error = NULL, updated_at = now()`;
@@ -58,7 +61,7 @@ export class DeliveriesRepository {
          SELECT id FROM deliveries WHERE status IN ('pending', 'sending') AND run_at <= now() AND kind = $3
          ORDER BY run_at LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING d.id::text AS "id", d.kind, d.message_id AS "messageId", d.user_id AS "userId", d.address,
-         d.account_id AS "accountId", d.attempts, d.created_at AS "createdAt"`,
+         d.account_id AS "accountId", d.webhook_id AS "webhookId", d.event, d.attempts, d.created_at AS "createdAt"`,
       [limit, leaseSeconds, kind],
     );
     return rows;
@@ -162,9 +165,9 @@ export class DeliveriesRepository {
     await tx.manager.query(INSERT_STREAM_EVENTS, [events.map((e) => e.userId), events.map((e) => e.type), events.map((e) => e.messageId)]);
   }
 
-  /** Where an account's webhook goes and the secret that signs it; undefined when it has none. */
-  async findWebhookTarget(accountId: number): Promise<{ url: string; secret: string } | undefined> {
-    const [account] = await this.dataSource.query(`SELECT webhook_url AS "url", webhook_secret AS "secret" FROM accounts WHERE id = $1`, [accountId]);
-    return account?.url ? { url: account.url, secret: account.secret ?? '' } : undefined;
+  /** The webhook a delivery goes to, as it is now; undefined when it has been deleted. */
+  async findWebhook(webhookId: string | null): Promise<Webhook | undefined> {
+    if (webhookId === null) return undefined;
+    return (await this.dataSource.getRepository(Webhook).findOneBy({ id: webhookId })) ?? undefined;
   }
 }

@@ -3,7 +3,7 @@
  * fragments the v3 and v2 create statements embed as CTEs, so a new message and its deliveries commit
  * in one statement. Plain strings, so the benchmark's floor runs exactly the same SQL.
  */
-import { StreamEventType } from './delivery.enums';
+import { StreamEventType, WebhookEvent } from './delivery.enums';
 
 /**
  * Stream events from `input` (user_id, type, message_id, ord), as CTEs ending in `stream_events`: bumps
@@ -26,13 +26,15 @@ const STREAM_EVENT_CTES = `counts AS (
   )`;
 
 /**
- * Queues webhook calls for new case messages: one per row of `source`, a FROM item with columns
- * (message_id text, account_id int), whose account has a webhook URL. An INSERT … RETURNING id that the
- * v3 create statement embeds as a CTE, so the message and its webhook rows commit in one statement.
+ * Queues `event` webhook deliveries: one per row of `source`, a FROM item with columns (message_id text,
+ * account_id int), and webhook of that account subscribed to the event (ix_webhooks_account_id). An
+ * INSERT … RETURNING id that the v3 statements embed as a CTE, so a message (or its confirmation) and its
+ * webhook rows commit in one statement, set-based for any number of rows. AMQP webhooks get their own kind,
+ * so their worker loop never waits on a slow HTTP receiver.
  */
-export const insertWebhooksFrom = (source: string) => `INSERT INTO deliveries (kind, message_id, account_id)
-       SELECT 'webhook', s.message_id, a.id FROM ${source} JOIN accounts a ON a.id = s.account_id
-       WHERE a.webhook_url IS NOT NULL
+export const insertWebhooksFrom = (source: string, event: WebhookEvent) => `INSERT INTO deliveries (kind, message_id, account_id, webhook_id, event)
+       SELECT CASE w.transport WHEN 'amqp' THEN 'amqp' ELSE 'webhook' END, s.message_id, w.account_id, w.id, '${event}'
+         FROM ${source} JOIN webhooks w ON w.account_id = s.account_id AND '${event}' = ANY (w.events)
        RETURNING id`;
 
 /** $1 user ids, $2 event types, $3 message ids (parallel arrays). */

@@ -1,4 +1,4 @@
-import { DeliveryKind, DeliveryStatus } from './delivery.enums';
+import { DeliveryKind, DeliveryStatus, WebhookEvent } from './delivery.enums';
 
 /** A claimed delivery row, as the workers need it. */
 export interface ClaimedDelivery {
@@ -8,6 +8,8 @@ export interface ClaimedDelivery {
   userId: string | null;
   address: string | null;
   accountId: number | null;
+  webhookId: string | null;
+  event: WebhookEvent | null;
   attempts: number;
   createdAt: Date;
 }

@@ -3,10 +3,10 @@ import { DeliveryIdPipe } from './delivery-id.pipe';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DEFAULT_DELIVERY_LIST_LIMIT, DeliveryResponseDto, ListDeliveriesQueryDto, RetryFailedQueryDto, RetryFailedResponseDto, toDeliveryResponse } from './dto/delivery.dto';
 
-export const DELIVERY_CLI_USAGE = `  deliveries:list [--status pending|sending|sent|failed|cancelled] [--kind email|webhook] [--limit N]
+export const DELIVERY_CLI_USAGE = `  deliveries:list [--status pending|sending|sent|failed|cancelled] [--kind email|webhook|amqp] [--limit N]
   deliveries:show  DELIVERY_ID
   deliveries:retry DELIVERY_ID
-  deliveries:retry-failed [--kind email|webhook]`;
+  deliveries:retry-failed [--kind email|webhook|amqp]`;
 
 /** The CLI's delivery commands: the same operations and validation as /admin/deliveries. */
 export async function runDeliveryCommand(

@@ -1,12 +1,14 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { DeliveryKind, DeliveryStatus, StreamEventType } from './delivery.enums';
+import { DeliveryKind, DeliveryStatus, StreamEventType, WebhookEvent } from './delivery.enums';
+import { Webhook } from './webhook/webhook.entity';
 
-/** One e-mail (message × recipient) or one webhook call (case message × receiving account). */
+/** One e-mail (message × recipient) or one webhook call (case message event × webhook). */
 @Entity('deliveries')
-@Check('deliveries_kind_check', `"kind" IN ('email', 'webhook')`)
+@Check('deliveries_kind_check', `"kind" IN ('email', 'webhook', 'amqp')`)
 @Check('deliveries_status_check', `"status" IN ('pending', 'sending', 'sent', 'failed', 'cancelled')`)
 @Index('ix_deliveries_due', ['kind', 'runAt'], { where: `"status" IN ('pending', 'sending')` })
 @Index('ix_deliveries_status_id', ['status', 'id'])
+@Index('ix_deliveries_webhook_id_id', ['webhookId', 'id'], { where: '"webhook_id" IS NOT NULL' })
 export class Delivery {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
@@ -29,6 +31,19 @@ export class Delivery {
 
   @Column({ name: 'account_id', type: 'int', nullable: true })
   accountId: number | null;
+
+  /** The webhook a webhook delivery goes to; NULL once the webhook is deleted (the worker then cancels it). */
+  @Column({ name: 'webhook_id', type: 'uuid', nullable: true })
+  webhookId: string | null;
+
+  /** The webhook event (message.created, message.confirmed); NULL for e-mails. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  event: WebhookEvent | null;
+
+  // The foreign key, for the schema only.
+  @ManyToOne(() => Webhook, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'webhook_id', foreignKeyConstraintName: 'deliveries_webhook_id_fkey' })
+  webhook?: Webhook;
 
   @Column({ type: 'int', default: 0 })
   attempts: number;

@@ -1,4 +1,6 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
+import { privateAddressGuard } from '../common/url-safety';
+import { EnvironmentVariables } from '../config/env.validation';
 import { DeliveryAdminController } from './delivery-admin.controller';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryOutbox } from './delivery-outbox.service';
@@ -13,7 +15,10 @@ import { UserStreamController } from './stream/user-stream.controller';
 import { UserStreamHub } from './stream/user-stream.hub';
 import { UserStreamRegistry } from './stream/user-stream.registry';
 import { UserStreamRelay } from './stream/user-stream.relay';
+import { AMQP_PUBLISHER_OPTIONS, AmqpPublisher, AmqpPublisherOptions } from './webhook/amqp-publisher';
 import { WebhookSender } from './webhook/webhook-sender.service';
+import { WebhooksAdminController } from './webhook/webhooks-admin.controller';
+import { WebhooksModule } from './webhook/webhooks.module';
 
 /**
  * E-mail, browser streams and webhooks behind the DeliveryOutbox seam; global so features can inject the
@@ -22,7 +27,8 @@ import { WebhookSender } from './webhook/webhook-sender.service';
  */
 @Global()
 @Module({
-  controllers: [UserStreamController, DeliveryAdminController, InboxController],
+  imports: [WebhooksModule],
+  controllers: [UserStreamController, DeliveryAdminController, InboxController, WebhooksAdminController],
   providers: [
     DeliveryOutbox,
     DeliverySignals,
@@ -30,6 +36,12 @@ import { WebhookSender } from './webhook/webhook-sender.service';
     DeliveryMetrics,
     EmailSender,
     WebhookSender,
+    AmqpPublisher,
+    {
+      provide: AMQP_PUBLISHER_OPTIONS,
+      inject: [EnvironmentVariables],
+      useFactory: (env: EnvironmentVariables): AmqpPublisherOptions => ({ timeoutMs: env.WEBHOOK_TIMEOUT_MS, lookup: privateAddressGuard(env.WEBHOOK_ALLOW_PRIVATE) }),
+    },
     DeliveryWorker,
     StreamEventsRepository,
     StreamNotifier,

@@ -1,3 +1,4 @@
+import { WebhookEvent, WebhookPayloadVersion } from './delivery.enums';
 import { EmailMessage } from './email/email-content';
 
 /** A message in its feature's wire shape, sent as JSON as it is (an SSE event's or a webhook's body). */
@@ -18,6 +19,6 @@ export abstract class UserMessageSource {
 
 /** What delivery needs from the v3 feature: the case message a webhook carries. */
 export abstract class CaseMessageSource {
-  /** The message in its API shape, or undefined when it is gone. */
-  abstract caseMessage(id: number): Promise<MessagePayload | undefined>;
+  /** The message as the `version` payload of `event` shows it, or undefined when it is gone. */
+  abstract caseMessage(id: number, version: WebhookPayloadVersion, event: WebhookEvent): Promise<MessagePayload | undefined>;
 }

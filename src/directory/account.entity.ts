@@ -14,12 +14,6 @@ export class Account {
   @Column({ type: 'varchar', length: 255 })
   name: string;
 
-  @Column({ name: 'webhook_url', type: 'varchar', length: 2048, nullable: true })
-  webhookUrl: string | null;
-
-  @Column({ name: 'webhook_secret', type: 'varchar', length: 255, nullable: true })
-  webhookSecret: string | null;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -31,10 +31,6 @@ export class DirectoryRepository {
     return this.dataSource.getRepository(Account).exists();
   }
 
-  async setWebhook(accountId: number, url: string, secret: string): Promise<void> {
-    await this.dataSource.getRepository(Account).update(accountId, { webhookUrl: url, webhookSecret: secret });
-  }
-
   /** The provider accounts an integrator account represents, in id order. */
   async representedProviders(accountId: number): Promise<number[]> {
     const rows = await this.dataSource.getRepository(AccountRepresentation).find({ where: { accountId }, order: { providerAccountId: 'ASC' } });

@@ -2,6 +2,7 @@ import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 export interface ReceivedCall {
+  method: string;
   path: string;
   headers: IncomingHttpHeaders;
   body: string;
@@ -19,7 +20,7 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (c: Buffer) => chunks.push(c));
       request.on('end', () => {
-        this.calls.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        this.calls.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
         response.writeHead(this.status, { 'content-type': 'text/plain' }).end('ok');
       });
     });

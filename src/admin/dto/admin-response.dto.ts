@@ -5,7 +5,7 @@ export class AccountResponseDto {
   @ApiProperty({ type: 'integer', example: 1009 }) id: number;
   @ApiProperty({ enum: AccountType }) type: AccountType;
   @ApiProperty({ example: 'ACME Insurance' }) name: string;
-  @ApiProperty({ nullable: true, type: String, example: null }) webhookUrl: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null, description: 'The URL of its default webhook (PUT /admin/accounts/{id}/webhook)' }) webhookUrl: string | null;
 }
 
 export class RepresentationsResponseDto {

@@ -1,20 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { EnumField, PageLimit } from '../../common/validation.decorators';
-import { DeliveryKind, DeliveryStatus } from '../delivery.enums';
+import { DeliveryKind, DeliveryStatus, WebhookEvent } from '../delivery.enums';
 import { AttemptRow, DeliveryRow } from '../deliveries.repository';
 
 /** Page size of the delivery list when none is given (REST and CLI alike). */
 export const DEFAULT_DELIVERY_LIST_LIMIT = 100;
 const MAX_DELIVERY_LIST_LIMIT = 1000;
 
-export class ListDeliveriesQueryDto {
-  @EnumField(DeliveryStatus, { optional: true })
-  status?: DeliveryStatus;
-
-  @EnumField(DeliveryKind, { optional: true })
-  kind?: DeliveryKind;
-
+/** A page of deliveries, newest first (keyset on the id). */
+export class DeliveryPageQueryDto {
   @PageLimit(MAX_DELIVERY_LIST_LIMIT, DEFAULT_DELIVERY_LIST_LIMIT)
   limit?: number;
 
@@ -24,8 +19,16 @@ export class ListDeliveriesQueryDto {
   beforeId?: string;
 }
 
+export class ListDeliveriesQueryDto extends DeliveryPageQueryDto {
+  @EnumField(DeliveryStatus, { optional: true })
+  status?: DeliveryStatus;
+
+  @EnumField(DeliveryKind, { optional: true })
+  kind?: DeliveryKind;
+}
+
 export class RetryFailedQueryDto {
-  @EnumField(DeliveryKind, { optional: true, description: 'Only this kind (default: both)' })
+  @EnumField(DeliveryKind, { optional: true, description: 'Only this kind (default: all)' })
   kind?: DeliveryKind;
 }
 
@@ -45,13 +48,16 @@ export class DeliveryAttemptResponseDto {
 }
 
 export class DeliveryResponseDto {
-  @ApiProperty({ example: '42', description: 'Delivery id (a 64-bit integer, as a string)' }) id: string;
+  @ApiProperty({ example: '42', description: 'Delivery id (a 64-bit integer, as a string); X-Webhook-Id and the AMQP message_id' }) id: string;
   @ApiProperty({ enum: DeliveryKind }) kind: DeliveryKind;
   @ApiProperty({ enum: DeliveryStatus }) status: DeliveryStatus;
   @ApiProperty({ description: 'v2 message id (e-mail) or v3 case message id (webhook)' }) messageId: string;
   @ApiProperty({ nullable: true, type: String, description: 'Recipient user (e-mail)' }) userId: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'E-mail address' }) address: string | null;
   @ApiProperty({ nullable: true, type: 'integer', description: 'Receiving account (webhook)' }) accountId: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The webhook (null for e-mails, and once the webhook is deleted)' })
+  webhookId: string | null;
+  @ApiProperty({ nullable: true, enum: WebhookEvent, description: 'The webhook event (null for e-mails); X-Webhook-Event' }) event: WebhookEvent | null;
   @ApiProperty({ type: 'integer', example: 3 }) attempts: number;
   @ApiProperty({ description: 'When the next attempt is due (pending) or the lease ends (sending)' }) nextAttemptAt: string;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
@@ -73,6 +79,8 @@ export function toDeliveryResponse(row: DeliveryRow, attempts?: AttemptRow[]): D
     userId: row.userId,
     address: row.address,
     accountId: row.accountId,
+    webhookId: row.webhookId,
+    event: row.event,
     attempts: row.attempts,
     nextAttemptAt: iso(row.runAt) as string,
     lastError: row.lastError,

@@ -1,13 +1,29 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Agent, fetch } from 'undici';
-import { checkWebhookUrl, privateAddressGuard } from '../../common/url-safety';
+import { checkPublicHost, checkWebhookUrl, privateAddressGuard } from '../../common/url-safety';
 import { EnvironmentVariables } from '../../config/env.validation';
 import { AttemptOutcome, ClaimedDelivery } from '../delivery-retry';
 import { DeliveriesRepository } from '../deliveries.repository';
+import { WebhookEvent, WebhookTransport } from '../delivery.enums';
 import { CaseMessageSource } from '../message-source.port';
+import { AmqpPublisher } from './amqp-publisher';
+import { Webhook } from './webhook.entity';
 import { signWebhook } from './webhook-signature';
 
-/** POSTs a case message to the receiving account's webhook, signed with the account's secret. */
+/** A signed body, ready for either transport. */
+interface SignedBody {
+  body: string;
+  event: WebhookEvent;
+  deliveryId: string;
+  timestamp: number;
+  signature: string;
+}
+
+/**
+ * Sends a webhook delivery as its webhook is configured now: an HTTP call (method, constant headers) or a
+ * persistent AMQP publish confirmed by the broker, each signed with the webhook's secret and carrying the
+ * event and the delivery id (the same on every retry, for receivers to drop duplicates).
+ */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
   /** Connections whose address is checked at connect time, from the same DNS answer (url-safety.ts). */
@@ -17,6 +33,7 @@ export class WebhookSender implements OnApplicationShutdown {
     private readonly env: EnvironmentVariables,
     private readonly deliveries: DeliveriesRepository,
     private readonly messages: CaseMessageSource,
+    private readonly amqp: AmqpPublisher,
   ) {
     this.agent = new Agent({ connect: { lookup: privateAddressGuard(env.WEBHOOK_ALLOW_PRIVATE) } });
   }
@@ -29,31 +46,52 @@ export class WebhookSender implements OnApplicationShutdown {
   async send(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
-    const target = await this.deliveries.findWebhookTarget(delivery.accountId as number);
-    if (!target) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
-    const message = await this.messages.caseMessage(Number(delivery.messageId));
+    const webhook = await this.deliveries.findWebhook(delivery.webhookId);
+    if (!webhook) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
+    const event = delivery.event ?? WebhookEvent.MessageCreated;
+    const message = await this.messages.caseMessage(Number(delivery.messageId), webhook.payloadVersion, event);
     if (!message) return { ok: false, cancelled: true, error: 'message deleted', latencyMs: elapsed() };
-    // The URL was checked when it was set; check it again (scheme, literal addresses) right before the call. The
-    // connection itself checks the addresses it connects to (the agent's lookup), so DNS cannot change in between.
-    const refused = await checkWebhookUrl(target.url, this.env.WEBHOOK_ALLOW_PRIVATE);
+    // The URL was checked when it was set; check it again right before the call. HTTP connections also check
+    // the addresses they connect to (the agent's lookup, the publisher's), so DNS cannot change in between.
+    const refused = await this.refusal(webhook);
     if (refused) return { ok: false, permanent: true, error: refused, latencyMs: elapsed() };
-    return this.post(target.url, target.secret, JSON.stringify(message), started);
+    const signed = sign(webhook.secret, JSON.stringify(message), event, delivery.id);
+    return webhook.transport === WebhookTransport.Amqp ? this.publish(webhook, signed, started) : this.call(webhook, signed, started);
   }
 
-  private async post(url: string, secret: string, body: string, started: number): Promise<AttemptOutcome> {
-    const timestamp = Math.floor(Date.now() / 1000);
+  private refusal(webhook: Webhook): Promise<string | undefined> {
+    if (webhook.transport === WebhookTransport.Http) return checkWebhookUrl(webhook.url, this.env.WEBHOOK_ALLOW_PRIVATE);
+    return checkPublicHost(new URL(webhook.url), this.env.WEBHOOK_ALLOW_PRIVATE);
+  }
+
+  private async publish(webhook: Webhook, signed: SignedBody, started: number): Promise<AttemptOutcome> {
     try {
-      const response = await fetch(url, {
+      await this.amqp.publish(
+        { url: webhook.url, exchange: webhook.exchange, routingKey: webhook.routingKey ?? '' },
+        { body: signed.body, messageId: signed.deliveryId, type: signed.event, timestamp: String(signed.timestamp), signature: signed.signature },
+      );
+      return { ok: true, latencyMs: performance.now() - started };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message.slice(0, 1000), latencyMs: performance.now() - started };
+    }
+  }
+
+  private async call(webhook: Webhook, signed: SignedBody, started: number): Promise<AttemptOutcome> {
+    try {
+      const response = await fetch(webhook.url, {
         dispatcher: this.agent,
-        method: 'POST',
-        body,
+        method: webhook.method,
+        body: signed.body,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.env.WEBHOOK_TIMEOUT_MS),
         headers: {
+          ...webhook.headers,
           'content-type': 'application/json',
           'user-agent': 'messaging-service-webhooks/1',
-          'x-webhook-timestamp': String(timestamp),
-          'x-webhook-signature': signWebhook(secret, timestamp, body),
+          'x-webhook-event': signed.event,
+          'x-webhook-id': signed.deliveryId,
+          'x-webhook-timestamp': String(signed.timestamp),
+          'x-webhook-signature': signed.signature,
         },
       });
       await response.body?.cancel();
@@ -66,4 +104,9 @@ export class WebhookSender implements OnApplicationShutdown {
       return { ok: false, error: reason.slice(0, 1000), latencyMs: performance.now() - started };
     }
   }
+}
+
+function sign(secret: string, body: string, event: WebhookEvent, deliveryId: string): SignedBody {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return { body, event, deliveryId, timestamp, signature: signWebhook(secret, timestamp, body) };
 }

@@ -162,6 +162,37 @@ describeWithServer('migrations at start-up', () => {
     ]);
   });
 
+  it("1795370000000 turns each account's webhook into its default subscription, links its deliveries, and reverts", async () => {
+    const dataSource = await openDataSource(options(), true);
+    open.push(dataSource);
+    await undoThrough(dataSource, 'Webhooks1795370000000');
+    await dataSource.query(
+      `INSERT INTO accounts (id, type, name, webhook_url, webhook_secret) VALUES (1, 'partner', 'P', NULL, NULL), (2, 'provider', 'R', 'https://r.example.com/hook', 'provider-secret-0123456789')`,
+    );
+    await dataSource.query(`INSERT INTO deliveries (kind, message_id, account_id) VALUES ('webhook', '7', 2)`);
+
+    expect((await runMigrationsExclusively(dataSource)).map((migration) => migration.name)).toEqual(migrationsFrom(dataSource, 'Webhooks1795370000000'));
+    const [webhook] = await dataSource.query(`SELECT id, account_id AS "accountId", is_default AS "isDefault", events, transport, url, secret, method FROM webhooks`);
+    expect(webhook).toEqual({
+      id: expect.any(String),
+      accountId: 2,
+      isDefault: true,
+      events: ['message.created'],
+      transport: 'http',
+      url: 'https://r.example.com/hook',
+      secret: 'provider-secret-0123456789',
+      method: 'POST',
+    });
+    expect(await dataSource.query(`SELECT webhook_id AS "webhookId", event FROM deliveries`)).toEqual([{ webhookId: webhook.id, event: 'message.created' }]);
+
+    await undoThrough(dataSource, 'Webhooks1795370000000');
+    expect(await dataSource.query(`SELECT id, webhook_url AS url, webhook_secret AS secret FROM accounts ORDER BY id`)).toEqual([
+      { id: 1, url: null, secret: null },
+      { id: 2, url: 'https://r.example.com/hook', secret: 'provider-secret-0123456789' },
+    ]);
+    expect(await dataSource.query(`SELECT to_regclass('webhooks') AS t`)).toEqual([{ t: null }]);
+  });
+
   it('runs a migration longer than DB_STATEMENT_TIMEOUT_MS, and gives the connection its timeout back afterwards', async () => {
     const base = options({ DB_STATEMENT_TIMEOUT_MS: '100' });
     // One connection, so the one that migrated is the one asked afterwards.

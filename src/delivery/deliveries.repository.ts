@@ -4,23 +4,14 @@ import { DomainError } from '../common/domain-error';
 import { Transaction } from '../database/transactions';
 import { INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
 import { AttemptOutcome, backoffSeconds, ClaimedDelivery, nextStatus, RetryPolicy } from './delivery-retry';
-import { DeliveryKind, DeliveryStatus, StreamEventType, WebhookEvent } from './delivery.enums';
+import { DeliveryKind, DeliveryStatus, StreamEventType } from './delivery.enums';
 import { Webhook } from './webhook/webhook.entity';
 
-export interface DeliveryRow {
-  id: string;
-  kind: DeliveryKind;
+/** A delivery as the operators' views read it: the claimed fields and where it stands. */
+export interface DeliveryRow extends ClaimedDelivery {
   status: DeliveryStatus;
-  messageId: string;
-  userId: string | null;
-  address: string | null;
-  accountId: number | null;
-  webhookId: string | null;
-  event: WebhookEvent | null;
-  attempts: number;
   runAt: Date;
   lastError: string | null;
-  createdAt: Date;
   updatedAt: Date;
   sentAt: Date | null;
 }

@@ -32,6 +32,19 @@ describe('createRootLogger', () => {
     expect(text).not.toContain('messaging-service');
   });
 
+  it("writes Fastify's per-address listening lines at debug, other info lines at info", () => {
+    const { logger, lines } = capture('json', 'debug');
+    logger.info('Server listening at http://127.0.0.1:3000');
+    logger.info({ port: 3000 }, 'listening on http://localhost:3000');
+    expect(lines.map((l) => JSON.parse(l)).map(({ level, msg }) => [level, msg])).toEqual([
+      ['debug', 'Server listening at http://127.0.0.1:3000'],
+      ['info', 'listening on http://localhost:3000'],
+    ]);
+    const quiet = capture('json');
+    quiet.logger.info('Server listening at http://127.0.0.1:3000');
+    expect(quiet.lines).toEqual([]);
+  });
+
   it('redacts secrets in both formats', () => {
     for (const format of ['json', 'pretty'] as const) {
       const { logger, lines } = capture(format);
@@ -71,6 +84,7 @@ describe('redactUrl', () => {
   it('hides accessToken values wherever they stand in the query', () => {
     expect(redactUrl('/api/v3/case-messages?accessToken=secret&guid=x')).toBe('/api/v3/case-messages?accessToken=[REDACTED]&guid=x');
     expect(redactUrl('/x?guid=1&ACCESSTOKEN=secret')).toBe('/x?guid=1&ACCESSTOKEN=[REDACTED]');
+    expect(redactUrl('/x?access_token=secret&access-token=other')).toBe('/x?access_token=[REDACTED]&access-token=[REDACTED]');
   });
 
   it('hides values behind an encoded parameter name too', () => {

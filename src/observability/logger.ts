@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import pino, { DestinationStream, Logger, LoggerOptions, LogFn } from 'pino';
 import pretty from 'pino-pretty';
 
 /** Paths pino blanks out wherever they appear in a log object. */
@@ -13,10 +13,28 @@ export function resolveLogFormat(configured: LogFormat | undefined, stdoutIsTerm
 }
 
 export function createRootLogger(options: { level: string; format: LogFormat }, destination?: DestinationStream): Logger {
-  const common: LoggerOptions = { level: options.level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'messaging-service' } };
+  const common: LoggerOptions = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    base: { service: 'messaging-service' },
+    hooks: { logMethod: demoteListeningLines },
+  };
   if (options.format === 'pretty') return pino(common, pretty({ ...PRETTY_OPTIONS, destination: destination ?? 1 }));
   // Level names and ISO times: a reader of the raw line (or a collector without pino's number table) needs no lookup.
   return pino({ ...common, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } }, destination);
+}
+
+/**
+ * Fastify's "Server listening at …" lines, one per address, at debug: the service writes its own single
+ * "listening on" line at info.
+ */
+function demoteListeningLines(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
+  const message = typeof args[0] === 'string' ? args[0] : args[1];
+  if (level === pino.levels.values.info && typeof message === 'string' && message.startsWith('Server listening at ')) {
+    this.debug(...(args as [string]));
+    return;
+  }
+  method.apply(this, args);
 }
 
 /**
@@ -48,8 +66,9 @@ export function redactUrl(url: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const name = eq < 0 ? pair : pair.slice(0, eq);
-      // Also `accessToken[]=…`, `accessToken[0]=…`: not a token to the server, but still a secret.
-      return safeDecode(name).toLowerCase().startsWith('accesstoken') ? `${name}=[REDACTED]` : pair;
+      // Also `access_token`, `access-token` (the v3 routes read every notation) and `accessToken[]=…`,
+      // `accessToken[0]=…`: not a token to the server, but still a secret.
+      return safeDecode(name).toLowerCase().replace(/[-_]/g, '').startsWith('accesstoken') ? `${name}=[REDACTED]` : pair;
     });
   return `${url.slice(0, query)}?${params.join('&')}`.replace(TOKEN_LIKE, '[REDACTED]');
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { formatDemoSet, seedDemoData } from './admin/demo-seed';
+import { formatDemoSet, seedDemoData } from './demo-seed';
 import { createApp } from './app.factory';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { DataDirInUseError } from './database/embedded-postgres';

@@ -1,4 +1,4 @@
-import { DemoSet, formatDemoSet, seedDemoData } from '../src/admin/demo-seed';
+import { DemoSet, formatDemoSet, seedDemoData } from '../src/demo-seed';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('demo set', () => {

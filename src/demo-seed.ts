@@ -1,11 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { AccountPrincipal, UserPrincipal } from '../auth/principal';
-import { CaseMessageType } from '../case-messages/case-messages.enums';
-import { CaseMessagesService } from '../case-messages/case-messages.service';
-import { AccountType, UserRole } from '../directory/directory.enums';
-import { CreateUserMessageDto } from '../user-messages/dto/create-user-message.dto';
-import { UserMessagesService } from '../user-messages/user-messages.service';
-import { ProvisioningService } from './provisioning.service';
+import { AccountPrincipal, UserPrincipal } from './auth/principal';
+import { CaseMessageType } from './case-messages/case-messages.enums';
+import { CaseMessagesService } from './case-messages/case-messages.service';
+import { AccountType, UserRole } from './directory/directory.enums';
+import { CreateUserMessageDto } from './user-messages/dto/create-user-message.dto';
+import { UserMessagesService } from './user-messages/user-messages.service';
+import { ProvisioningService } from './admin/provisioning.service';
 
 export interface DemoSet {
   caseGuid: string;

@@ -106,15 +106,25 @@ describe('user messages v2: create and sender', () => {
       const onBehalf = await send(service, { sender: { id: alice.id }, receiver: { id: bob.id } });
       expect(onBehalf.sender).toEqual({ id: alice.id, email: alice.email });
       expect((await as(alice, 'GET', `/v2/messages/${onBehalf.id}`)).status).toBe(200);
-      const explicit = await send(service, { sender: { id: '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed', email: 'testuser1@bimplus.net' }, receiver: { id: bob.id } });
-      expect(explicit.sender).toEqual({ id: '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed', email: 'testuser1@bimplus.net' });
+      const explicit = await send(service, { sender: { id: alice.id, email: alice.email.toUpperCase() }, receiver: { id: bob.id } });
+      expect(explicit.sender).toEqual({ id: alice.id, email: alice.email });
       const none = await send(service, { sender: null, receiver: { id: bob.id } });
       expect(none.sender).toBeNull();
     });
 
+    it("refuses a service's sender that is no user, or with another user's address, writing nothing", async () => {
+      const before = (await as(bob, 'GET', `/v2/user/${bob.id}/messages`)).body.length;
+      const body = { receiver: { id: bob.id }, source: 's', topic: 't', severity: 'Info', returnCode: 'r' };
+      const unknown = await as(service, 'POST', '/v2/messages', { ...body, sender: { id: '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed', email: 'testuser1@bimplus.net' } });
+      expect([unknown.status, unknown.body]).toEqual([400, { error: { message: 'child "sender.id" fails because ["sender.id" must be an existing user]' } }]);
+      const spoofed = await as(service, 'POST', '/v2/messages', { ...body, sender: { id: alice.id, email: 'ceo@example.com' } });
+      expect([spoofed.status, spoofed.body]).toEqual([400, { error: { message: 'child "sender.email" fails because ["sender.email" must be the sender\'s own address]' } }]);
+      expect((await as(bob, 'GET', `/v2/user/${bob.id}/messages`)).body).toHaveLength(before);
+    });
+
     it('matches the keys inside sender case-insensitively', async () => {
       const res = await as(service, 'POST', '/v2/messages', {
-        SENDER: { ID: carol.id.toUpperCase(), EMAIL: 'Carol.Other@example.com' },
+        SENDER: { ID: carol.id.toUpperCase(), EMAIL: carol.email.toUpperCase() },
         receiver: { id: bob.id },
         source: 'S',
         topic: 'T',
@@ -122,7 +132,7 @@ describe('user messages v2: create and sender', () => {
         returnCode: 'OK',
       });
       expect(res.status).toBe(201);
-      expect(res.body.sender).toEqual({ id: carol.id, email: 'Carol.Other@example.com' });
+      expect(res.body.sender).toEqual({ id: carol.id, email: carol.email });
       expect((await as(carol, 'GET', `/v2/messages/${res.body.id}`)).status).toBe(200);
     });
 

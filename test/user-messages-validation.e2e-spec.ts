@@ -1,4 +1,5 @@
-import { UserFixture } from './factories';
+import { randomUUID } from 'node:crypto';
+import { createUser, UserFixture } from './factories';
 import { CallAs, Send, startUserMessagesApp } from './factories/user-messages';
 import { TestApp } from './support/test-app';
 
@@ -78,8 +79,10 @@ describe('user messages v2: receivers and validation', () => {
     expect(address).toHaveLength(320);
     const addressed = await send(alice, { receiver: { id: bob.id, email: address } });
     expect(addressed.receiver).toEqual({ id: bob.id, email: address });
-    const named = await send(service, { sender: { id: alice.id, email: address }, receiver: { id: bob.id } });
-    expect(named.sender).toEqual({ id: alice.id, email: address });
+    // A named sender's address is its stored one, so its longest is what the admin API accepts: a 64-character local part.
+    const longest = await createUser(app, 'user', undefined, `${randomUUID().slice(0, 8)}${'a'.repeat(56)}@${'b'.repeat(63)}.example.com`);
+    const named = await send(service, { sender: { id: longest.id, email: longest.email }, receiver: { id: bob.id } });
+    expect(named.sender).toEqual({ id: longest.id, email: longest.email });
   });
 
   it('rejects a body that is not an object', async () => {

@@ -69,6 +69,11 @@ describe('normalizeCreateBody', () => {
 describe('parseCreateBody', () => {
   const valid = { receiver: { id: RECEIVER }, source: 's', topic: 't', severity: 'Info', returnCode: 'r' };
 
+  it('binds as the .NET service did: "true"/"false" strings are booleans, an empty correlationId is none', () => {
+    expect(parseCreateBody({ ...valid, unreadEmail: 'False', unreadBrowserNotification: 'true', correlationId: '' })).toMatchObject({ unreadEmail: false, unreadBrowserNotification: true });
+    expect(parseCreateBody({ ...valid, correlationId: '' }).correlationId).toBeUndefined();
+  });
+
   it('validates the normalised body', () => {
     expect(parseCreateBody({ ...valid, Severity: 'WARN', severity: undefined })).toMatchObject({ severity: 'WARN', source: 's' });
   });
@@ -79,7 +84,10 @@ describe('parseCreateBody', () => {
     [{ ...valid, source: 1 }, 'child "source" fails because ["source" must be a string]'],
     [{ ...valid, topic: '' }, 'child "topic" fails because ["topic" must be longer than or equal to 1 characters]'],
     [{ ...valid, severity: 'Warnings' }, 'child "severity" fails because ["severity" must be one of [Info, Warning, Error]]'],
-    [{ ...valid, unreadEmail: 'true' }, 'child "unreadEmail" fails because ["unreadEmail" must be a boolean]'],
+    [{ ...valid, unreadEmail: 'yes' }, 'child "unreadEmail" fails because ["unreadEmail" must be a boolean]'],
+    [{ ...valid, unreadEmail: 1 }, 'child "unreadEmail" fails because ["unreadEmail" must be a boolean]'],
+    [{ ...valid, unreadBrowserNotification: '' }, 'child "unreadBrowserNotification" fails because ["unreadBrowserNotification" must be a boolean]'],
+    [{ ...valid, correlationId: ' ' }, 'child "correlationId" fails because ["correlationId" must be a valid GUID]'],
     [{ ...valid, additionalData: 'x'.repeat(65_537) }, 'child "additionalData" fails because ["additionalData" must be shorter than or equal to 65536 characters]'],
   ])('rejects %j', (body, message) => {
     expect(messageOf(() => parseCreateBody(body))).toBe(message);

@@ -43,6 +43,22 @@ export function normalizeCreateBody(raw: unknown): Plain {
   for (const party of ['receiver', 'sender'] as const) {
     if (isPlainObject(body[party])) body[party] = pickKeys(body[party], PARTY_KEYS);
   }
+  return bindLikeDotNet(body);
+}
+
+const BOOLEAN_KEYS = ['unreadEmail', 'unreadBrowserNotification'] as const;
+
+/**
+ * The values .NET's binding read for the types it bound to: `""` for an optional Guid is no value, and
+ * the strings "true" and "false" (any case) are booleans. Nothing else is converted: `1`, `"yes"` or an
+ * empty string for a boolean still fail validation.
+ */
+function bindLikeDotNet(body: Plain): Plain {
+  if (body.correlationId === '') delete body.correlationId;
+  for (const key of BOOLEAN_KEYS) {
+    const value = body[key];
+    if (typeof value === 'string' && /^(true|false)$/i.test(value)) body[key] = value.toLowerCase() === 'true';
+  }
   return body;
 }
 

@@ -37,6 +37,21 @@ export class UserInboxController {
     return sendPage(reply, page, { limit: query.limit as string | undefined });
   }
 
+  @Get('sent')
+  @RouteSchema(USER_MESSAGE_PAGE)
+  @ApiOperation({ summary: 'The messages the caller sent, with the recipients\' flags (unread while any recipient has not read it)', description: PAGED_LIST_DESCRIPTION })
+  @PagingQueries()
+  @ApiOkResponse({ type: UserMessageResponseDto, isArray: true, headers: PAGE_LINK_HEADER })
+  async sent(
+    @Principal() caller: UserPrincipal,
+    @Param('userId') userId: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserMessageResponseDto[]> {
+    const page = await this.service.sent(caller, userId, parsePageRequest(query));
+    return sendPage(reply, page, { limit: query.limit as string | undefined });
+  }
+
   @Get('unreadcount')
   @ApiOperation({ summary: 'How many of the caller\'s messages are unread, per channel' })
   @ApiOkResponse({ type: UnreadCountDto })

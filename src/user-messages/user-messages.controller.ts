@@ -74,7 +74,7 @@ export class UserMessagesController {
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserMessageResponseDto[]> {
-    const page = await this.service.search(caller, query.filter, parsePageRequest(query));
+    const page = await this.service.search(caller, query, parsePageRequest(query));
     return sendPage(reply, page, { filter: query.filter as string | undefined, limit: query.limit as string | undefined });
   }
 

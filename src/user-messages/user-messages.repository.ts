@@ -215,6 +215,24 @@ export class UserMessagesRepository {
   }
 
   /**
+   * What the user sent, newest first, with the recipients' flags (true while any recipient has it unread);
+   * one page plus one row. A range over ix_user_messages_sender_timestamp, one unread probe per row.
+   */
+  async sent(userId: string, page: PageRequest): Promise<UserMessageView[]> {
+    const params: unknown[] = [userId];
+    const after = keysetCondition('m."timestamp"', 'm.id', page, params);
+    params.push(page.limit + 1);
+    return this.statements.query(
+      `SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser"
+       FROM user_messages m ${FIRST_UNREAD}
+       WHERE m.sender_id = $1 AND ${after}
+       ORDER BY m."timestamp" DESC, m.id DESC
+       LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /**
    * Every message visible to the user (received, plus sent and not also received) that matches the
    * filter: two keyset range scans, each limited, merged in (timestamp, id) order. Each branch also yields
    * its own index's columns as the merge key (sort_at, sort_id): then PostgreSQL merges the two index

@@ -10,7 +10,7 @@ import { DeliveryOutbox } from '../delivery/delivery-outbox.service';
 import { StreamEventType } from '../delivery/delivery.enums';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
-import { parseFilter } from './filter/filter-parser';
+import { isFilterProperty, parseFilter } from './filter/filter-parser';
 import { FilterError } from './filter/filter.types';
 import { Page, PageRequest } from './paging';
 import { toUserMessageResponse, UserMessageView } from './user-message.mapper';
@@ -122,8 +122,17 @@ export class UserMessagesService {
     return toPage(await this.messages.inbox(ownUserId(caller, userIdParam), page), page.limit);
   }
 
-  async search(caller: UserPrincipal, filter: unknown, page: PageRequest): Promise<Page> {
+  async sent(caller: UserPrincipal, userIdParam: string, page: PageRequest): Promise<Page> {
+    return toPage(await this.messages.sent(ownUserId(caller, userIdParam), page), page.limit);
+  }
+
+  async search(caller: UserPrincipal, query: Record<string, unknown>, page: PageRequest): Promise<Page> {
+    const filter = query.filter;
     if (filter !== undefined && typeof filter !== 'string') throw new DomainError('INVALID', 'filter must be given once');
+    const stray = Object.keys(query).find(isFilterProperty);
+    if (stray !== undefined) {
+      throw new DomainError('INVALID', `"${stray}" is a filter property, not a query parameter: join the clauses with %26 inside filter (filter=unread=true%26${stray}=…)`);
+    }
     let clauses;
     try {
       clauses = parseFilter(filter ?? '');
@@ -140,16 +149,26 @@ export class UserMessagesService {
     return visible;
   }
 
-  /** The caller by default; another sender only for service users, who may also send without one (null). */
+  /**
+   * The caller by default; another sender only for service users, who may also send without one (null). A
+   * named sender is an existing user with its own address: a given `sender.email` must be that address.
+   */
   private async resolveSender(caller: UserPrincipal, dto: CreateUserMessageDto): Promise<{ senderId: string | null; senderEmail: string | null }> {
     const self = { senderId: caller.userId, senderEmail: caller.email };
     const isService = caller.role === UserRole.Service;
     if (dto.sender === undefined) return self;
     if (dto.sender === null) return isService ? { senderId: null, senderEmail: null } : self;
     const id = dto.sender.id.toLowerCase();
-    if (id === caller.userId) return isService ? { senderId: id, senderEmail: dto.sender.email ?? caller.email } : self;
-    if (!isService) throw new DomainError('FORBIDDEN', 'Only a service user may name another sender');
-    return { senderId: id, senderEmail: dto.sender.email ?? (await this.messages.findUserEmail(id)) ?? null };
+    if (!isService) {
+      if (id === caller.userId) return self;
+      throw new DomainError('FORBIDDEN', 'Only a service user may name another sender');
+    }
+    const email = id === caller.userId ? caller.email : await this.messages.findUserEmail(id);
+    if (email === undefined) throw new DomainError('INVALID', fieldFailure('sender.id', 'must be an existing user'));
+    if (dto.sender.email && dto.sender.email.toLowerCase() !== email.toLowerCase()) {
+      throw new DomainError('INVALID', fieldFailure('sender.email', "must be the sender's own address"));
+    }
+    return { senderId: id, senderEmail: email };
   }
 
   /** Claims the key for this request, or returns the first result stored under it (409 for another body). */

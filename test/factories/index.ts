@@ -27,8 +27,12 @@ export async function createCase(app: TestApp, partner: AccountFixture, provider
   return expectStatus(app.admin('POST', '/admin/cases', { guid, partnerAccountId: partner.id, providerAccountId: provider.id }), 201);
 }
 
-export async function createUser(app: TestApp, role: 'user' | 'service' = 'user', id?: string): Promise<UserFixture> {
-  const email = `user.${randomUUID().slice(0, 8)}@example.com`;
+export async function createUser(
+  app: TestApp,
+  role: 'user' | 'service' = 'user',
+  id?: string,
+  email = `user.${randomUUID().slice(0, 8)}@example.com`,
+): Promise<UserFixture> {
   const user = await expectStatus(app.admin('POST', '/admin/users', { id, email, role }), 201);
   const token = await expectStatus(app.admin('POST', `/admin/users/${user.id}/tokens`, {}), 201);
   return { id: user.id, email, role, token: token.token, tokenId: token.id };

@@ -1,4 +1,4 @@
-import { MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, parseFilter } from './filter-parser';
+import { isFilterProperty, MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, parseFilter } from './filter-parser';
 import { FilterError } from './filter.types';
 
 const UUID = '71e0ac3b-fa49-e540-ac2f-8caff3dd72ed';
@@ -60,9 +60,10 @@ describe('parseFilter', () => {
     expect(clause.value).toBe('a');
   });
 
-  it('keeps operator characters inside the value', () => {
-    expect(parseFilter('source==a')[0]).toMatchObject({ operator: '=', value: '=a' });
-    expect(parseFilter('topic>=<=!=')[0]).toMatchObject({ operator: '>=', value: '<=!=' });
+  it('keeps operator characters inside the value, after its first character', () => {
+    expect(parseFilter('source=a=b')[0]).toMatchObject({ operator: '=', value: 'a=b' });
+    expect(parseFilter('topic>=a<=!=')[0]).toMatchObject({ operator: '>=', value: 'a<=!=' });
+    expect(parseFilter('topic=!x')[0]).toMatchObject({ operator: '=', value: '!x' });
     expect(parseFilter('source=')[0]).toMatchObject({ operator: '=', value: '' });
   });
 
@@ -93,6 +94,11 @@ describe('parseFilter', () => {
     ['severity=fatal', 'Invalid filter clause "severity=fatal": severity must be one of [Info, Warning, Error]'],
     ['timestamp>yesterday', 'Invalid filter clause "timestamp>yesterday": timestamp must be an ISO 8601 date-time such as 2014-05-09T09:54:17.123Z'],
     ['source=a&topic', 'Invalid filter clause "topic": expected an operator (=, !=, <, <=, >, >=) after "topic"'],
+    ['source==x', 'Invalid filter clause "source==x": "==" is not an operator (use one of =, !=, <, <=, >, >=)'],
+    ['source=<x', 'Invalid filter clause "source=<x": "=<" is not an operator (use one of =, !=, <, <=, >, >=)'],
+    ['timestamp=>2014-05-09', 'Invalid filter clause "timestamp=>2014-05-09": "=>" is not an operator (use one of =, !=, <, <=, >, >=)'],
+    ['topic<>a', 'Invalid filter clause "topic<>a": "<>" is not an operator (use one of =, !=, <, <=, >, >=)'],
+    ['topic!==a', 'Invalid filter clause "topic!==a": "!==" is not an operator (use one of =, !=, <, <=, >, >=)'],
   ])('rejects %s naming the clause', (filter, message) => {
     expect(errorOf(filter)).toBe(message);
   });
@@ -130,5 +136,12 @@ describe('parseFilter', () => {
       expect(errorOf('constructor=1')).toBe('Invalid filter clause "constructor=1": unknown property "constructor"');
       expect(errorOf('__proto__=1')).toBe('Invalid filter clause "__proto__=1": expected <property><operator><value>');
     });
+  });
+});
+
+describe('isFilterProperty', () => {
+  it('knows the filter properties in any case, and nothing else', () => {
+    expect(['source', 'Source', 'unread', 'receiver.id'].map(isFilterProperty)).toEqual([true, true, true, true]);
+    expect(['filter', 'limit', 'cursor', 'foo'].map(isFilterProperty)).toEqual([false, false, false, false]);
   });
 });

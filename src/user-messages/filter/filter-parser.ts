@@ -59,6 +59,8 @@ function parseClause(text: string): FilterClause {
   const rest = text.slice((name as string).length);
   const operator = OPERATORS_LONGEST_FIRST.find((op) => rest.startsWith(op)) ?? fail(`expected an operator (=, !=, <, <=, >, >=) after "${spec.name}"`);
   const raw = rest.slice(operator.length);
+  // `==`, `=<`, `=>`, `<>`: read as an operator and a value starting with one, they would filter on "=x".
+  if (/^[=<>]/.test(raw)) fail(`"${shown(operator + raw[0])}" is not an operator (use one of =, !=, <, <=, >, >=)`);
   const value = parseValue(spec, operator, raw, fail);
   return { property: spec.name, operator, type: spec.type, value, text };
 }
@@ -83,6 +85,13 @@ function parseValue(spec: PropertySpec, operator: FilterOperator, raw: string, f
   }
 }
 
+/**
+ * Whether a query parameter's name is a filter property: what an `&` left unescaped inside `filter=`
+ * produces (`filter=unread=true&source=x` reaches the server as two parameters).
+ */
+export function isFilterProperty(name: string): boolean {
+  return BY_LOWER_NAME.has(name.toLowerCase());
+}
 
 function shown(text: string): string {
   return text.length > MAX_SHOWN_CLAUSE ? `${text.slice(0, MAX_SHOWN_CLAUSE)}…` : text;

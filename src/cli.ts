@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'providers', 'status', 'kind', 'limit', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
+        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'description', 'providers', 'status', 'kind', 'limit', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
       ),
       help: { type: 'boolean', short: 'h' },
     },

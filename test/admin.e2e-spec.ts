@@ -151,12 +151,14 @@ describe('admin API', () => {
       const b = await createUser(app);
       const group = await app.admin('POST', '/admin/groups', { name: 'Team', memberIds: [a.id, a.id] });
       expect(group.status).toBe(201);
-      expect(group.body).toEqual({ id: expect.any(String), name: 'Team', memberIds: [a.id] });
+      expect(group.body).toEqual({ id: expect.any(String), name: 'Team', description: null, memberIds: [a.id] });
       const dup = await app.admin('POST', '/admin/groups', { id: group.body.id, name: 'Team', memberIds: [] });
       expect(dup.status).toBe(409);
       const replaced = await app.admin('PUT', `/admin/groups/${group.body.id}/members`, { memberIds: [a.id, b.id] });
       expect(replaced.status).toBe(200);
       expect(replaced.body.memberIds.sort()).toEqual([a.id, b.id].sort());
+      const described = await app.admin('POST', '/admin/groups', { name: 'Described', description: 'd'.repeat(1001), memberIds: [] });
+      expect(described.status).toBe(400);
       const unknownMember = randomUUID();
       const bad = await app.admin('PUT', `/admin/groups/${group.body.id}/members`, { memberIds: [unknownMember] });
       expect(bad.status).toBe(400);

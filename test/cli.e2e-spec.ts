@@ -63,8 +63,8 @@ describe('provisioning CLI', () => {
 
     const user = await cli('users:create', '--email', 'cli.user@example.com', '--role', 'service');
     expect(user.json).toMatchObject({ email: 'cli.user@example.com', role: 'service' });
-    const group = await cli('groups:create', '--name', 'CLI group', '--members', user.json.id);
-    expect(group.json).toMatchObject({ name: 'CLI group', memberIds: [user.json.id] });
+    const group = await cli('groups:create', '--name', 'CLI group', '--description', 'Made by the CLI', '--members', user.json.id);
+    expect(group.json).toMatchObject({ name: 'CLI group', description: 'Made by the CLI', memberIds: [user.json.id] });
     const members = await cli('groups:members', group.json.id, '--members', '');
     expect(members.json.memberIds).toEqual([]);
 

@@ -11,7 +11,7 @@ export const PROVISIONING_CLI_USAGE = `  accounts:create --type partner|provider
   cases:create    --partner ACCOUNT_ID --provider ACCOUNT_ID [--guid GUID]
   users:create    --email EMAIL [--id GUID] [--name NAME] [--role user|service]
   users:token     USER_ID [--label TEXT]
-  groups:create   --name NAME [--id GUID] [--members ID,ID,…]
+  groups:create   --name NAME [--id GUID] [--description TEXT] [--members ID,ID,…]
   groups:members  GROUP_ID --members ID,ID,…
   tokens:revoke   TOKEN_ID`;
 
@@ -33,7 +33,7 @@ const COMMANDS = new Map<string, ProvisioningCommand>([
   ],
   ['users:create', (_, options, p) => p.createUser(validateDto(CreateUserDto, { id: options.id, email: options.email, name: options.name, role: options.role }))],
   ['users:token', ([id], options, p) => p.issueUserToken(guid(id, 'USER_ID'), options.label)],
-  ['groups:create', (_, options, p) => p.createGroup(validateDto(CreateGroupDto, { id: options.id, name: options.name, memberIds: members(options) }))],
+  ['groups:create', (_, options, p) => p.createGroup(validateDto(CreateGroupDto, { id: options.id, name: options.name, description: options.description, memberIds: members(options) }))],
   ['groups:members', ([id], options, p) => p.setGroupMembers(guid(id, 'GROUP_ID'), validateDto(GroupMembersDto, { memberIds: members(options) }).memberIds)],
   ['tokens:revoke', ([id], _, p) => p.revokeToken(guid(id, 'TOKEN_ID'))],
 ]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../auth/token.service';
 import { DomainError } from '../common/domain-error';
+import { listForMessage } from '../common/message-list';
 import { Transaction, Transactions } from '../database/transactions';
 import { pgErrorCode, PG_UNIQUE_VIOLATION } from '../database/database-errors';
 import { Account } from '../directory/account.entity';
@@ -12,7 +13,20 @@ import { WebhooksService } from '../delivery/webhook/webhooks.service';
 import { CreateAccountDto, CreateCaseDto, CreateGroupDto, CreateUserDto, SetRepresentationsDto, SetWebhookDto } from './dto/admin.dto';
 import { AccountResponseDto, CaseResponseDto, GroupResponseDto, IssuedTokenDto, RepresentationsResponseDto, UserResponseDto } from './dto/admin-response.dto';
 
-/** Operators' operations, shared by the admin REST API and the CLI. */
+/**
+ * How a caller's group creation differs from the admin API's: the v2 API (POST /v2/systemgroups) wants the
+ * name unique, and names its own field in errors.
+ */
+export interface GroupCreationRules {
+  /** Refuse (409) a name another group has in any letter case. */
+  uniqueName: boolean;
+  /** The request field that holds the member ids. */
+  membersField: string;
+}
+
+const ADMIN_GROUP_RULES: GroupCreationRules = { uniqueName: false, membersField: 'memberIds' };
+
+/** Operators' operations, shared by the admin REST API and the CLI; the v2 API creates groups through it too. */
 @Injectable()
 export class ProvisioningService {
   constructor(
@@ -85,13 +99,16 @@ export class ProvisioningService {
     return this.tokens.issue({ userId: id }, label);
   }
 
-  async createGroup(dto: CreateGroupDto): Promise<GroupResponseDto> {
+  /** Creates the group with its members in one transaction: any refusal leaves nothing written. */
+  async createGroup(dto: CreateGroupDto, rules: GroupCreationRules = ADMIN_GROUP_RULES): Promise<GroupResponseDto> {
     const id = dto.id?.toLowerCase() ?? randomUUID();
+    const description = dto.description ?? null;
     return this.transactions.run(async (tx) => {
       await this.claimAddresseeId(tx, id, 'users', `A user with id ${id} already exists; a group cannot share its id`);
-      await this.insertUnique(`A group with id ${id} already exists`, () => this.directory.insertGroup(tx, { id, name: dto.name }));
-      const memberIds = await this.replaceMembers(tx, id, dto.memberIds);
-      return { id, name: dto.name, memberIds };
+      if (rules.uniqueName) await this.claimGroupName(tx, dto.name);
+      await this.insertUnique(`A group with id ${id} already exists`, () => this.directory.insertGroup(tx, { id, name: dto.name, description }));
+      const memberIds = await this.replaceMembers(tx, id, dto.memberIds, rules.membersField);
+      return { id, name: dto.name, description, memberIds };
     });
   }
 
@@ -100,7 +117,8 @@ export class ProvisioningService {
     return this.transactions.run(async (tx) => {
       const group = await this.directory.findGroupForUpdate(tx, id);
       if (!group) throw new DomainError('NOT_FOUND', 'Group not found');
-      return { id, name: group.name, memberIds: await this.replaceMembers(tx, id, memberIds) };
+      const members = await this.replaceMembers(tx, id, memberIds, ADMIN_GROUP_RULES.membersField);
+      return { id, name: group.name, description: group.description, memberIds: members };
     });
   }
 
@@ -114,12 +132,12 @@ export class ProvisioningService {
     return { id: tokenId, revoked: true };
   }
 
-  /** Replaces a group's members with `memberIds` (deduplicated); every id must be an existing user. */
-  private async replaceMembers(tx: Transaction, groupId: string, memberIds: string[]): Promise<string[]> {
+  /** Replaces a group's members with `memberIds` (deduplicated); every id must be an existing user, else a 400 naming the unknown ones. */
+  private async replaceMembers(tx: Transaction, groupId: string, memberIds: string[], field: string): Promise<string[]> {
     const ids = [...new Set(memberIds.map((m) => m.toLowerCase()))];
     const known = await this.directory.existingUserIds(tx, ids);
-    const unknown = ids.find((m) => !known.has(m));
-    if (unknown) throw new DomainError('INVALID', `memberIds: unknown user ${unknown}`);
+    const unknown = ids.filter((m) => !known.has(m));
+    if (unknown.length > 0) throw new DomainError('INVALID', `${field}: unknown user${unknown.length > 1 ? 's' : ''} ${listForMessage(unknown)}`);
     await this.directory.replaceMembers(tx, groupId, ids);
     return ids;
   }
@@ -131,6 +149,12 @@ export class ProvisioningService {
   private async claimAddresseeId(tx: Transaction, id: string, otherTable: 'users' | 'groups', conflictMessage: string): Promise<void> {
     const { taken } = await this.directory.claimAddresseeId(tx, id, otherTable);
     if (taken) throw new DomainError('CONFLICT', conflictMessage);
+  }
+
+  /** Under a lock on the name, so two concurrent creations of one name cannot both win. */
+  private async claimGroupName(tx: Transaction, name: string): Promise<void> {
+    const { taken } = await this.directory.claimGroupName(tx, name);
+    if (taken) throw new DomainError('CONFLICT', `A group named "${name}" already exists`);
   }
 
   /** The account a route's path names: a missing one is a 404. */

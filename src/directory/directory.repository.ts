@@ -10,10 +10,32 @@ import { User } from './user.entity';
 
 /** Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)) for "an id is being given to a user or a group". */
 const ADDRESSEE_ID_LOCK_NAMESPACE = 3200;
+/** Advisory-lock namespace for "a group name (lower-cased) is being given to a group". */
+const GROUP_NAME_LOCK_NAMESPACE = 3201;
+
+/** Where a page of the group list starts: after the group with this lower-cased name and id. */
+export interface GroupPosition {
+  sortName: string;
+  id: string;
+}
+
+/** A group as a list shows it, with its position in the list's (lower(name), id) order. */
+export interface GroupListRow extends GroupPosition {
+  name: string;
+  description: string | null;
+}
+
+export interface GroupWithMembers {
+  id: string;
+  name: string;
+  description: string | null;
+  /** In id order. */
+  memberIds: string[];
+}
 
 /**
- * The directory: accounts, cases, users, groups and their members. Operators' writes are rare, so this
- * uses TypeORM's entity repositories; only the member replacement and the id claim are SQL.
+ * The directory: accounts, cases, users, groups and their members. Writes are rare, so this uses TypeORM's
+ * entity repositories; the member replacement, the id and name claims and the v2 group reads are SQL.
  */
 @Injectable()
 export class DirectoryRepository {
@@ -61,8 +83,45 @@ export class DirectoryRepository {
     return this.dataSource.getRepository(User).exists({ where: { id } });
   }
 
-  async insertGroup(tx: Transaction, group: Pick<Group, 'id' | 'name'>): Promise<void> {
+  async insertGroup(tx: Transaction, group: Pick<Group, 'id' | 'name' | 'description'>): Promise<void> {
     await tx.manager.getRepository(Group).insert({ ...group });
+  }
+
+  /**
+   * At most `limit` groups after `after` in (lower(name), id) order, read on ix_groups_lower_name; with
+   * `memberId`, only the groups that user belongs to (through ix_group_members_user_id).
+   */
+  listGroups(page: { limit: number; after?: GroupPosition; memberId?: string }): Promise<GroupListRow[]> {
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    let from = 'groups g';
+    if (page.memberId !== undefined) {
+      params.push(page.memberId);
+      from = 'group_members m JOIN groups g ON g.id = m.group_id';
+      conditions.push(`m.user_id = $${params.length}`);
+    }
+    if (page.after) {
+      params.push(page.after.sortName, page.after.id);
+      conditions.push(`(lower(g.name), g.id) > ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(page.limit);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return this.dataSource.query(
+      `SELECT g.id, g.name, g.description, lower(g.name) AS "sortName" FROM ${from} ${where} ORDER BY lower(g.name), g.id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** The group and its member ids, in one statement; with `memberId`, only if that user is a member (else null). */
+  async findGroupWithMembers(id: string, memberId?: string): Promise<GroupWithMembers | null> {
+    const visible = memberId === undefined ? '' : 'AND EXISTS (SELECT 1 FROM group_members v WHERE v.group_id = g.id AND v.user_id = $2)';
+    const rows: GroupWithMembers[] = await this.dataSource.query(
+      `SELECT g.id, g.name, g.description,
+              ARRAY(SELECT gm.user_id FROM group_members gm WHERE gm.group_id = g.id ORDER BY gm.user_id) AS "memberIds"
+       FROM groups g WHERE g.id = $1 ${visible}`,
+      memberId === undefined ? [id] : [id, memberId],
+    );
+    return rows[0] ?? null;
   }
 
   /** The group, locked until the transaction ends; null when there is none. */
@@ -82,6 +141,17 @@ export class DirectoryRepository {
     if (userIds.length > 0) {
       await tx.manager.query(`INSERT INTO group_members (group_id, user_id) SELECT $1, unnest($2::uuid[])`, [groupId, userIds]);
     }
+  }
+
+  /**
+   * Locks `name`, case-insensitively, as "being given to a group" for the rest of the transaction, then says
+   * whether a group already has it (in any letter case): two concurrent creations of one name are serialised,
+   * and the second sees the first.
+   */
+  async claimGroupName(tx: Transaction, name: string): Promise<{ taken: boolean }> {
+    await tx.manager.query(`SELECT pg_advisory_xact_lock(${GROUP_NAME_LOCK_NAMESPACE}, hashtext(lower($1)))`, [name]);
+    const [taken] = await tx.manager.query(`SELECT 1 FROM groups WHERE lower(name) = lower($1) LIMIT 1`, [name]);
+    return { taken: Boolean(taken) };
   }
 
   /**

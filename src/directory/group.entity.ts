@@ -3,12 +3,17 @@ import { User } from './user.entity';
 
 /** A named set of users; a v2 message addressed to a group reaches every member at send time. */
 @Entity('groups')
+// Written by its migration: (lower("name"), "id"), for the v2 name check and the v2 group list.
+@Index('ix_groups_lower_name', { synchronize: false })
 export class Group {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
   @Column({ type: 'varchar', length: 255 })
   name: string;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  description: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -19,12 +19,12 @@ const MESSAGE_KEYS: Record<string, keyof CreateUserMessageDto> = {
 };
 const PARTY_KEYS: Record<string, 'id' | 'email'> = { id: 'id', email: 'email' };
 
-function isPlainObject(value: unknown): value is Plain {
+export function isPlainObject(value: unknown): value is Plain {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Keeps the known keys, matched case-insensitively; when two spellings collide the later one wins, as in .NET binding. */
-function pickKeys(input: Plain, known: Record<string, string>): Plain {
+export function pickKeys(input: Plain, known: Record<string, string>): Plain {
   const picked: Plain = {};
   for (const [key, value] of Object.entries(input)) {
     const lower = key.toLowerCase();

@@ -1,18 +1,24 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module';
 import { UserMessageSource } from '../delivery/message-source.port';
 import { CreateUserMessagePipe } from './create-user-message.pipe';
 import { IdempotencyKeyPruner } from './idempotency-key.pruner';
+import { SystemGroupsController } from './system-groups/system-groups.controller';
+import { SystemGroupsService } from './system-groups/system-groups.service';
 import { UserInboxController } from './user-inbox.controller';
 import { UserMessageDeliverySource } from './user-message.delivery-source';
 import { UserMessagesController } from './user-messages.controller';
 import { UserMessagesRepository } from './user-messages.repository';
 import { UserMessagesService } from './user-messages.service';
 
-/** User Messages API v2: notifications to users and groups with per-recipient read state. */
+/** User Messages API v2: notifications to users and groups with per-recipient read state, and the messaging groups. */
 @Module({
-  controllers: [UserMessagesController, UserInboxController],
+  // Groups are created through the operators' provisioning, so both share one set of rules.
+  imports: [AdminModule],
+  controllers: [UserMessagesController, UserInboxController, SystemGroupsController],
   providers: [
     UserMessagesService,
+    SystemGroupsService,
     UserMessagesRepository,
     CreateUserMessagePipe,
     IdempotencyKeyPruner,

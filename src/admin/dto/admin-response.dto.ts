@@ -38,6 +38,7 @@ export class UserResponseDto {
 export class GroupResponseDto {
   @ApiProperty({ example: '5e1f0000-0000-4000-8000-000000000001' }) id: string;
   @ApiProperty({ example: 'Support team' }) name: string;
+  @ApiProperty({ nullable: true, type: String, example: 'First-level support' }) description: string | null;
   @ApiProperty({ type: [String] }) memberIds: string[];
 }
 

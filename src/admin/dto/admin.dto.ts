@@ -7,6 +7,7 @@ import { AccountType, UserRole } from '../../directory/directory.enums';
 export const MAX_GROUP_MEMBERS = 100_000;
 export const MAX_REPRESENTED_PROVIDERS = 10_000;
 const MAX_NAME_LENGTH = 255;
+export const MAX_GROUP_DESCRIPTION_LENGTH = 1000;
 
 export class CreateAccountDto {
   @EnumField(AccountType, { example: AccountType.Partner })
@@ -81,4 +82,7 @@ export class CreateGroupDto extends GroupMembersDto {
 
   @TextField({ minLength: 1, maxLength: MAX_NAME_LENGTH, example: 'Support team' })
   name: string;
+
+  @TextField({ optional: true, nullable: true, maxLength: MAX_GROUP_DESCRIPTION_LENGTH, example: 'First-level support' })
+  description?: string | null;
 }

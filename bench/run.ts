@@ -4,7 +4,8 @@
  * request sends, measures delivery, prints a Markdown report and writes it into docs/performance.md.
  * Knobs (see docs/performance.md): BENCH_DURATION_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS,
  * BENCH_ONLY=v3|v2|delivery, BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_REUSE_DB=1, BENCH_WRITE_DOCS=0,
- * BENCH_DELIVERY=0, BENCH_DATABASE_URL (the name must contain "bench").
+ * BENCH_DELIVERY=0, BENCH_SUITES=webhooks,delivery (see selectedSuites), BENCH_DATABASE_URL (the name must
+ * contain "bench").
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { EndpointResult, GroupCreateResult, RunInfo, StatementCount } from './li
 import { renderReport, writePerformanceDoc } from './lib/render';
 import { EndpointBench, Suite, SuiteContext, Target } from './lib/suite';
 import type { DeliveryResult } from './suites/delivery';
+import type { WebhookCostResult } from './suites/webhooks';
 
 const ROOT = join(__dirname, '..');
 const SERIAL_SECONDS = 3;
@@ -29,39 +31,60 @@ const SERIAL_SECONDS = 3;
 const ROUNDS = 3;
 const ROUND_WARMUP_SECONDS = 1;
 
+/** The files in bench/suites/; case-messages and user-messages measure their endpoints (user-messages also the group create). */
+const SUITE_NAMES = ['case-messages', 'user-messages', 'webhooks', 'delivery'] as const;
+type SuiteName = (typeof SUITE_NAMES)[number];
+const ENDPOINT_SUITE: Record<Suite['api'], SuiteName> = { v3: 'case-messages', v2: 'user-messages' };
+type Runs = (name: SuiteName) => boolean;
+
+/**
+ * BENCH_SUITES, a comma-separated subset of SUITE_NAMES: only those are measured (BENCH_ONLY still decides what is
+ * seeded), and the run does not write docs/performance.md, whose report a partial run would replace.
+ */
+function selectedSuites(raw = process.env.BENCH_SUITES): Set<SuiteName> | undefined {
+  if (!raw?.trim()) return undefined;
+  const names = raw.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(SUITE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`BENCH_SUITES takes ${SUITE_NAMES.join(', ')} (got ${unknown.join(', ')})`);
+  return new Set(names as SuiteName[]);
+}
+
 async function main(): Promise<void> {
   const config = readBenchConfig();
+  const selected = selectedSuites();
+  const runs: Runs = (name) => !selected || selected.has(name);
   const info: RunInfo = { config, startedAt: new Date(), finishedAt: new Date(), loadBefore: loadavg(), seedSeconds: {}, notes: [] };
+  if (selected) info.notes.push(`Only ${[...selected].join(', ')} measured (BENCH_SUITES); not written to docs/performance.md.`);
   const suites = await loadSuites(config, info);
   const stopWatching = await watchMachine(config);
   log(`bench: ${suites.map((s) => s.api).join(' + ')}, ${config.connections} connections, ${config.durationSeconds} s per endpoint`);
 
   const large = await prepare(config, config.largeDb, config.largeRows, suites, info);
   const small = await prepare(config, config.smallDb, config.smallRows, suites, info);
-  const results: EndpointResult[] = ordered(suites).map((bench) => ({ bench, notes: [] }));
+  const results: EndpointResult[] = ordered(suites.filter((s) => runs(ENDPOINT_SUITE[s.api]))).map((bench) => ({ bench, notes: [] }));
   const loadPhases = config.only !== 'delivery';
 
-  let group: GroupCreateResult | undefined;
-  if (loadPhases) group = await largePhase(config, large, suites, results, info);
+  const { group, webhooks } = loadPhases && (results.length > 0 || runs('webhooks')) ? await largePhase(config, large, suites, results, info, runs) : {};
   let delivery: DeliveryResult | undefined;
   await withDatabase(config, small, async (ctx) => {
-    if (loadPhases) await scaleAndStatements(config, small, ctx, results);
-    if (config.delivery && suites.length === 2) delivery = await deliveryPhase(config, small, ctx, info);
+    if (loadPhases && results.length > 0) await scaleAndStatements(config, small, ctx, results);
+    if (config.delivery && suites.length === 2 && runs('delivery')) delivery = await deliveryPhase(config, small, ctx, info);
   });
 
   info.finishedAt = new Date();
   info.machine = await stopWatching();
-  const report = renderReport(results, group, delivery, info);
+  const report = renderReport(results, group, webhooks, delivery, info);
   process.stdout.write(`\n${report}\n`);
-  if (config.writeDocs && loadPhases) {
+  if (config.writeDocs && loadPhases && !selected) {
     writePerformanceDoc(join(ROOT, 'docs', 'performance.md'), report);
     log('written to docs/performance.md');
   }
 }
 
-/** Every endpoint on the 1M-row database, app then floor, and the 10,000-member group create. */
-async function largePhase(config: BenchConfig, large: PreparedDatabase, suites: Suite[], results: EndpointResult[], info: RunInfo): Promise<GroupCreateResult | undefined> {
+/** Every endpoint on the 1M-row database, app then floor, the 10,000-member group create and what webhooks cost v3 writes. */
+async function largePhase(config: BenchConfig, large: PreparedDatabase, suites: Suite[], results: EndpointResult[], info: RunInfo, runs: Runs): Promise<LargePhaseResult> {
   let group: GroupCreateResult | undefined;
+  let webhooks: WebhookCostResult | undefined;
   await withDatabase(config, large, async (ctx) => {
     const app = await startApp(config, large.database);
     const floor = await startFloor(config, large.database);
@@ -70,15 +93,25 @@ async function largePhase(config: BenchConfig, large: PreparedDatabase, suites: 
         await guarded(result, () => loadBoth(result, ctx, app, floor, config));
         if (result.bench.writes) await settle(ctx, result);
       }
-      if (suites.some((s) => s.api === 'v2')) {
+      if (suites.some((s) => s.api === 'v2') && runs('user-messages')) {
         const { measureGroupCreate } = await import('./suites/user-messages');
         group = await measureGroupCreate(ctx, app.baseUrl).catch((error: Error) => void info.notes.push(`group create not measured: ${error.message}`));
+      }
+      if (suites.some((s) => s.api === 'v3') && runs('webhooks')) {
+        const { measureWebhookCosts } = await import('./suites/webhooks');
+        webhooks = await measureWebhookCosts(ctx, app, config).catch((error: Error) => void info.notes.push(`webhook costs not measured: ${error.message}`));
+        info.notes.push(...(webhooks?.notes ?? []));
       }
     } finally {
       await Promise.all([app.stop(), floor.stop()]);
     }
   });
-  return group;
+  return { group, webhooks };
+}
+
+interface LargePhaseResult {
+  group?: GroupCreateResult;
+  webhooks?: WebhookCostResult;
 }
 
 async function deliveryPhase(config: BenchConfig, small: PreparedDatabase, ctx: SuiteContext, info: RunInfo): Promise<DeliveryResult | undefined> {

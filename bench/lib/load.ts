@@ -184,6 +184,32 @@ export function mergeRounds(rounds: LoadResult[]): LoadResult {
   };
 }
 
+/** One side of an A/B comparison on one server. */
+export interface Side {
+  workload: Workload;
+  /** Runs before each of this side's measurements, outside the measured time (e.g. sets up what it compares). */
+  before?: () => Promise<void>;
+}
+
+/**
+ * Two sides on one server in `rounds` rounds that share the duration (req/s and percentiles over all rounds
+ * of a side), the order flipped every round (a/b, b/a, a/b): the shared machine's CPU drifts within seconds,
+ * and neither side always runs second on the larger tables.
+ */
+export async function alternate(baseUrl: string, a: Side, b: Side, options: LoadOptions, rounds = 3): Promise<[LoadResult, LoadResult]> {
+  const results: [LoadResult[], LoadResult[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    const roundOptions = { ...options, durationSeconds: options.durationSeconds / rounds, warmupSeconds: round === 0 ? options.warmupSeconds : 1 };
+    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const side = i === 0 ? a : b;
+      await side.before?.();
+      await side.workload.beforeRound?.();
+      results[i].push(await measure(baseUrl, side.workload, roundOptions));
+    }
+  }
+  return [mergeRounds(results[0]), mergeRounds(results[1])];
+}
+
 /** The server's CPU time per request in ms, when it was measured. */
 export function cpuPerRequest(r: LoadResult | undefined): number | undefined {
   return r?.serverCpu && r.serverCpu.requests > 0 ? r.serverCpu.ms / r.serverCpu.requests : undefined;

@@ -1,4 +1,5 @@
 import type { DeliveryResult } from '../suites/delivery';
+import type { WebhookCostResult } from '../suites/webhooks';
 import type { LoadResult } from './load';
 import { BenchConfig } from './config';
 import { machineLine, notesSection, scaleTable, statementsSection, targetsTable, EndpointResult, GroupCreateResult, median, RunInfo, throughputTable, writeDocs } from './report';
@@ -15,7 +16,13 @@ function command(config: BenchConfig): string {
 }
 
 /** The generated part of docs/performance.md, also printed at the end of the run. */
-export function renderReport(results: EndpointResult[], group: GroupCreateResult | undefined, delivery: DeliveryResult | undefined, info: RunInfo): string {
+export function renderReport(
+  results: EndpointResult[],
+  group: GroupCreateResult | undefined,
+  webhooks: WebhookCostResult | undefined,
+  delivery: DeliveryResult | undefined,
+  info: RunInfo,
+): string {
   const { config } = info;
   const groupLine = group
     ? `Create one message to the ${group.recipients.toLocaleString('en')}-member group (sequential, ${group.millis.length} times): ` +
@@ -44,8 +51,9 @@ export function renderReport(results: EndpointResult[], group: GroupCreateResult
     ``,
     `### Targets`,
     ``,
-    targetsTable(results, group, config),
+    targetsTable(results, group, webhooks, config),
     ``,
+    ...(webhooks ? [webhookCaption(config), ``] : []),
     deliverySection(delivery, config),
     ``,
     `### SQL statements per request (app)`,
@@ -58,14 +66,23 @@ export function renderReport(results: EndpointResult[], group: GroupCreateResult
   ].join('\n');
 }
 
+/** How the webhook rows of the targets table are measured. */
+function webhookCaption(config: BenchConfig): string {
+  return (
+    `Webhook rows: the API instance above (workers off, so nothing is sent) with and without the subscriptions, ${config.connections} connections, ` +
+    `${config.durationSeconds} s per side in 3 rounds (order flipped each round); before each, queued webhook deliveries are deleted and the tables vacuumed.`
+  );
+}
+
 const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '**met**' : '**not met**');
 
 /** Delivery: measured on the small database with the in-process workers on, against local sinks. */
 function deliverySection(d: DeliveryResult | undefined, config: BenchConfig): string {
-  if (!d) return `### Delivery\n\nNot measured in this run (needs both APIs; BENCH_DELIVERY=0 turns it off).`;
+  if (!d) return `### Delivery\n\nNot measured in this run (needs both APIs; BENCH_DELIVERY=0 or a BENCH_SUITES without delivery leaves it out).`;
   const rate = (r: { count: number; seconds: number } | undefined) => (r && r.seconds > 0 ? r.count / r.seconds : undefined);
   const emails = rate(d.emails);
   const hooks = rate(d.webhooks);
+  const amqp = rate(d.amqp);
   const ratioOf = (on?: LoadResult, off?: LoadResult) => (on && off ? on.requestsPerSecond / off.requestsPerSecond : undefined);
   const ratio = ratioOf(d.createWithDelivery, d.createWithout);
   const apiRatio = ratioOf(d.apiOnlyCreateWithDelivery, d.apiOnlyCreateWithout);
@@ -76,6 +93,7 @@ function deliverySection(d: DeliveryResult | undefined, config: BenchConfig): st
     ['POST → SSE `message` event, p50 / p99', d.stream ? `${n(d.stream.p50)} / ${n(d.stream.p99)} ms with ${d.stream.streams} open streams (${d.stream.events} events, ${d.stream.missed} missed)` : '–', 'p99 < 200 ms', verdict(d.stream ? d.stream.p99 < 200 && d.stream.missed === 0 : undefined)],
     ['server memory per open stream (RSS growth after a full GC ÷ streams)', kib === undefined ? '–' : `${n(kib, 1)} KiB`, '< 20 KiB', verdict(kib === undefined ? undefined : kib < 20)],
     ['webhook deliveries per second to a local receiver', `${n(hooks)} /s (${d.webhooks?.count ?? 0} of ${d.webhooks?.expected ?? 0} in ${n(d.webhooks?.seconds, 1)} s)`, '–', '–'],
+    ['AMQP webhooks drained per second into a queue on the local RabbitMQ (publisher confirms; arrivals consumed by the harness)', `${n(amqp)} /s (${d.amqp?.count ?? 0} of ${d.amqp?.expected ?? 0} in ${n(d.amqp?.seconds, 1)} s)`, '≥ 2,000/s (informational)', verdict(amqp === undefined ? undefined : amqp >= 2000 && d.amqp?.count === d.amqp?.expected)],
     ['v2 create req/s with e-mail + push on ÷ both off (workers running)', ratio === undefined ? '–' : `${n(ratio, 2)} (${n(d.createWithDelivery?.requestsPerSecond)} vs ${n(d.createWithout?.requestsPerSecond)} req/s; p99 ${n(d.createWithDelivery?.p99)} vs ${n(d.createWithout?.p99)} ms)`, '≥ 0.9', verdict(ratio === undefined ? undefined : ratio >= 0.9)],
     ['v2 create req/s with e-mail + push on ÷ both off (API instance, workers off)', apiRatio === undefined ? '–' : `${n(apiRatio, 2)} (${n(d.apiOnlyCreateWithDelivery?.requestsPerSecond)} vs ${n(d.apiOnlyCreateWithout?.requestsPerSecond)} req/s; p99 ${n(d.apiOnlyCreateWithDelivery?.p99)} vs ${n(d.apiOnlyCreateWithout?.p99)} ms)`, '≥ 0.9', verdict(apiRatio === undefined ? undefined : apiRatio >= 0.9)],
   ];

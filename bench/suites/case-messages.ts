@@ -23,7 +23,7 @@ function listWorkload(ctx: SuiteContext, headers: Record<string, string> = {}): 
  * The bench partner posts on its own cases: with the fixtures' mapping those are 1, 2, 41, 42, 81, …; it uses
  * 2, 42, 82, … so the list target (case 1) keeps its 50 messages.
  */
-function createWorkload(ctx: SuiteContext, target: Target): Workload {
+export function createWorkload(ctx: SuiteContext, target: Target | 'webhooks-on' | 'webhooks-off'): Workload {
   const partnerCases = Math.max(1, Math.floor(ctx.cases / (2 * PARTNER_ACCOUNTS)));
   let n = 0;
   const runId = Date.now().toString(36);

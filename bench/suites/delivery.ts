@@ -2,19 +2,24 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer, request as httpRequest, IncomingMessage, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectAmqp } from 'amqplib';
 import { SMTPServer } from 'smtp-server';
+import { WebhookEvent } from '../../src/delivery/delivery.enums';
 import { ChildServer } from '../lib/children';
 import { BenchConfig } from '../lib/config';
-import { issueUserTokens, PARTNER_ACCOUNTS, PROVIDER_ACCOUNTS } from '../lib/fixtures';
-import { LoadResult, measure, mergeRounds, Workload } from '../lib/load';
+import { issueUserTokens } from '../lib/fixtures';
+import { alternate, LoadResult, measure } from '../lib/load';
 import { log } from '../lib/prepare';
 import { SuiteContext } from '../lib/suite';
 import { createWorkload } from './user-messages';
+import { AMQP_URL, providerAccounts, subscribe, v3Workload, WebhookTarget } from './webhooks';
 
 /** Delivery figures. Every step runs against the real built server with its in-process workers enabled. */
 export interface DeliveryResult {
   emails?: DrainResult;
   webhooks?: DrainResult;
+  /** AMQP webhooks into a queue on the local broker, publisher confirms on. */
+  amqp?: DrainResult;
   stream?: StreamResult;
   createWithDelivery?: LoadResult;
   createWithout?: LoadResult;
@@ -49,6 +54,7 @@ export type StartApp = (env: Record<string, string>) => Promise<ChildServer>;
 // The drain rate is count ÷ time either way; the cap keeps a slow drain from eating the run's time budget.
 const DRAIN_TIMEOUT_MS = 45_000;
 const WEBHOOK_MESSAGES = 2_000;
+const AMQP_MESSAGES = 10_000;
 const STREAMS = 1_000;
 /** Opened first so that code paths compiled on first use do not count as memory per stream. */
 const WARM_STREAMS = 50;
@@ -137,6 +143,23 @@ async function startWebhookReceiver(): Promise<{ port: number; count: () => numb
   return { port, count: () => received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+const AMQP_QUEUE = 'bench-webhooks';
+
+/** A durable queue on the local broker, declared empty for the drain and deleted after it; the harness consumes and counts. */
+async function startAmqpSink(): Promise<{ name: string; count: () => number; close: () => Promise<void> }> {
+  const connection = await connectAmqp(AMQP_URL);
+  const channel = await connection.createChannel();
+  await channel.assertQueue(AMQP_QUEUE, { durable: true });
+  await channel.purgeQueue(AMQP_QUEUE);
+  let received = 0;
+  await channel.consume(AMQP_QUEUE, () => void received++, { noAck: true });
+  const close = async () => {
+    await channel.deleteQueue(AMQP_QUEUE);
+    await connection.close();
+  };
+  return { name: AMQP_QUEUE, count: () => received, close };
+}
+
 function listen(server: Server, start: (callback: () => void) => void = (cb) => server.listen(0, '127.0.0.1', cb)): Promise<number> {
   return new Promise((resolve) => {
     start(() => {
@@ -162,26 +185,17 @@ async function cancelPending(ctx: SuiteContext): Promise<void> {
 const CREATE_ROUNDS = 3;
 
 /**
- * v2 creates with e-mail and push off and on in CREATE_ROUNDS rounds that share the run's duration (req/s
- * and percentiles over all rounds of a side); the order flips every round (off/on, on/off, off/on), so
- * neither side always runs second on the larger tables. Pending deliveries are cancelled before every
- * measurement: with workers running, an "off" one would otherwise pay for sending the "on" one's e-mails.
+ * v2 creates with e-mail and push off and on in CREATE_ROUNDS alternating rounds (see alternate). Pending
+ * deliveries are cancelled before every measurement: with workers running, an "off" one would otherwise pay
+ * for sending the "on" one's e-mails.
  */
 async function compareCreates(ctx: SuiteContext, baseUrl: string, config: BenchConfig): Promise<{ without: LoadResult; withDelivery: LoadResult }> {
   const off = createWorkload(ctx, 'delivery-off', { unreadEmail: false, unreadBrowserNotification: false });
   const on = createWorkload(ctx, 'delivery-on', { unreadEmail: true, unreadBrowserNotification: true });
-  const without: LoadResult[] = [];
-  const withDelivery: LoadResult[] = [];
-  for (let round = 0; round < CREATE_ROUNDS; round++) {
-    const options = { connections: config.connections, durationSeconds: config.durationSeconds / CREATE_ROUNDS, warmupSeconds: round === 0 ? config.warmupSeconds : 1 };
-    const sides: [Workload, LoadResult[]][] = [[off, without], [on, withDelivery]];
-    if (round % 2 === 1) sides.reverse();
-    for (const [workload, results] of sides) {
-      await cancelPending(ctx);
-      results.push(await measure(baseUrl, workload, options));
-    }
-  }
-  return { without: mergeRounds(without), withDelivery: mergeRounds(withDelivery) };
+  const before = () => cancelPending(ctx);
+  const options = { connections: config.connections, durationSeconds: config.durationSeconds, warmupSeconds: config.warmupSeconds };
+  const [without, withDelivery] = await alternate(baseUrl, { workload: off, before }, { workload: on, before }, options, CREATE_ROUNDS);
+  return { without, withDelivery };
 }
 
 export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, startApp: StartApp): Promise<DeliveryResult> {
@@ -201,7 +215,9 @@ export async function measureDelivery(config: BenchConfig, ctx: SuiteContext, st
   };
   try {
     result.emails = await step('e-mail drain', () => emailDrain(ctx, startApp, workersOn, workersOff, smtp));
-    result.webhooks = await step('webhook drain', () => webhookDrain(ctx, startApp, workersOn, workersOff, receiver));
+    const http: WebhookSink = { target: { transport: 'http', url: `http://127.0.0.1:${receiver.port}/hook` }, count: receiver.count };
+    result.webhooks = await step('webhook drain', () => webhookDrain(ctx, startApp, workersOn, workersOff, http, WEBHOOK_MESSAGES));
+    result.amqp = await step('AMQP webhook drain', () => amqpDrain(ctx, startApp, workersOn, workersOff, result));
     const app = await startApp({ ...workersOn, ...probe.env });
     try {
       result.stream = await step('SSE', () => streamLatency(ctx, app, probe.sample));
@@ -259,38 +275,58 @@ async function emailDrain(ctx: SuiteContext, startApp: StartApp, on: Record<stri
   }
 }
 
-/** Every provider gets a webhook to the local receiver; the partners post WEBHOOK_MESSAGES messages with workers off, then a worker drains them. */
-async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, receiver: { port: number; count: () => number }): Promise<DrainResult> {
+/** Where a drain's webhooks send, and how many have arrived there. */
+interface WebhookSink {
+  target: WebhookTarget;
+  count: () => number;
+}
+
+/**
+ * Every provider gets a webhook to `sink`; the partners post `messages` messages with workers off (measure's
+ * probe posts the first), then a worker instance drains the queued deliveries.
+ */
+async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, sink: WebhookSink, messages: number): Promise<DrainResult> {
   await cancelPending(ctx);
-  await ctx.pool.query(
-    `INSERT INTO webhooks (account_id, is_default, events, transport, url, secret)
-     SELECT id, true, ARRAY['message.created'], 'http', $1, 'bench-webhook-secret-0123456789' FROM accounts WHERE id > $2 AND id <= $3`,
-    [`http://127.0.0.1:${receiver.port}/hook`, PARTNER_ACCOUNTS, PARTNER_ACCOUNTS + PROVIDER_ACCOUNTS],
-  );
+  await subscribe(ctx.pool, providerAccounts(), WebhookEvent.MessageCreated, [sink.target]);
   const queueing = await startApp(off);
   try {
-    await measure(queueing.baseUrl, await webhookCreates(ctx), { connections: 16, durationSeconds: 0, warmupSeconds: 0, amount: WEBHOOK_MESSAGES });
+    await measure(queueing.baseUrl, await v3Workload(ctx, 'v3-create'), { connections: 16, durationSeconds: 0, warmupSeconds: 0, amount: messages - 1 });
   } finally {
     await queueing.stop();
   }
-  const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE kind = 'webhook' AND status = 'pending'`);
-  log(`  [delivery] draining ${rows[0].n.toLocaleString('en')} webhooks into a local receiver`);
-  const before = receiver.count();
+  const kind = sink.target.transport === 'amqp' ? 'amqp' : 'webhook';
+  const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE kind = $1 AND status = 'pending'`, [kind]);
+  log(`  [delivery] draining ${rows[0].n.toLocaleString('en')} ${sink.target.transport} webhooks into ${sink.target.url}`);
+  const before = sink.count();
   const worker = await startApp(on);
   try {
-    const drained = await waitForCount(() => receiver.count() - before, rows[0].n, DRAIN_TIMEOUT_MS);
-    return drained;
+    return await waitForCount(() => sink.count() - before, rows[0].n, DRAIN_TIMEOUT_MS);
   } finally {
-    await ctx.pool.query(`DELETE FROM webhooks`);
     await worker.stop();
+    await ctx.pool.query(`DELETE FROM webhooks`);
   }
 }
 
-async function webhookCreates(ctx: SuiteContext) {
-  const { caseMessagesSuite } = await import('./case-messages');
-  const create = caseMessagesSuite.endpoints.find((e) => e.key === 'v3-create');
-  if (!create) throw new Error('v3 create workload missing');
-  return create.workload(ctx, 'app');
+/** The broker confirms each publish before the worker marks it sent; arrivals are counted where a receiver would see them. */
+async function amqpDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, result: DeliveryResult): Promise<DrainResult> {
+  const queue = await startAmqpSink();
+  try {
+    const drained = await webhookDrain(ctx, startApp, on, off, { target: { transport: 'amqp', url: AMQP_URL, routingKey: queue.name }, count: queue.count }, AMQP_MESSAGES);
+    if (drained.count < drained.expected) result.notes.push(`AMQP drain: ${await deliveryStatuses(ctx, 'amqp')}`);
+    return drained;
+  } finally {
+    await queue.close();
+  }
+}
+
+/** e.g. "sent 9,990, pending 10 (last error: …)", for a drain that did not finish. */
+async function deliveryStatuses(ctx: SuiteContext, kind: string): Promise<string> {
+  const { rows } = await ctx.pool.query<{ status: string; n: number; error: string | null }>(
+    `SELECT status, count(*)::int AS n, max(last_error) AS error FROM deliveries WHERE kind = $1 GROUP BY status ORDER BY status`,
+    [kind],
+  );
+  const error = rows.find((r) => r.error)?.error;
+  return `${rows.map((r) => `${r.status} ${r.n.toLocaleString('en')}`).join(', ')}${error ? ` (last error: ${error.slice(0, 200)})` : ''}`;
 }
 
 interface OpenStream {

@@ -204,7 +204,7 @@ describe('platform: errors, health, metrics, docs, logs', () => {
     expect(schemas.CreateCaseMessageDto.properties.parentMessageId.type).toBe('integer');
     for (const field of ['content', 'declaredAt', 'externalId', 'userEmail', 'userName']) expect([field, schemas.CreateCaseMessageDto.properties[field].type]).toEqual([field, 'string']);
     expect(schemas.CreateUserMessageDto.properties.unreadEmail.type).toBe('boolean');
-    expect(schemas.CreateUserMessageDto.properties.additionalData.type).toBe('string');
+    expect(schemas.CreateUserMessageDto.properties.additionalData.oneOf.map((s: { type: string }) => s.type)).toEqual(['string', 'object']);
     expect(schemas.ReceiverInputDto.properties.email.type).toBe('string');
     const createHeaders = res.body.paths['/v2/messages'].post.parameters.filter((p: { in: string }) => p.in === 'header');
     expect(createHeaders).toEqual([expect.objectContaining({ name: 'idempotency-key', required: false })]);

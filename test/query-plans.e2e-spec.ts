@@ -75,6 +75,7 @@ describeWithServer('query plans at volume', () => {
     await seedDirectory(pool, { cases: CASES, users: 10_000 });
     await pool.query(v3.seedCaseMessagesSql(CASE_MESSAGES, CASES));
     await pool.query(v2.seedUserMessagesSql(USER_MESSAGES));
+    await pool.query(v2.seedHeavySenderSql(USER_MESSAGES));
     // 50 webhook subscriptions per account, mostly to other events than message.confirmed, so the confirm
     // statement must find the sender's through the account index rather than read them all.
     await pool.query(
@@ -129,6 +130,18 @@ describeWithServer('query plans at volume', () => {
     const steps = await plan(v2.inboxFirstPageSql, [heavyUserId, 101]);
     expect(indexes(steps)).toContain('ix_user_message_recipients_inbox');
     expect(seqScans(steps)).toEqual([]);
+  });
+
+  // Sent: one range over the sender index, each row's flags from the recipients' unread index (no walk of a
+  // group's members). Group-sent: the partial index holds only messages to groups, so no row is read and dropped.
+  it.each([
+    ['sent', 'ix_user_messages_sender_timestamp', v2.sentFirstPageSql],
+    ['group-sent', 'ix_user_messages_sender_group', v2.groupSentFirstPageSql],
+  ])('v2 %s first page walks %s in its order', async (_name, index, sql) => {
+    const steps = await plan(sql, [heavyUserId, 101]);
+    expect(indexes(steps)).toContain(index);
+    expect(seqScans(steps)).toEqual([]);
+    expect(steps.filter((node) => node['Node Type'] === 'Sort')).toEqual([]);
   });
 
   it('v2 unread count reads only the user\'s unread index entries', async () => {

@@ -27,11 +27,19 @@ describe('user messages v2: OpenAPI', () => {
         '/v2/user/{userId}/messages/unreadcount',
         '/v2/user/{userId}/messages/markallasreadbrowser',
         '/v2/user/{userId}/messages/markallasreademail',
+        '/v2/user/{userId}/messages/sent',
+        '/v2/user/{userId}/messages/groupsent',
+        '/v2/messages/{id}/updatedashboardadditionaldata',
+        '/v2/systemgroups',
+        '/v2/systemgroups/{id}',
       ]),
     );
     expect(JSON.stringify(paths['/v2/messages'].post.requestBody)).toContain('CreateUserMessageDto');
     expect(Object.keys(paths['/v2/messages'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
     expect(paths['/v2/messages'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['filter', 'limit', 'cursor']));
     expect(Object.keys(res.body.components.schemas.UserMessageResponseDto.properties).sort()).toEqual(MESSAGE_KEYS);
+    expect(res.body.components.schemas.UserMessageResponseDto.properties.additionalData.oneOf).toHaveLength(2);
+    expect(Object.keys(paths['/v2/systemgroups'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409']));
+    expect(Object.keys(paths['/v2/messages/{id}/updatedashboardadditionaldata'].put.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
   });
 });

@@ -53,7 +53,7 @@ describe('user messages v2: receivers and validation', () => {
     ['returnCode length', (b: any) => (b.returncode = 'x'.repeat(256)), 'child "returnCode" fails because ["returnCode" must be shorter than or equal to 255 characters]'],
     ['unreadEmail', (b: any) => (b.unreadEmail = 'yes'), 'child "unreadEmail" fails because ["unreadEmail" must be a boolean]'],
     ['unreadBrowserNotification', (b: any) => (b.unreadBrowserNotification = 1), 'child "unreadBrowserNotification" fails because ["unreadBrowserNotification" must be a boolean]'],
-    ['additionalData', (b: any) => (b.additionalData = 'x'.repeat(65_537)), 'child "additionalData" fails because ["additionalData" must be shorter than or equal to 65536 characters]'],
+    ['additionalData', (b: any) => (b.additionalData = 'x'.repeat(65_537)), 'child "additionalData" fails because ["additionalData" must be a text of at most 65536 characters or an object of at most 64 KiB as JSON]'],
     ['correlationId', (b: any) => (b.correlationId = 'abc'), 'child "correlationId" fails because ["correlationId" must be a valid GUID]'],
   ])('rejects a bad %s', async (_name, mutate, message) => {
     const body = valid();

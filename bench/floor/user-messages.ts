@@ -17,6 +17,14 @@ export function registerRoutes(app: FastifyInstance, pool: Pool, tokens: TokenMa
     return page(reply, rows);
   });
 
+  for (const [route, sql] of [['sent', scenario.sentFirstPageSql], ['groupsent', scenario.groupSentFirstPageSql]] as const) {
+    app.get(`/v2/user/me/messages/${route}`, async (request, reply) => {
+      const caller = userOf(tokens, request, reply);
+      if (!caller) return reply;
+      return page(reply, (await prepared(pool, sql, [caller.userId, PAGE + 1])).rows);
+    });
+  }
+
   app.get('/v2/user/me/messages/unreadcount', async (request, reply) => {
     const caller = userOf(tokens, request, reply);
     if (!caller) return reply;
@@ -69,10 +77,11 @@ async function create(pool: Pool, caller: FloorUser, body: CreateBody, reply: Fa
   const unreadEmail = body.unreadEmail ?? true;
   const unreadBrowser = body.unreadBrowserNotification ?? true;
   const receiverEmail = addressee.type === 'user' ? (body.receiver.email ?? addressee.email) : null;
+  // The last parameter, additionalDataIsObject: the bench's bodies carry a text, never a dashboard object.
   const [{ timestamp }] = (
     await prepared(pool, insertMessageSql(addressee.type), [
       id, caller.userId, caller.email, addressee.type, body.receiver.id, receiverEmail, body.source, body.topic,
-      body.severity, body.returnCode, body.additionalData ?? null, null, caller.userId, unreadEmail, unreadBrowser,
+      body.severity, body.returnCode, body.additionalData ?? null, null, caller.userId, unreadEmail, unreadBrowser, false,
     ])
   ).rows;
   const message = { id, ...body, timestamp, unreadEmail, unreadBrowserNotification: unreadBrowser };

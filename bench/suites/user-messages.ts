@@ -13,6 +13,11 @@ function inboxWorkload(ctx: SuiteContext): Workload {
   return { method: 'GET', headers: bimplus(ctx.tokens.heavyUser), next: () => ({ path: '/v2/user/me/messages' }) };
 }
 
+/** The heavy user's sent messages (to users and groups), or those to groups only, through `me`: the first page. */
+function sentWorkload(ctx: SuiteContext, list: 'sent' | 'groupsent'): Workload {
+  return { method: 'GET', headers: bimplus(ctx.tokens.heavyUser), next: () => ({ path: `/v2/user/me/messages/${list}` }) };
+}
+
 function countWorkload(ctx: SuiteContext): Workload {
   return { method: 'GET', headers: bimplus(ctx.tokens.heavyUser), next: () => ({ path: '/v2/user/me/messages/unreadcount' }) };
 }
@@ -109,6 +114,8 @@ function groupBody(ids: BenchIds, i: number) {
 
 const endpoints: EndpointBench[] = [
   { api: 'v2', key: 'v2-inbox', label: 'inbox first page', floor: true, scale: true, writes: false, workload: async (ctx) => inboxWorkload(ctx) },
+  { api: 'v2', key: 'v2-sent', label: 'sent first page', floor: true, scale: true, writes: false, workload: async (ctx) => sentWorkload(ctx, 'sent') },
+  { api: 'v2', key: 'v2-groupsent', label: 'group-sent first page', floor: true, scale: true, writes: false, workload: async (ctx) => sentWorkload(ctx, 'groupsent') },
   { api: 'v2', key: 'v2-filter', label: 'filter unread=true&source=…', floor: true, scale: true, writes: false, workload: (ctx) => filterWorkload(ctx) },
   { api: 'v2', key: 'v2-count', label: 'unread count', floor: true, scale: true, writes: false, workload: async (ctx) => countWorkload(ctx) },
   { api: 'v2', key: 'v2-mark', label: 'mark as read (browser)', floor: true, scale: false, writes: true, workload: (ctx, target) => markWorkload(ctx, target) },
@@ -119,6 +126,7 @@ export const userMessagesSuite: Suite = {
   api: 'v2',
   seed: async (pool, rows) => {
     await pool.query(scenario.seedUserMessagesSql(rows));
+    await pool.query(scenario.seedHeavySenderSql(rows));
   },
   endpoints,
 };

@@ -8,6 +8,7 @@ interface PropertyMetadata {
   enum?: unknown[];
   nullable?: boolean;
   isArray?: boolean;
+  oneOf?: unknown[];
 }
 
 const SCALARS = new Map<unknown, string>([
@@ -39,7 +40,9 @@ export function responseSchemaOf(dto: Type, nullable = false): JsonSchema {
 function propertySchema(dto: Type, key: string, metadata: PropertyMetadata): JsonSchema {
   const type = metadata.type;
   let schema: JsonSchema;
-  if (SCALARS.has(type)) schema = { type: nullableType(SCALARS.get(type) as string, metadata.nullable) };
+  // A value of several shapes (a text or an object) is written by JSON.stringify: the empty schema.
+  if (metadata.oneOf) schema = {};
+  else if (SCALARS.has(type)) schema = { type: nullableType(SCALARS.get(type) as string, metadata.nullable) };
   else if (typeof type === 'function' && type.prototype) schema = responseSchemaOf(type as Type, metadata.nullable && !metadata.isArray);
   else throw new Error(`${dto.name}.${key}: no JSON schema for its @ApiProperty type`);
   return metadata.isArray ? { type: nullableType('array', metadata.nullable), items: schema } : schema;

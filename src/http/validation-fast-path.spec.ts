@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { checkDashboardContent } from '../user-messages/additional-data';
 import { Exclude, Expose, plainToInstance, Transform, Type } from 'class-transformer';
 import { IsOptional, IsString, validateSync, ValidatePromise } from 'class-validator';
 import { CreateAccountDto, CreateCaseDto, CreateUserDto, GroupMembersDto, IssueTokenDto, SetWebhookDto } from '../admin/dto/admin.dto';
@@ -237,6 +238,7 @@ describe('StrictValidationPipe (compiled accept path)', () => {
       const dto = plainToInstance(CreateUserMessageDto, normalizeCreateBody(raw));
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
       if (errors.length > 0) throw new Error(formatValidationErrors(errors));
+      checkDashboardContent(dto.additionalData);
       return dto;
     };
     const run = (parse: (raw: unknown) => unknown, raw: unknown): Outcome => {

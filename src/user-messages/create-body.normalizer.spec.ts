@@ -88,7 +88,7 @@ describe('parseCreateBody', () => {
     [{ ...valid, unreadEmail: 1 }, 'child "unreadEmail" fails because ["unreadEmail" must be a boolean]'],
     [{ ...valid, unreadBrowserNotification: '' }, 'child "unreadBrowserNotification" fails because ["unreadBrowserNotification" must be a boolean]'],
     [{ ...valid, correlationId: ' ' }, 'child "correlationId" fails because ["correlationId" must be a valid GUID]'],
-    [{ ...valid, additionalData: 'x'.repeat(65_537) }, 'child "additionalData" fails because ["additionalData" must be shorter than or equal to 65536 characters]'],
+    [{ ...valid, additionalData: 'x'.repeat(65_537) }, 'child "additionalData" fails because ["additionalData" must be a text of at most 65536 characters or an object of at most 64 KiB as JSON]'],
   ])('rejects %j', (body, message) => {
     expect(messageOf(() => parseCreateBody(body))).toBe(message);
   });

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { validateDto } from '../common/validate-dto';
+import { checkDashboardContent } from './additional-data';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
 
 type Plain = Record<string, unknown>;
@@ -64,5 +65,7 @@ function bindLikeDotNet(body: Plain): Plain {
 
 /** Normalises, then validates with the DTO's class-validator rules; 400 names the first bad field. */
 export function parseCreateBody(raw: unknown): CreateUserMessageDto {
-  return validateDto(CreateUserMessageDto, normalizeCreateBody(raw));
+  const dto = validateDto(CreateUserMessageDto, normalizeCreateBody(raw));
+  checkDashboardContent(dto.additionalData);
+  return dto;
 }

@@ -5,8 +5,8 @@ import { FastifyReply } from 'fastify';
 import { BimPlusAuth, Principal } from '../auth/auth.decorators';
 import { UserPrincipal } from '../auth/principal';
 import { ErrorResponseDto } from '../http/error-response.dto';
-import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
-import { USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
+import { GroupSentMessageResponseDto, MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/user-message-response.dto';
+import { GROUP_SENT_PAGE, USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
 import { PAGE_LINK_HEADER, PAGED_LIST_DESCRIPTION, PagingQueries, sendPage } from './paging.http';
 import { UserMessagesService } from './user-messages.service';
@@ -49,6 +49,21 @@ export class UserInboxController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserMessageResponseDto[]> {
     const page = await this.service.sent(caller, userId, parsePageRequest(query));
+    return sendPage(reply, page, { limit: query.limit as string | undefined });
+  }
+
+  @Get('groupsent')
+  @RouteSchema(GROUP_SENT_PAGE)
+  @ApiOperation({ summary: 'The messages the caller sent to groups, each with its group', description: PAGED_LIST_DESCRIPTION })
+  @PagingQueries()
+  @ApiOkResponse({ type: GroupSentMessageResponseDto, isArray: true, headers: PAGE_LINK_HEADER })
+  async groupSent(
+    @Principal() caller: UserPrincipal,
+    @Param('userId') userId: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserMessageResponseDto[]> {
+    const page = await this.service.groupSent(caller, userId, parsePageRequest(query));
     return sendPage(reply, page, { limit: query.limit as string | undefined });
   }
 

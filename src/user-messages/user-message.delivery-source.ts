@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { EmailMessage } from '../delivery/email/email-content';
 import { UserMessageSource } from '../delivery/message-source.port';
+import { additionalDataText } from './additional-data';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
 import { toUserMessageResponse } from './user-message.mapper';
 import { UserMessagesRepository } from './user-messages.repository';
@@ -18,9 +20,9 @@ export class UserMessageDeliverySource extends UserMessageSource {
   }
 
   /** An e-mail shows the message, not anyone's read flags, so one read serves every recipient. */
-  async userMessagesForEmail(messageIds: string[]): Promise<Map<string, UserMessageResponseDto>> {
+  async userMessagesForEmail(messageIds: string[]): Promise<Map<string, EmailMessage>> {
     if (messageIds.length === 0) return new Map();
     const rows = await this.messages.findByIds([...new Set(messageIds)]);
-    return new Map(rows.map((row) => [row.id, toUserMessageResponse(row)]));
+    return new Map(rows.map((row) => [row.id, { ...toUserMessageResponse(row), additionalData: additionalDataText(row) }]));
   }
 }

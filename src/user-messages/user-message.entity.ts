@@ -10,6 +10,8 @@ import { ReceiverType, Severity } from './user-messages.enums';
 @Index('ix_user_messages_sender_source', ['senderId', 'source', 'timestamp', 'id'])
 // Partial, written by its migration: ("correlation_id") WHERE "correlation_id" IS NOT NULL.
 @Index('ix_user_messages_correlation_id', { synchronize: false })
+// Partial, written by its migration: ("sender_id", "timestamp" DESC, "id" DESC) WHERE receiver_type = 'group'.
+@Index('ix_user_messages_sender_group', { synchronize: false })
 export class UserMessage {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
@@ -46,6 +48,10 @@ export class UserMessage {
 
   @Column({ name: 'additional_data', type: 'text', nullable: true })
   additionalData: string | null;
+
+  /** additional_data holds a dashboard content object as JSON (else a text), returned as an object. */
+  @Column({ name: 'additional_data_is_object', type: 'boolean', default: false })
+  additionalDataIsObject: boolean;
 
   @Column({ name: 'correlation_id', type: 'uuid', nullable: true })
   correlationId: string | null;

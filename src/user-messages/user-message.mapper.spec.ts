@@ -14,6 +14,7 @@ const VIEW: UserMessageView = {
   returnCode: 'FILE_TOO_BIG',
   timestamp: '2013-11-15T10:55:53.000Z',
   additionalData: null,
+  additionalDataIsObject: false,
   correlationId: null,
   unreadEmail: false,
   unreadBrowser: true,

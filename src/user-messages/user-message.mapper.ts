@@ -1,4 +1,5 @@
-import { UserMessageResponseDto } from './dto/user-message-response.dto';
+import { GroupSentMessageResponseDto, UserMessageResponseDto } from './dto/user-message-response.dto';
+import { readAdditionalData } from './additional-data';
 import { UserMessage } from './user-message.entity';
 
 /**
@@ -21,7 +22,13 @@ export function toUserMessageResponse(view: UserMessageView): UserMessageRespons
     timestamp: view.timestamp,
     unreadEmail: view.unreadEmail,
     unreadBrowserNotification: view.unreadBrowser,
-    additionalData: view.additionalData,
+    additionalData: readAdditionalData(view),
     correlationId: view.correlationId,
   };
+}
+
+/** A group-sent row → wire shape: the message plus `groupId` and the group as it is now. */
+export function toGroupSentResponse(view: UserMessageView & { groupName: string | null; groupDescription: string | null }): GroupSentMessageResponseDto {
+  const group = view.groupName === null ? null : { id: view.receiverId, name: view.groupName, description: view.groupDescription };
+  return { ...toUserMessageResponse(view), groupId: view.receiverId, group };
 }

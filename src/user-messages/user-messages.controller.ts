@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -20,6 +20,7 @@ import { ErrorResponseDto } from '../http/error-response.dto';
 import { GuidParam } from '../http/param.pipes';
 import { CreateUserMessagePipe } from './create-user-message.pipe';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
+import { parseUpdateAdditionalDataBody, UpdateAdditionalDataDto } from './dto/update-additional-data.dto';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
 import { CREATED_USER_MESSAGE, ONE_USER_MESSAGE, USER_MESSAGE_PAGE } from './dto/user-message.json-schema';
 import { parsePageRequest } from './paging';
@@ -126,6 +127,22 @@ export class UserMessagesController {
   @MarkResponses()
   markAsUnreadEmail(@Principal() caller: UserPrincipal, @GuidParam('id') id: string): Promise<UserMessageResponseDto> {
     return this.service.mark(caller, id, ReadChannel.Email, true);
+  }
+
+  @Put(':id/updatedashboardadditionaldata')
+  @RouteSchema(ONE_USER_MESSAGE)
+  @ApiOperation({ summary: 'Replace the content of a dashboard message (its sender only); open streams of its recipients get `updated`' })
+  @ApiBody({ type: UpdateAdditionalDataDto })
+  @ApiOkResponse({ type: UserMessageResponseDto, description: 'The message as its sender sees it' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'The caller is a recipient, not the sender' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  updateDashboardAdditionalData(
+    @Principal() caller: UserPrincipal,
+    @GuidParam('id') id: string,
+    // A plain record for the global strict pipe; bound like the .NET service by parseUpdateAdditionalDataBody.
+    @Body() body: Record<string, unknown>,
+  ): Promise<UserMessageResponseDto> {
+    return this.service.updateAdditionalData(caller, id, parseUpdateAdditionalDataBody(body));
   }
 }
 

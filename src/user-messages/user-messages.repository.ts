@@ -6,7 +6,8 @@ import { FilterClause } from './filter/filter.types';
 import { PageRequest } from './paging';
 import { UserMessageView } from './user-message.mapper';
 import { ReceiverType, Severity } from './user-messages.enums';
-import { insertMessageSql, markAllReadSql, setFlagSql, USER_MESSAGE_COLUMNS, VIEW_NAMES } from './user-messages.sql';
+import { StoredAdditionalData } from './additional-data';
+import { insertMessageSql, markAllReadSql, setFlagSql, UPDATE_ADDITIONAL_DATA_SQL, USER_MESSAGE_COLUMNS, VIEW_NAMES } from './user-messages.sql';
 
 // The sender's flags: true while any recipient still has the message unread (one partial-index probe each).
 // Scalar subqueries rather than EXISTS: inside an OR, the planner may turn EXISTS into a hashed subplan
@@ -66,9 +67,13 @@ export interface NewMessage {
   severity: Severity;
   returnCode: string;
   additionalData: string | null;
+  additionalDataIsObject: boolean;
   correlationId: string | null;
   createdBy: string;
 }
+
+/** A sent message to a group, with the group as it is now. */
+export type GroupSentView = UserMessageView & { groupName: string | null; groupDescription: string | null };
 
 /** A row of a visible message plus whether the caller holds a recipient row for it. */
 export type VisibleMessage = UserMessageView & { isRecipient: boolean; isSender: boolean };
@@ -105,7 +110,7 @@ export class UserMessagesRepository {
     const sql = insertMessageSql(m.receiverType);
     const params = [
       m.id, m.senderId, m.senderEmail, m.receiverType, m.receiverId, m.receiverEmail, m.source, m.topic, m.severity,
-      m.returnCode, m.additionalData, m.correlationId, m.createdBy, flags.unreadEmail, flags.unreadBrowser,
+      m.returnCode, m.additionalData, m.correlationId, m.createdBy, flags.unreadEmail, flags.unreadBrowser, m.additionalDataIsObject,
     ];
     const rows: { timestamp: string; recipients: number }[] = await this.statements.query(sql, params, tx);
     return rows[0];
@@ -230,6 +235,35 @@ export class UserMessagesRepository {
        LIMIT $${params.length}`,
       params,
     );
+  }
+
+  /**
+   * What the user sent to groups, newest first, each with its group's name and description (null once the
+   * group is gone); one page plus one row. The page is read first, in the partial ix_user_messages_sender_group's
+   * order, and only its rows get flags and groups: joined before the LIMIT, the planner (misjudging how many of a
+   * sender's messages go to groups) read all of them and sorted.
+   */
+  async groupSent(userId: string, page: PageRequest): Promise<GroupSentView[]> {
+    const params: unknown[] = [userId];
+    const after = keysetCondition('m."timestamp"', 'm.id', page, params);
+    params.push(page.limit + 1);
+    return this.statements.query(
+      `SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
+              g.name AS "groupName", g.description AS "groupDescription"
+       FROM (SELECT * FROM user_messages m
+             WHERE m.sender_id = $1 AND m.receiver_type = 'group' AND ${after}
+             ORDER BY m."timestamp" DESC, m.id DESC
+             LIMIT $${params.length}) m ${FIRST_UNREAD}
+       LEFT JOIN groups g ON g.id = m.receiver_id
+       ORDER BY m."timestamp" DESC, m.id DESC`,
+      params,
+    );
+  }
+
+  /** Replaces the message's additional data and tells its recipients' streams (UPDATE_ADDITIONAL_DATA_SQL). */
+  async updateAdditionalData(tx: Transaction, messageId: string, data: StoredAdditionalData): Promise<boolean> {
+    const rows: { updated: boolean }[] = await this.statements.query(UPDATE_ADDITIONAL_DATA_SQL, [messageId, data.additionalData, data.additionalDataIsObject], tx);
+    return rows[0].updated;
   }
 
   /**

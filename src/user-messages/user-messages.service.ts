@@ -13,8 +13,10 @@ import { MarkAllResultDto, UnreadCountDto, UserMessageResponseDto } from './dto/
 import { isFilterProperty, parseFilter } from './filter/filter-parser';
 import { FilterError } from './filter/filter.types';
 import { Page, PageRequest } from './paging';
-import { toUserMessageResponse, UserMessageView } from './user-message.mapper';
+import { toGroupSentResponse, toUserMessageResponse, UserMessageView } from './user-message.mapper';
 import { NewMessage, UserMessagesRepository } from './user-messages.repository';
+import { storeAdditionalData } from './additional-data';
+import { UpdateAdditionalDataDto } from './dto/update-additional-data.dto';
 import { canonicalSeverity, ReadChannel, ReceiverType, Severity } from './user-messages.enums';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -73,7 +75,7 @@ export class UserMessagesService {
       topic: dto.topic,
       severity: canonicalSeverity(dto.severity) as Severity,
       returnCode: dto.returnCode,
-      additionalData: dto.additionalData ?? null,
+      ...storeAdditionalData(dto.additionalData),
       correlationId: dto.correlationId?.toLowerCase() ?? null,
       createdBy: caller.userId,
     };
@@ -124,6 +126,24 @@ export class UserMessagesService {
 
   async sent(caller: UserPrincipal, userIdParam: string, page: PageRequest): Promise<Page> {
     return toPage(await this.messages.sent(ownUserId(caller, userIdParam), page), page.limit);
+  }
+
+  async groupSent(caller: UserPrincipal, userIdParam: string, page: PageRequest): Promise<Page> {
+    const rows = await this.messages.groupSent(ownUserId(caller, userIdParam), page);
+    return toPage(rows, page.limit, toGroupSentResponse);
+  }
+
+  /** New content for a message, by its sender only; its recipients' open streams get `updated`. */
+  async updateAdditionalData(caller: UserPrincipal, messageId: string, dto: UpdateAdditionalDataDto): Promise<UserMessageResponseDto> {
+    const stored = storeAdditionalData(dto.additionalData);
+    return this.transactions.run(async (tx) => {
+      const visible = await this.requireVisible(caller, messageId, tx);
+      if (!visible.isSender) throw new DomainError('FORBIDDEN', 'Only the sender of this message may update its content');
+      // A DELETE by the sender may have won since requireVisible.
+      if (!(await this.messages.updateAdditionalData(tx, messageId, stored))) throw new DomainError('NOT_FOUND', 'Message not found');
+      this.outbox.queuedBy(tx, { streamEvents: true });
+      return toUserMessageResponse({ ...visible, ...stored });
+    });
   }
 
   async search(caller: UserPrincipal, query: Record<string, unknown>, page: PageRequest): Promise<Page> {
@@ -217,9 +237,9 @@ function requestHash(dto: CreateUserMessageDto, sender: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
-function toPage(rows: UserMessageView[], limit: number): Page {
+function toPage<V extends UserMessageView>(rows: V[], limit: number, toResponse: (view: V) => UserMessageResponseDto = toUserMessageResponse): Page {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const next = rows.length > limit && last ? { timestamp: last.timestamp, id: last.id } : undefined;
-  return { items: items.map(toUserMessageResponse), next };
+  return { items: items.map(toResponse), next };
 }

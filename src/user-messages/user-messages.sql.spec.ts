@@ -40,6 +40,15 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
     expect(last().params).toEqual([USER, 101]);
   });
 
+  it('sent and group-sent first pages', async () => {
+    await repository.sent(USER, { limit: 100 });
+    expect(squash(last().sql)).toBe(squash(bench.sentFirstPageSql));
+    expect(last().params).toEqual([USER, 101]);
+    await repository.groupSent(USER, { limit: 100 });
+    expect(squash(last().sql)).toBe(squash(bench.groupSentFirstPageSql));
+    expect(last().params).toEqual([USER, 101]);
+  });
+
   it('filter unread=true&source=…', async () => {
     await repository.search(USER, parseFilter('unread=true&source=Import Service'), { limit: 100 });
     expect(squash(last().sql)).toBe(squash(bench.filterUnreadSourceSql));
@@ -70,13 +79,14 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
       severity: Severity.Info,
       returnCode: 'r',
       additionalData: null,
+      additionalDataIsObject: false,
       correlationId: null,
       createdBy: USER,
     };
     for (const receiverType of [ReceiverType.User, ReceiverType.Group]) {
       await repository.insertMessage(new Transaction(manager), { ...message, receiverType, receiverId: USER }, { unreadEmail: true, unreadBrowser: false });
       expect(last().sql).toBe(insertMessageSql(receiverType));
-      expect(last().params).toEqual([MESSAGE, USER, 'a@b', receiverType, USER, null, 's', 't', 'Info', 'r', null, null, USER, true, false]);
+      expect(last().params).toEqual([MESSAGE, USER, 'a@b', receiverType, USER, null, 's', 't', 'Info', 'r', null, null, USER, true, false, false]);
     }
   });
 
@@ -85,5 +95,8 @@ describe('bench/scenarios/user-messages.ts matches the app', () => {
     expect(sql).toContain('generate_series(1, 1000000)');
     expect(sql).toContain('THEN 1 ELSE 2 + (g % 9999)');
     expect(bench.seedUserMessagesSql(10_000)).toContain('WHEN g <= 10000');
+    // The heavy user's sent lists: 1 in 100 to users (with the main seed's) and as many to groups, at least 1,000 each.
+    expect(bench.seedHeavySenderSql(1_000_000)).toContain('generate_series(1, 10100) g');
+    expect(bench.seedHeavySenderSql(10_000)).toContain('generate_series(1, 2000) g');
   });
 });

@@ -9,11 +9,12 @@ import { ReceiverType } from './user-messages.enums';
  */
 export const USER_MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_email AS "senderEmail", m.receiver_type AS "receiverType",
   m.receiver_id AS "receiverId", m.receiver_email AS "receiverEmail", m.source, m.topic, m.severity,
-  m.return_code AS "returnCode", ${isoTimestampSql('m."timestamp"')} AS "timestamp", m.additional_data AS "additionalData", m.correlation_id AS "correlationId"`;
+  m.return_code AS "returnCode", ${isoTimestampSql('m."timestamp"')} AS "timestamp", m.additional_data AS "additionalData",
+  m.additional_data_is_object AS "additionalDataIsObject", m.correlation_id AS "correlationId"`;
 
 /** A UserMessageView's columns by name, for a query that selects from a subquery of USER_MESSAGE_COLUMNS and the flags. */
 export const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId", "receiverEmail", source, topic, severity,
-  "returnCode", "timestamp", "additionalData", "correlationId", "unreadEmail", "unreadBrowser"`;
+  "returnCode", "timestamp", "additionalData", "additionalDataIsObject", "correlationId", "unreadEmail", "unreadBrowser"`;
 
 /** Who receives a new message: the user (with the message's receiver e-mail, $6), or every member of the group now. */
 const RECIPIENTS: Record<ReceiverType, string> = {
@@ -27,15 +28,15 @@ const RECIPIENTS: Record<ReceiverType, string> = {
  * group), and — through the delivery outbox's fragment — the recipients' e-mails and stream events.
  * $1 new id, $2 sender id, $3 sender email, $4 'user'|'group', $5 receiver id, $6 receiver email (NULL for
  * a group), $7 source, $8 topic, $9 severity (canonical), $10 returnCode, $11 additionalData,
- * $12 correlationId, $13 the caller's id, $14 unreadEmail, $15 unreadBrowser.
+ * $12 correlationId, $13 the caller's id, $14 unreadEmail, $15 unreadBrowser, $16 whether $11 is an object's JSON.
  * One row: the stored timestamp and how many recipients were written.
  */
 export function insertMessageSql(receiverType: ReceiverType): string {
   return `
 WITH m AS (
   INSERT INTO user_messages (id, sender_id, sender_email, receiver_type, receiver_id, receiver_email, source, topic, severity,
-                             return_code, "timestamp", additional_data, correlation_id, created_by)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13)
+                             return_code, "timestamp", additional_data, correlation_id, created_by, additional_data_is_object)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), $11, $12, $13, $16)
   RETURNING id, "timestamp", source
 ), recipients AS (
   INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp", source)
@@ -73,3 +74,14 @@ WITH changed AS (
 ), ${streamEventsFrom('changed', StreamEventType.Updated)}
 SELECT count(*)::int AS updated FROM changed`;
 }
+
+/**
+ * New content for a message, with an `updated` event on the stream of each recipient still holding it, in
+ * one statement. $1 message id, $2 additional_data, $3 whether $2 is an object's JSON. One row: whether the
+ * message was still there.
+ */
+export const UPDATE_ADDITIONAL_DATA_SQL = `
+WITH changed AS (
+  UPDATE user_messages SET additional_data = $2, additional_data_is_object = $3 WHERE id = $1 RETURNING id
+), ${streamEventsFrom('(SELECT r.user_id, r.message_id FROM user_message_recipients r JOIN changed c ON c.id = r.message_id)', StreamEventType.Updated)}
+SELECT EXISTS (SELECT 1 FROM changed) AS updated`;

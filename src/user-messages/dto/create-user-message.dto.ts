@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { AdditionalData, AdditionalDataField } from '../additional-data';
 import { BooleanField, GuidField, MAX_EMAIL_LENGTH, Required, TextField } from '../../common/validation.decorators';
 
 export const MAX_TEXT_LENGTH = 255;
-export const MAX_ADDITIONAL_DATA_LENGTH = 65_536;
 /**
  * Loose on purpose — one "@" with something on both sides; stricter checks (class-validator's IsEmail)
  * reject real addresses — but never the characters of address-list syntax (`,;:<>()[]"\`): nodemailer
@@ -76,8 +76,8 @@ export class CreateUserMessageDto {
   @BooleanField({ optional: true, default: true, description: 'true pushes a popup to each recipient; false only stores it' })
   unreadBrowserNotification?: boolean | null;
 
-  @TextField({ optional: true, nullable: true, maxLength: MAX_ADDITIONAL_DATA_LENGTH })
-  additionalData?: string | null;
+  @AdditionalDataField({ optional: true })
+  additionalData?: AdditionalData;
 
   @GuidField({ optional: true, nullable: true, description: 'Id of a related message', example: 'de96f4ae-79fd-4d83-99e9-07cec7a80906' })
   correlationId?: string | null;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { AdditionalData } from '../additional-data';
 import { ReceiverType, Severity } from '../user-messages.enums';
 
 export class MessagePartyDto {
@@ -44,11 +45,27 @@ export class UserMessageResponseDto {
   @ApiProperty()
   unreadBrowserNotification: boolean;
 
-  @ApiProperty({ type: String, nullable: true })
-  additionalData: string | null;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'object' }], description: 'As it was given: a text or a dashboard content object' })
+  additionalData: AdditionalData;
 
   @ApiProperty({ type: String, nullable: true })
   correlationId: string | null;
+}
+
+/** The group a message was sent to, as it is now. */
+export class MessageGroupDto {
+  @ApiProperty({ example: '0c82421d-1ca9-4b6a-b6bb-eb5ddcb79760' }) id: string;
+  @ApiProperty({ example: 'Bimplus developers' }) name: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Group of Bimplus developers' }) description: string | null;
+}
+
+/** A message the caller sent to a group (the group-sent list). */
+export class GroupSentMessageResponseDto extends UserMessageResponseDto {
+  @ApiProperty({ description: 'The group it was sent to (its receiver.id)' })
+  groupId: string;
+
+  @ApiProperty({ type: MessageGroupDto, nullable: true, description: 'null once the group is gone' })
+  group: MessageGroupDto | null;
 }
 
 export class UnreadCountDto {

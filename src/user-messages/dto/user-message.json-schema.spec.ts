@@ -16,6 +16,7 @@ const full: UserMessageView = {
   returnCode: 'FILE_TOO_BIG\n\u2028',
   timestamp: '2013-11-15T10:55:53.000Z',
   additionalData: '{"file":"a.skp","size":1}',
+  additionalDataIsObject: false,
   correlationId: 'c-1',
   unreadEmail: false,
   unreadBrowser: true,

@@ -12,8 +12,8 @@ describe('additional data', () => {
   });
 
   it('shows an object in an e-mail as its title and content', () => {
-    expect(additionalDataText(storeAdditionalData({ title: 'T', content: 'C' }))).toBe('T\n\nC');
-    expect(additionalDataText(storeAdditionalData('plain'))).toBe('plain');
+    expect(additionalDataText(readAdditionalData(storeAdditionalData({ title: 'T', content: 'C' })))).toBe('T\n\nC');
+    expect(additionalDataText(readAdditionalData(storeAdditionalData('plain')))).toBe('plain');
   });
 
   it.each([

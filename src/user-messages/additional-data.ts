@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { DomainError } from '../common/domain-error';
 import { fieldFailure } from '../common/validation-message';
+import { isPlainObject } from './dotnet-binding';
 
 /** A text of at most this many characters, or an object at most this many bytes as JSON. */
 export const MAX_ADDITIONAL_DATA_LENGTH = 65_536;
@@ -30,10 +31,6 @@ const OPTIONAL_TEXTS = ['imageBase64', 'pictureLink', 'messageLink'] as const;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** A data: URL prefix is what a browser's FileReader gives; the rest must still be base64. */
 const DATA_URL_PREFIX = /^data:image\/[a-z0-9.+-]+;base64,/i;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -118,7 +115,6 @@ export function readAdditionalData(stored: StoredAdditionalData): AdditionalData
 }
 
 /** The text an e-mail shows for it: the text itself, or the object's title and content. */
-export function additionalDataText(stored: StoredAdditionalData): string | null {
-  const data = readAdditionalData(stored);
+export function additionalDataText(data: AdditionalData): string | null {
   return data === null || typeof data === 'string' ? data : `${data.title}\n\n${data.content}`;
 }

@@ -1,9 +1,7 @@
-import { BadRequestException } from '@nestjs/common';
 import { validateDto } from '../common/validate-dto';
 import { checkDashboardContent } from './additional-data';
+import { bindBody, isPlainObject, pickKeys, Plain } from './dotnet-binding';
 import { CreateUserMessageDto } from './dto/create-user-message.dto';
-
-type Plain = Record<string, unknown>;
 
 // Lower-cased input key → the DTO's property. Anything else (including `id` and `timestamp`) is dropped.
 const MESSAGE_KEYS: Record<string, keyof CreateUserMessageDto> = {
@@ -20,27 +18,13 @@ const MESSAGE_KEYS: Record<string, keyof CreateUserMessageDto> = {
 };
 const PARTY_KEYS: Record<string, 'id' | 'email'> = { id: 'id', email: 'email' };
 
-export function isPlainObject(value: unknown): value is Plain {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Keeps the known keys, matched case-insensitively; when two spellings collide the later one wins, as in .NET binding. */
-export function pickKeys(input: Plain, known: Record<string, string>): Plain {
-  const picked: Plain = {};
-  for (const [key, value] of Object.entries(input)) {
-    const lower = key.toLowerCase();
-    if (Object.prototype.hasOwnProperty.call(known, lower)) picked[known[lower]] = value;
-  }
-  return picked;
-}
 
 /**
  * The original .NET service bound JSON case-insensitively and ignored unknown keys; the global
  * strict pipe would reject both, so the create body is normalised here first, at every level.
  */
 export function normalizeCreateBody(raw: unknown): Plain {
-  if (!isPlainObject(raw)) throw new BadRequestException('Request body must be a JSON object');
-  const body = pickKeys(raw, MESSAGE_KEYS);
+  const body = bindBody(raw, MESSAGE_KEYS);
   for (const party of ['receiver', 'sender'] as const) {
     if (isPlainObject(body[party])) body[party] = pickKeys(body[party], PARTY_KEYS);
   }

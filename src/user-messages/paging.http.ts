@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { UserMessageResponseDto } from './dto/user-message-response.dto';
-import { DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, nextLink, Page } from './paging';
+import { DEFAULT_LIMIT, encodeCursor, MAX_CURSOR_LENGTH, MAX_LIMIT, nextLink, Page } from './paging';
 
 export const PAGED_LIST_DESCRIPTION = 'Newest first. When more follow, `Link: <…>; rel="next"` points to the next page.';
 
@@ -30,6 +30,6 @@ export function PagingQueries() {
 
 /** Sends the page as a bare array and announces the next one in the Link header, keeping `keep` query parameters. */
 export function sendPage(reply: FastifyReply, page: Page, keep: Record<string, string | undefined>): UserMessageResponseDto[] {
-  if (page.next) reply.header('Link', nextLink(reply.request.url.split('?')[0], keep, page.next));
+  if (page.next) reply.header('Link', nextLink(reply.request.url.split('?')[0], keep, encodeCursor(page.next)));
   return page.items;
 }

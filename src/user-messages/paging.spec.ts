@@ -34,8 +34,8 @@ describe('paging', () => {
   });
 
   it('builds a next link that keeps the filter encoded', () => {
-    const link = nextLink('/v2/messages', { filter: 'unread=true&source=a b', limit: '10' }, CURSOR);
+    const link = nextLink('/v2/messages', { filter: 'unread=true&source=a b', limit: '10' }, encodeCursor(CURSOR));
     expect(link).toBe(`</v2/messages?filter=unread%3Dtrue%26source%3Da%20b&limit=10&cursor=${encodeCursor(CURSOR)}>; rel="next"`);
-    expect(nextLink('/v2/user/me/messages', { limit: undefined }, CURSOR)).toBe(`</v2/user/me/messages?cursor=${encodeCursor(CURSOR)}>; rel="next"`);
+    expect(nextLink('/v2/user/me/messages', { limit: undefined }, encodeCursor(CURSOR))).toBe(`</v2/user/me/messages?cursor=${encodeCursor(CURSOR)}>; rel="next"`);
   });
 });

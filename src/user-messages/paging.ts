@@ -32,25 +32,38 @@ export function parseLimit(raw: unknown): number {
   return limit;
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.timestamp, cursor.id])).toString('base64url');
+/** A keyset position as the opaque cursor of a `Link` header: base64url JSON of the key's values. */
+export function encodeCursorValues(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-/** Opaque to clients; anything that does not decode to our own shape is a 400. */
-export function decodeCursor(raw: unknown): Cursor | undefined {
-  if (raw === undefined || raw === '') return undefined;
+/**
+ * The key values of a cursor written by encodeCursorValues, when `raw` is one (at most `maxLength`
+ * characters, `size` values that `accept` takes); anything else is a 400.
+ */
+export function decodeCursorValues(raw: string, size: number, maxLength: number, accept: (values: unknown[]) => boolean): unknown[] {
   const invalid = () => new BadRequestException('cursor is invalid; use the Link header of the previous page');
-  if (typeof raw !== 'string' || raw.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
+  if (raw.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
-  const [timestamp, id] = decoded as unknown[];
+  if (!Array.isArray(decoded) || decoded.length !== size || !accept(decoded)) throw invalid();
+  return decoded;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return encodeCursorValues([cursor.timestamp, cursor.id]);
+}
+
+/** Opaque to clients; anything that does not decode to our own shape is a 400. */
+export function decodeCursor(raw: unknown): Cursor | undefined {
+  if (raw === undefined || raw === '') return undefined;
   // Calendar-checked too: 30 February or the year 0 would reach PostgreSQL and fail there (a 500).
-  if (typeof timestamp !== 'string' || !isCanonicalTimestamp(timestamp) || !isUuid(id)) throw invalid();
+  const isPosition = ([timestamp, id]: unknown[]) => typeof timestamp === 'string' && isCanonicalTimestamp(timestamp) && isUuid(id);
+  const [timestamp, id] = decodeCursorValues(typeof raw === 'string' ? raw : '', 2, MAX_CURSOR_LENGTH, isPosition) as [string, string];
   return { timestamp, id: id.toLowerCase() };
 }
 
@@ -58,9 +71,9 @@ export function parsePageRequest(query: { limit?: unknown; cursor?: unknown }): 
   return { limit: parseLimit(query.limit), after: decodeCursor(query.cursor) };
 }
 
-/** `Link: <path?…&cursor=…>; rel="next"`, keeping the caller's other query parameters. */
-export function nextLink(path: string, query: Record<string, string | undefined>, next: Cursor): string {
-  const params = Object.entries({ ...query, cursor: encodeCursor(next) })
+/** `Link: <path?…&cursor=…>; rel="next"`, keeping the caller's other query parameters; `cursor` already encoded. */
+export function nextLink(path: string, query: Record<string, string | undefined>, cursor: string): string {
+  const params = Object.entries({ ...query, cursor })
     .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
     .join('&');

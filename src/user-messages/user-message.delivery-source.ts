@@ -23,6 +23,11 @@ export class UserMessageDeliverySource extends UserMessageSource {
   async userMessagesForEmail(messageIds: string[]): Promise<Map<string, EmailMessage>> {
     if (messageIds.length === 0) return new Map();
     const rows = await this.messages.findByIds([...new Set(messageIds)]);
-    return new Map(rows.map((row) => [row.id, { ...toUserMessageResponse(row), additionalData: additionalDataText(row) }]));
+    return new Map(
+      rows.map((row) => {
+        const message = toUserMessageResponse(row);
+        return [row.id, { ...message, additionalData: additionalDataText(message.additionalData) }];
+      }),
+    );
   }
 }

@@ -6,7 +6,7 @@ import { AccountType, UserRole } from '../../directory/directory.enums';
 
 export const MAX_GROUP_MEMBERS = 100_000;
 export const MAX_REPRESENTED_PROVIDERS = 10_000;
-const MAX_NAME_LENGTH = 255;
+export const MAX_NAME_LENGTH = 255;
 export const MAX_GROUP_DESCRIPTION_LENGTH = 1000;
 
 export class CreateAccountDto {

@@ -1,7 +1,6 @@
-import { BadRequestException } from '@nestjs/common';
 import { validateDto } from '../../common/validate-dto';
 import { AdditionalData, AdditionalDataField, checkDashboardContent } from '../additional-data';
-import { isPlainObject, pickKeys } from '../create-body.normalizer';
+import { bindBody } from '../dotnet-binding';
 import { Required } from '../../common/validation.decorators';
 
 /** The body of PUT /v2/messages/{id}/updatedashboardadditionaldata. */
@@ -13,8 +12,7 @@ export class UpdateAdditionalDataDto {
 
 /** Binds the body as the .NET service did (key in any case, unknown keys ignored), then checks it. */
 export function parseUpdateAdditionalDataBody(raw: unknown): UpdateAdditionalDataDto {
-  if (!isPlainObject(raw)) throw new BadRequestException('Request body must be a JSON object');
-  const dto = validateDto(UpdateAdditionalDataDto, pickKeys(raw, { additionaldata: 'additionalData' }));
+  const dto = validateDto(UpdateAdditionalDataDto, bindBody(raw, { additionaldata: 'additionalData' }));
   checkDashboardContent(dto.additionalData);
   return dto;
 }

@@ -16,7 +16,7 @@ import { BimPlusAuth, Principal } from '../../auth/auth.decorators';
 import { UserPrincipal } from '../../auth/principal';
 import { ErrorResponseDto } from '../../http/error-response.dto';
 import { GuidParam } from '../../http/param.pipes';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../paging';
+import { DEFAULT_LIMIT, MAX_LIMIT, nextLink } from '../paging';
 import { PAGE_LINK_HEADER } from '../paging.http';
 import { CreateSystemGroupDto } from './dto/create-system-group.dto';
 import { SystemGroupDetailsResponseDto, SystemGroupResponseDto } from './dto/system-group-response.dto';
@@ -59,10 +59,7 @@ export class SystemGroupsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SystemGroupResponseDto[]> {
     const page = await this.service.list(caller, query);
-    if (page.next) {
-      const limit = typeof query.limit === 'string' && query.limit !== '' ? `limit=${encodeURIComponent(query.limit)}&` : '';
-      reply.header('Link', `<${reply.request.url.split('?')[0]}?${limit}cursor=${page.next}>; rel="next"`);
-    }
+    if (page.next) reply.header('Link', nextLink(reply.request.url.split('?')[0], { limit: query.limit as string | undefined }, page.next));
     return page.items;
   }
 

@@ -1,11 +1,11 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ProvisioningService } from '../../admin/provisioning.service';
 import { UserPrincipal } from '../../auth/principal';
 import { DomainError } from '../../common/domain-error';
 import { DirectoryRepository, GroupPosition } from '../../directory/directory.repository';
 import { UserRole } from '../../directory/directory.enums';
 import { isUuid } from '../../common/uuid';
-import { parseLimit } from '../paging';
+import { decodeCursorValues, encodeCursorValues, parseLimit } from '../paging';
 import { CreateSystemGroupDto } from './dto/create-system-group.dto';
 import { SystemGroupDetailsResponseDto, SystemGroupResponseDto } from './dto/system-group-response.dto';
 
@@ -60,24 +60,15 @@ function visibleTo(caller: UserPrincipal): string | undefined {
   return caller.role === UserRole.Service ? undefined : caller.userId;
 }
 
-export function encodeGroupCursor(position: GroupPosition): string {
-  return Buffer.from(JSON.stringify([position.sortName, position.id])).toString('base64url');
+function encodeGroupCursor(position: GroupPosition): string {
+  return encodeCursorValues([position.sortName, position.id]);
 }
 
 /** Opaque to clients; anything that does not decode to our own shape is a 400. */
-export function decodeGroupCursor(raw: unknown): GroupPosition | undefined {
+function decodeGroupCursor(raw: unknown): GroupPosition | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const invalid = () => new BadRequestException('cursor is invalid; use the Link header of the previous page');
-  if (typeof raw !== 'string' || raw.length > MAX_GROUP_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
-  const [sortName, id] = decoded as unknown[];
   // NUL would reach PostgreSQL and fail there (a 500).
-  if (typeof sortName !== 'string' || sortName.length > 255 || sortName.includes('\u0000') || !isUuid(id)) throw invalid();
+  const isPosition = ([sortName, id]: unknown[]) => typeof sortName === 'string' && sortName.length <= 255 && !sortName.includes('\u0000') && isUuid(id);
+  const [sortName, id] = decodeCursorValues(typeof raw === 'string' ? raw : '', 2, MAX_GROUP_CURSOR_LENGTH, isPosition) as [string, string];
   return { sortName, id: id.toLowerCase() };
 }

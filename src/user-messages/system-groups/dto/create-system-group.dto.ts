@@ -1,12 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsObject, Matches, ValidateBy, ValidateNested, ValidationArguments } from 'class-validator';
-import { MAX_GROUP_DESCRIPTION_LENGTH, MAX_GROUP_MEMBERS } from '../../../admin/dto/admin.dto';
+import { MAX_GROUP_DESCRIPTION_LENGTH, MAX_GROUP_MEMBERS, MAX_NAME_LENGTH } from '../../../admin/dto/admin.dto';
 import { listForMessage } from '../../../common/message-list';
 import { isUuid } from '../../../common/uuid';
 import { GuidField, Required, TextField } from '../../../common/validation.decorators';
 
-const MAX_GROUP_NAME_LENGTH = 255;
 /** How much of a malformed id an error message repeats. */
 const MAX_ECHOED_LENGTH = 40;
 
@@ -32,7 +31,7 @@ export class SystemGroupInputDto {
   id?: string | null;
 
   @TextField(
-    { minLength: 1, maxLength: MAX_GROUP_NAME_LENGTH, description: 'Unique, in any letter case', example: 'Bimplus developers' },
+    { minLength: 1, maxLength: MAX_NAME_LENGTH, description: 'Unique, in any letter case', example: 'Bimplus developers' },
     Matches(/\S/, { message: '$property must not be blank' }),
   )
   name: string;

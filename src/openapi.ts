@@ -15,6 +15,9 @@ export function setupOpenApi(app: INestApplication): void {
         'a client may send its own `X-Request-Id`).',
     )
     .setVersion('1.0')
+    // Relative first: Swagger UI and generated clients call the host that served the document; the second is `npm start`.
+    .addServer('/', 'The server that serves this document')
+    .addServer('http://localhost:3000', 'Local demo (npm start)')
     .addApiKey({ type: 'apiKey', in: 'query', name: 'accessToken', description: 'v3 account token' }, CASE_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'v3 account token as Bearer' }, CASE_BEARER_SECURITY)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Hub-Api-Token', description: 'v3 account token, as Service Order Hub clients send it' }, CASE_HEADER_SECURITY)
@@ -22,9 +25,19 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'ADMIN_TOKEN' }, ADMIN_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'METRICS_TOKEN (only when it is set)' }, METRICS_SECURITY)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory });
   addPlatformResponses(document);
+  addErrorExamples(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * `CaseMessagesController.create` → `caseMessagesCreate`: unique (one controller per path group, one handler
+ * per method name) and readable as a generated method name in any language.
+ */
+function operationIdFactory(controllerKey: string, methodKey: string): string {
+  const controller = controllerKey.replace(/Controller$/, '');
+  return `${controller[0].toLowerCase()}${controller.slice(1)}${methodKey[0].toUpperCase()}${methodKey.slice(1)}`;
 }
 
 const ERROR_ENVELOPE = { $ref: '#/components/schemas/ErrorResponseDto' };
@@ -53,6 +66,33 @@ function addPlatformResponses(document: OpenAPIObject): void {
       if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) add('400', 'Invalid parameter; the message names it');
       add('500', 'Internal server error (no details; the log has them under the request id)');
       if (!WITHOUT_DATABASE.has(path)) add('503', 'Database temporarily unavailable; see Retry-After', RETRY_AFTER);
+    }
+  }
+}
+
+/** A message the service really sends with each status, for documents and mock servers to show. */
+const ERROR_EXAMPLES: Record<string, string> = {
+  '400': 'id must be a positive integer',
+  '401': 'Invalid access token',
+  '403': 'No access',
+  '404': 'Not found',
+  '409': 'Idempotency-Key was already used with a different request body',
+  '413': BODY_TOO_LARGE_MESSAGE,
+  '415': 'Unsupported content type: send application/json',
+  '429': 'Too many requests; retry after the time in Retry-After',
+  '500': 'Internal server error',
+  '503': 'Service temporarily unavailable',
+};
+
+/** Every error answer shows the envelope with an example message. */
+function addErrorExamples(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
+      for (const [status, response] of Object.entries(item[method]?.responses ?? {})) {
+        const json = 'content' in response ? response.content?.['application/json'] : undefined;
+        const isEnvelope = json && 'schema' in json && json.schema && '$ref' in json.schema && json.schema.$ref === ERROR_ENVELOPE.$ref;
+        if (isEnvelope && json.example === undefined && ERROR_EXAMPLES[status]) json.example = { error: { message: ERROR_EXAMPLES[status] } };
+      }
     }
   }
 }

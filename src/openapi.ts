@@ -89,7 +89,7 @@ function addErrorExamples(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'patch', 'delete'] as const) {
       for (const [status, response] of Object.entries(item[method]?.responses ?? {})) {
-        const json = 'content' in response ? response.content?.['application/json'] : undefined;
+        const json = response && 'content' in response ? response.content?.['application/json'] : undefined;
         const isEnvelope = json && 'schema' in json && json.schema && '$ref' in json.schema && json.schema.$ref === ERROR_ENVELOPE.$ref;
         if (isEnvelope && json.example === undefined && ERROR_EXAMPLES[status]) json.example = { error: { message: ERROR_EXAMPLES[status] } };
       }

@@ -19,6 +19,7 @@ const message = (body: unknown = { id: randomUUID() }): AmqpWebhookMessage => ({
   type: 'case-message.created',
   timestamp: '1700000000',
   signature: 'sha256=0123abcd',
+  standardSignature: 'v1,ASNFZw==',
 });
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -158,7 +159,13 @@ describeWithBroker(`AmqpPublisher against RabbitMQ on ${HOST}:${PORT}`, () => {
     const got = await receive(queue);
     expect(got.content.toString()).toBe(sent.body);
     expect(got.properties).toMatchObject({ messageId: sent.messageId, type: 'case-message.created', contentType: 'application/json', deliveryMode: 2 });
-    expect(got.properties.headers).toEqual({ 'x-webhook-timestamp': '1700000000', 'x-webhook-signature': 'sha256=0123abcd' });
+    expect(got.properties.headers).toEqual({
+      'x-webhook-timestamp': '1700000000',
+      'x-webhook-signature': 'sha256=0123abcd',
+      'webhook-id': sent.messageId,
+      'webhook-timestamp': '1700000000',
+      'webhook-signature': 'v1,ASNFZw==',
+    });
   });
 
   it('rejects a message no queue receives (mandatory), naming the target without the password', async () => {

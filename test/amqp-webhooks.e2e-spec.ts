@@ -1,5 +1,6 @@
 import { Channel, ChannelModel, connect, ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { verifyWebhook } from '../src/delivery/webhook/webhook-signature';
 import { AccountFixture, createAccount, createCase } from './factories';
 import { describeWithRabbitMq, RABBITMQ_HOST, RABBITMQ_PORT, RABBITMQ_URL } from './support/rabbitmq';
@@ -72,10 +73,13 @@ describeWithRabbitMq('AMQP webhooks')('Webhooks into a RabbitMQ queue', () => {
     expect(delivered.properties).toMatchObject({ contentType: 'application/json', deliveryMode: 2, type: 'message.created' });
     const headers = delivered.properties.headers as Record<string, string>;
     expect(verifyWebhook(SECRET, String(headers['x-webhook-timestamp']), body, String(headers['x-webhook-signature']))).toBe(true);
+    const standard = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => [name, String(headers[name])]));
+    expect(new Webhook(`whsec_${Buffer.from(SECRET).toString('base64')}`).verify(body, standard)).toEqual(message);
     const deliveries = await app.admin('GET', '/admin/deliveries?kind=amqp');
     const row = deliveries.body.find((d: { messageId: string }) => d.messageId === String(message.id));
     expect(row).toMatchObject({ kind: 'amqp', status: 'sent', event: 'message.created' });
     expect(delivered.properties.messageId).toBe(row.id);
+    expect(headers['webhook-id']).toBe(row.id);
   });
 
   it('loses nothing while the broker is unreachable: the deliveries wait and arrive once it is back', async () => {

@@ -16,6 +16,8 @@ export interface AmqpWebhookMessage {
   type: string;
   timestamp: string;
   signature: string;
+  /** `webhook-signature` by the Standard Webhooks specification. */
+  standardSignature: string;
 }
 
 export interface AmqpPublisherOptions {
@@ -80,7 +82,13 @@ function publishOptions(message: AmqpWebhookMessage): Options.Publish {
     contentType: 'application/json',
     messageId: message.messageId,
     type: message.type,
-    headers: { 'x-webhook-timestamp': message.timestamp, 'x-webhook-signature': message.signature },
+    headers: {
+      'x-webhook-timestamp': message.timestamp,
+      'x-webhook-signature': message.signature,
+      'webhook-id': message.messageId,
+      'webhook-timestamp': message.timestamp,
+      'webhook-signature': message.standardSignature,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { WebhookEvent, WebhookMethod, WebhookPayloadVersion, WebhookTransport } 
 import { amqpUrlProblem } from './amqp-publisher';
 import { MAX_WEBHOOK_HEADERS } from './dto/webhook.dto';
 import { WebhookFields } from './webhooks.repository';
+import { whsecProblem } from './webhook-signature';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const MAX_HEADER_VALUE_LENGTH = 1024;
@@ -47,6 +48,8 @@ export function applyPatch(stored: WebhookFields, patch: Partial<WebhookFields>)
  * the field; undefined when it is fine. The URL's reachability is checked separately (it needs DNS).
  */
 export function webhookProblem(webhook: WebhookFields): string | undefined {
+  const secret = whsecProblem(webhook.secret);
+  if (secret) return fieldFailure('secret', secret);
   if (webhook.transport === WebhookTransport.Amqp) return amqpProblem(webhook);
   if (webhook.exchange !== '') return fieldFailure('exchange', 'applies to amqp webhooks only');
   if (webhook.routingKey !== null) return fieldFailure('routingKey', 'applies to amqp webhooks only');
@@ -69,7 +72,7 @@ export function headersProblem(headers: Record<string, unknown>): string | undef
   for (const [name, value] of entries) {
     const lower = name.toLowerCase();
     if (!HEADER_NAME.test(name)) return fieldFailure('headers', `must use valid header names (not "${name.slice(0, 64)}")`);
-    if (RESERVED_HEADERS.has(lower) || lower.startsWith('x-webhook-')) return fieldFailure('headers', `must not set ${name}: the service sets it`);
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith('x-webhook-') || lower.startsWith('webhook-')) return fieldFailure('headers', `must not set ${name}: the service sets it`);
     if (seen.has(lower)) return fieldFailure('headers', `must name ${name} once`);
     seen.add(lower);
     if (typeof value !== 'string') return fieldFailure('headers', `must map ${name} to a string`);

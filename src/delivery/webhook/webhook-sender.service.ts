@@ -8,7 +8,7 @@ import { WebhookEvent, WebhookTransport } from '../delivery.enums';
 import { CaseMessageSource } from '../message-source.port';
 import { AmqpPublisher } from './amqp-publisher';
 import { Webhook } from './webhook.entity';
-import { signWebhook } from './webhook-signature';
+import { signStandardWebhook, signWebhook } from './webhook-signature';
 
 /** A signed body, ready for either transport. */
 interface SignedBody {
@@ -17,6 +17,8 @@ interface SignedBody {
   deliveryId: string;
   timestamp: number;
   signature: string;
+  /** The same body signed by the Standard Webhooks specification (`webhook-signature`). */
+  standardSignature: string;
 }
 
 /**
@@ -68,7 +70,14 @@ export class WebhookSender implements OnApplicationShutdown {
     try {
       await this.amqp.publish(
         { url: webhook.url, exchange: webhook.exchange, routingKey: webhook.routingKey ?? '' },
-        { body: signed.body, messageId: signed.deliveryId, type: signed.event, timestamp: String(signed.timestamp), signature: signed.signature },
+        {
+          body: signed.body,
+          messageId: signed.deliveryId,
+          type: signed.event,
+          timestamp: String(signed.timestamp),
+          signature: signed.signature,
+          standardSignature: signed.standardSignature,
+        },
       );
       return { ok: true, latencyMs: performance.now() - started };
     } catch (error) {
@@ -92,6 +101,9 @@ export class WebhookSender implements OnApplicationShutdown {
           'x-webhook-id': signed.deliveryId,
           'x-webhook-timestamp': String(signed.timestamp),
           'x-webhook-signature': signed.signature,
+          'webhook-id': signed.deliveryId,
+          'webhook-timestamp': String(signed.timestamp),
+          'webhook-signature': signed.standardSignature,
         },
       });
       await response.body?.cancel();
@@ -108,5 +120,12 @@ export class WebhookSender implements OnApplicationShutdown {
 
 function sign(secret: string, body: string, event: WebhookEvent, deliveryId: string): SignedBody {
   const timestamp = Math.floor(Date.now() / 1000);
-  return { body, event, deliveryId, timestamp, signature: signWebhook(secret, timestamp, body) };
+  return {
+    body,
+    event,
+    deliveryId,
+    timestamp,
+    signature: signWebhook(secret, timestamp, body),
+    standardSignature: signStandardWebhook(secret, deliveryId, timestamp, body),
+  };
 }

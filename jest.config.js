@@ -49,7 +49,8 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       rootDir: '.',
-      roots: ['<rootDir>/test'],
+      // The TypeScript client is tested against the service started by the same harness.
+      roots: ['<rootDir>/test', '<rootDir>/clients/typescript/test'],
       testRegex: '.*\\.e2e-spec\\.ts$',
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -868,7 +868,7 @@ export interface components {
              * @default user
              * @enum {string}
              */
-            role: "user" | "service";
+            role?: "user" | "service";
         };
         UserResponseDto: {
             /** @example 1110ac3b-fa49-e540-ac2f-8caff3dd72ed */
@@ -1113,12 +1113,12 @@ export interface components {
              * @description true queues an e-mail to each recipient; false stores it as already read by e-mail
              * @default true
              */
-            unreadEmail: boolean;
+            unreadEmail?: boolean;
             /**
              * @description true pushes a popup to each recipient; false only stores it
              * @default true
              */
-            unreadBrowserNotification: boolean;
+            unreadBrowserNotification?: boolean;
             /** @description A text (≤ 65536 characters) or a dashboard content object (≤ 64 KiB as JSON), returned as given */
             additionalData?: (string | {
                 title: string;

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccountFixture, createAccount, createCase } from './factories';
+import { startTestApp, TestApp } from './support/test-app';
+
+const EXPORTER = join(__dirname, '..', 'examples', 'exporter.ts');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runExporter(env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', EXPORTER, '--once'], { env: { ...process.env, ...env }, cwd: join(__dirname, '..') }, (error, stdout, stderr) => {
+      const failure = error as (Error & { code?: number; signal?: NodeJS.Signals }) | null;
+      resolve({ code: failure ? (failure.code ?? null) : 0, signal: failure?.signal ?? null, stdout, stderr });
+    });
+  });
+}
+
+describe('examples/exporter.ts end to end', () => {
+  let app: TestApp;
+  let partner: AccountFixture;
+  let provider: AccountFixture;
+  let kase: { guid: string };
+  let exportDir: string;
+  const ids: number[] = [];
+
+  const env = (extra: Record<string, string> = {}) => ({ MESSAGING_URL: app.baseUrl, MESSAGING_TOKEN: provider.token, EXPORT_DIR: exportDir, EXPORT_PAGE_SIZE: '2', ...extra });
+  const stored = () => readdirSync(join(exportDir, 'messages')).sort();
+  const unconfirmed = async () => (await app.request('GET', '/api/v3/case-messages/feed?unconfirmed=true', { headers: { 'x-hub-api-token': provider.token } })).body.map((m: { id: number }) => m.id);
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    exportDir = mkdtempSync(join(tmpdir(), 'exporter-'));
+    [partner, provider] = await Promise.all([createAccount(app, 'partner'), createAccount(app, 'provider')]);
+    kase = await createCase(app, partner, provider);
+    for (let i = 0; i < 5; i++) {
+      const res = await app.request('POST', `/api/v3/case-messages/create?accessToken=${partner.token}`, { body: { guid: kase.guid, content: `export ${i}`, type: 'serviceComment' } });
+      expect(res.status).toBe(200);
+      ids.push(res.body.id);
+    }
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(exportDir, { recursive: true, force: true });
+  });
+
+  it('killed after storing a page and before confirming it, the next run confirms it without storing twice, and a third finds nothing', async () => {
+    const killed = await runExporter(env({ EXPORTER_KILL_AFTER_STORE: '1' }));
+    expect(killed.signal).toBe('SIGKILL');
+    expect(stored()).toEqual(ids.slice(0, 2).map((id) => `${id}.json`).sort());
+    expect(await unconfirmed()).toEqual(ids);
+
+    const resumed = await runExporter(env());
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ stored: 3, confirmed: 5 });
+    expect(stored()).toEqual(ids.map((id) => `${id}.json`).sort());
+    expect(JSON.parse(readFileSync(join(exportDir, 'messages', `${ids[4]}.json`), 'utf8'))).toMatchObject({ id: ids[4], content: 'export 4', guid: kase.guid });
+    expect(await unconfirmed()).toEqual([]);
+
+    const idle = await runExporter(env());
+    expect(idle.code).toBe(0);
+    expect(JSON.parse(idle.stdout)).toMatchObject({ stored: 0, confirmed: 0 });
+  });
+
+  it('exits 1 with a message when the token is refused', async () => {
+    const refused = await runExporter(env({ MESSAGING_TOKEN: 'not-a-token' }));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('exporter: Invalid access token\n');
+  });
+});

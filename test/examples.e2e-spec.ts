@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,24 @@ import { AccountFixture, createAccount, createCase } from './factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 const EXPORTER = join(__dirname, '..', 'examples', 'exporter.ts');
+const RECEIVER = join(__dirname, '..', 'examples', 'webhook-receiver.ts');
+
+/** Collects a child's stdout lines; resolves when one matches. */
+function waitForLine(child: ChildProcess, lines: string[], match: (line: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no matching line; got ${JSON.stringify(lines)}`)), timeoutMs);
+    const check = () => {
+      const found = lines.find(match);
+      if (found) {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        resolve(found);
+      }
+    };
+    child.stdout?.on('data', check);
+    check();
+  });
+}
 
 interface Run {
   code: number | null;
@@ -73,5 +92,42 @@ describe('examples/exporter.ts end to end', () => {
     const refused = await runExporter(env({ MESSAGING_TOKEN: 'not-a-token' }));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('exporter: Invalid access token\n');
+  });
+});
+
+describe('examples/webhook-receiver.ts against real deliveries', () => {
+  let app: TestApp;
+  let receiver: ChildProcess;
+  const lines: string[] = [];
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    receiver = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', RECEIVER], { env: { ...process.env, WEBHOOK_SECRET: secret, PORT: '0' }, cwd: join(__dirname, '..') });
+    receiver.stdout!.on('data', (chunk: Buffer) => lines.push(...String(chunk).split('\n').filter(Boolean)));
+  });
+  afterAll(async () => {
+    receiver.kill('SIGTERM');
+    await app.close();
+  });
+
+  it('handles a signed delivery once and refuses a forged call with 401', async () => {
+    const listening = await waitForLine(receiver, lines, (line) => line.startsWith('listening on '));
+    const port = JSON.parse(listening.slice('listening on '.length)).port as number;
+    const [partner, provider] = await Promise.all([createAccount(app, 'partner'), createAccount(app, 'provider')]);
+    const kase = await createCase(app, partner, provider);
+    expect((await app.admin('PUT', `/admin/accounts/${provider.id}/webhook`, { url: `http://127.0.0.1:${port}/hook`, secret })).status).toBe(200);
+    const created = await app.request('POST', `/api/v3/case-messages/create?accessToken=${partner.token}`, { body: { guid: kase.guid, content: 'to the receiver', type: 'serviceComment' } });
+    expect(created.status).toBe(200);
+    const handled = await waitForLine(receiver, lines, (line) => line.includes('to the receiver'));
+    expect(JSON.parse(handled)).toEqual({ event: 'message.created', id: created.body.id, guid: kase.guid, content: 'to the receiver' });
+
+    const forged = await fetch(`http://127.0.0.1:${port}/hook`, {
+      method: 'POST',
+      headers: { 'webhook-id': 'forged', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+      body: JSON.stringify({ id: 1 }),
+    });
+    expect(forged.status).toBe(401);
+    expect(await forged.text()).toBe('invalid signature');
   });
 });

@@ -798,7 +798,10 @@ export interface components {
         SetWebhookDto: {
             /** @example https://backoffice.example.com/hooks/messages */
             url: string;
-            /** @example a-long-random-shared-secret */
+            /**
+             * @description Signs every delivery (X-Webhook-Signature and the Standard Webhooks webhook-signature); never shown again. `whsec_` + base64 of 24 to 64 bytes is the Standard Webhooks form; any other string is used as its UTF-8 bytes.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
             secret: string;
         };
         RepresentationsResponseDto: {
@@ -1375,8 +1378,8 @@ export interface components {
              */
             url: string;
             /**
-             * @description Signs every delivery; never shown again
-             * @example a-long-random-shared-secret
+             * @description Signs every delivery (X-Webhook-Signature and the Standard Webhooks webhook-signature); never shown again. `whsec_` + base64 of 24 to 64 bytes is the Standard Webhooks form; any other string is used as its UTF-8 bytes.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret: string;
             /**
@@ -1385,7 +1388,7 @@ export interface components {
              */
             method?: "POST" | "PUT" | "PATCH";
             /**
-             * @description http only: constant headers, at most 20; not Host, Content-Length, Content-Type or X-Webhook-*
+             * @description http only: constant headers, at most 20; not Host, Content-Length, Content-Type, X-Webhook-* or Webhook-*
              * @example {
              *       "X-Api-Key": "backoffice-key"
              *     }
@@ -1453,8 +1456,8 @@ export interface components {
              */
             url?: string;
             /**
-             * @description Signs every delivery; never shown again
-             * @example a-long-random-shared-secret
+             * @description Signs every delivery (X-Webhook-Signature and the Standard Webhooks webhook-signature); never shown again. `whsec_` + base64 of 24 to 64 bytes is the Standard Webhooks form; any other string is used as its UTF-8 bytes.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret?: string;
             /**
@@ -1463,7 +1466,7 @@ export interface components {
              */
             method?: "POST" | "PUT" | "PATCH";
             /**
-             * @description http only: constant headers, at most 20; not Host, Content-Length, Content-Type or X-Webhook-*
+             * @description http only: constant headers, at most 20; not Host, Content-Length, Content-Type, X-Webhook-* or Webhook-*
              * @example {
              *       "X-Api-Key": "backoffice-key"
              *     }

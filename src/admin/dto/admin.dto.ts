@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsArray, IsEmail, IsInt, Max, Min } from 'class-validator
 import { EnumField, GuidField, IdField, IsLooseUuid, MAX_EMAIL_LENGTH, Required, TextField } from '../../common/validation.decorators';
 import { MAX_INT4 } from '../../common/int-id';
 import { AccountType, UserRole } from '../../directory/directory.enums';
+import { WEBHOOK_SECRET_DESCRIPTION } from '../../delivery/webhook/dto/webhook.dto';
 
 export const MAX_GROUP_MEMBERS = 100_000;
 export const MAX_REPRESENTED_PROVIDERS = 10_000;
@@ -26,7 +27,7 @@ export class SetWebhookDto {
   @TextField({ maxLength: 2048, example: 'https://backoffice.example.com/hooks/messages' })
   url: string;
 
-  @TextField({ minLength: 16, maxLength: MAX_NAME_LENGTH, example: 'a-long-random-shared-secret' })
+  @TextField({ minLength: 16, maxLength: MAX_NAME_LENGTH, example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: WEBHOOK_SECRET_DESCRIPTION })
   secret: string;
 }
 

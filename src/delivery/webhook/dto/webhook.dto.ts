@@ -3,6 +3,11 @@ import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional } from '
 import { EnumField, Required, TextField } from '../../../common/validation.decorators';
 import { WebhookEvent, WebhookMethod, WebhookPayloadVersion, WebhookTransport } from '../../delivery.enums';
 
+/** Shown on both webhook APIs: the two secret forms and what a receiver gives its verifier. */
+export const WEBHOOK_SECRET_DESCRIPTION =
+  'Signs every delivery (X-Webhook-Signature and the Standard Webhooks webhook-signature); never shown again. ' +
+  '`whsec_` + base64 of 24 to 64 bytes is the Standard Webhooks form; any other string is used as its UTF-8 bytes.';
+
 export const MAX_WEBHOOK_HEADERS = 20;
 const WEBHOOK_EVENTS = Object.values(WebhookEvent);
 
@@ -27,7 +32,7 @@ function WebhookFields(create: boolean) {
     @TextField({ optional, maxLength: 2048, example: 'https://backoffice.example.com/hooks/messages', description: 'http(s):// for http, amqp(s):// for amqp' })
     url?: string;
 
-    @TextField({ optional, minLength: 16, maxLength: 255, example: 'a-long-random-shared-secret', description: 'Signs every delivery; never shown again' })
+    @TextField({ optional, minLength: 16, maxLength: 255, example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: WEBHOOK_SECRET_DESCRIPTION })
     secret?: string;
 
     @EnumField(WebhookMethod, { optional: true, description: 'http only; default POST' })
@@ -37,7 +42,7 @@ function WebhookFields(create: boolean) {
       type: 'object',
       additionalProperties: { type: 'string' },
       example: { 'X-Api-Key': 'backoffice-key' },
-      description: `http only: constant headers, at most ${MAX_WEBHOOK_HEADERS}; not Host, Content-Length, Content-Type or X-Webhook-*`,
+      description: `http only: constant headers, at most ${MAX_WEBHOOK_HEADERS}; not Host, Content-Length, Content-Type, X-Webhook-* or Webhook-*`,
     })
     @IsOptional()
     @IsObject({ message: '$property must be an object of header names to values' })

@@ -65,7 +65,7 @@ export function createTransport(options: TransportOptions): (request: Request) =
         response = await send(new Request(prepared.url, { method: prepared.method, headers: prepared.headers, body: prepared.body, signal: prepared.signal }));
       } catch (error) {
         if (prepared.signal.aborted) throw error;
-        if (!idempotent || attempt >= maxAttempts) throw new NetworkError(`${prepared.method} ${new URL(prepared.url).pathname}: ${describe(error)}`, { cause: error });
+        if (!idempotent || attempt >= maxAttempts) throw new NetworkError(`${prepared.method} ${new URL(prepared.url).pathname}: ${failureOf(error)}`, { cause: error });
         await sleep(backoff(baseDelayMs, attempt), prepared.signal);
         continue;
       }
@@ -116,15 +116,23 @@ function backoff(baseMs: number, attempt: number): number {
   return baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 }
 
+/** Waits, or rejects as soon as the caller aborts the call. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-function describe(error: unknown): string {
+function failureOf(error: unknown): string {
   const cause = (error as { cause?: { message?: string; code?: string } }).cause;
   return [(error as Error).message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
 }

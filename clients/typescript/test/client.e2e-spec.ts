@@ -128,6 +128,8 @@ describe('TypeScript client against the running service', () => {
       const gone = await rejection(inbox.userMessages.get('3f2504e0-4f89-41d3-9a0c-0305e82c3301'));
       expect(gone).toBeInstanceOf(NotFoundError);
       expect(gone.message).toBe('Message not found');
+      await inbox.userMessages.delete(sent[1].id);
+      expect(await rejection(inbox.userMessages.get(sent[1].id))).toBeInstanceOf(NotFoundError);
     });
   });
 

@@ -227,16 +227,14 @@ export class UserMessagesRepository {
    * one page plus one row. A range over ix_user_messages_sender_timestamp, one unread probe per row.
    */
   async sent(userId: string, page: PageRequest): Promise<UserMessageView[]> {
-    const params: unknown[] = [userId];
-    const after = keysetCondition('m."timestamp"', 'm.id', page, params);
-    params.push(page.limit + 1);
-    return this.statements.query(
-      `SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser"
+    return this.senderPage(
+      userId,
+      page,
+      (after, limit) => `SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser"
        FROM user_messages m ${FIRST_UNREAD}
        WHERE m.sender_id = $1 AND ${after}
        ORDER BY m."timestamp" DESC, m.id DESC
-       LIMIT $${params.length}`,
-      params,
+       LIMIT ${limit}`,
     );
   }
 
@@ -247,20 +245,26 @@ export class UserMessagesRepository {
    * sender's messages go to groups) read all of them and sorted.
    */
   async groupSent(userId: string, page: PageRequest): Promise<GroupSentView[]> {
-    const params: unknown[] = [userId];
-    const after = keysetCondition('m."timestamp"', 'm.id', page, params);
-    params.push(page.limit + 1);
-    return this.statements.query(
-      `SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
+    return this.senderPage(
+      userId,
+      page,
+      (after, limit) => `SELECT ${USER_MESSAGE_COLUMNS}, ${SENT_UNREAD_EMAIL} AS "unreadEmail", ${SENT_UNREAD_BROWSER} AS "unreadBrowser",
               g.name AS "groupName", g.description AS "groupDescription"
        FROM (SELECT * FROM user_messages m
              WHERE m.sender_id = $1 AND m.receiver_type = 'group' AND ${after}
              ORDER BY m."timestamp" DESC, m.id DESC
-             LIMIT $${params.length}) m ${FIRST_UNREAD}
+             LIMIT ${limit}) m ${FIRST_UNREAD}
        LEFT JOIN groups g ON g.id = m.receiver_id
        ORDER BY m."timestamp" DESC, m.id DESC`,
-      params,
     );
+  }
+
+  /** One page of a sender's view: `statement` gets the keyset condition and the limit's placeholder ($1 is the user). */
+  private senderPage<T>(userId: string, page: PageRequest, statement: (after: string, limit: string) => string): Promise<T[]> {
+    const params: unknown[] = [userId];
+    const after = keysetCondition('m."timestamp"', 'm.id', page, params);
+    params.push(page.limit + 1);
+    return this.statements.query(statement(after, `$${params.length}`), params);
   }
 
   /** Replaces the message's additional data and tells its recipients' streams (UPDATE_ADDITIONAL_DATA_SQL). */

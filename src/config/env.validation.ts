@@ -107,6 +107,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(toInt)
   WEBHOOK_TIMEOUT_MS = 5000;
 
+  /** v2 messages older than this many days are removed, in small batches, once an hour (0: kept for ever). */
+  @IsOptional() @IsInt() @Min(0) @Max(36500) @Transform(toInt)
+  MESSAGE_RETENTION_DAYS = 0;
+
   @IsOptional() @IsBoolean() @Transform(toBool)
   WEBHOOK_ALLOW_PRIVATE = false;
 

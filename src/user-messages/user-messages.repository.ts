@@ -137,6 +137,36 @@ export class UserMessagesRepository {
   }
 
   /** Forgets the keys older than `hours`; how many. */
+  /**
+   * One bounded step of MESSAGE_RETENTION_DAYS, its own short transaction: up to 100 messages older than `days`
+   * (ix_user_messages_timestamp_brin; SKIP LOCKED, so instances share the work) lose up to 5,000 recipient rows,
+   * and those left with none are deleted. A 10,000-member group message takes two steps, never one long lock.
+   */
+  async deleteExpiredMessagesStep(days: number): Promise<{ messages: number; recipients: number }> {
+    const [row] = await this.statements.query<{ messages: number; recipients: number }>(
+      `WITH old AS (
+         SELECT id FROM user_messages WHERE "timestamp" < now() - make_interval(days => $1) LIMIT 100 FOR UPDATE SKIP LOCKED
+       ), recipients AS (
+         DELETE FROM user_message_recipients r
+          USING (SELECT x.message_id, x.user_id FROM old JOIN user_message_recipients x ON x.message_id = old.id LIMIT 5000) d
+          WHERE r.message_id = d.message_id AND r.user_id = d.user_id
+         RETURNING r.message_id
+       ), removed AS (
+         SELECT message_id, count(*) AS n FROM recipients GROUP BY message_id
+       ), messages AS (
+         -- The statement's snapshot still sees the rows it deletes: a message is empty when it deletes them all.
+         DELETE FROM user_messages m USING old
+          WHERE m.id = old.id
+            AND (SELECT count(*) FROM user_message_recipients x WHERE x.message_id = old.id)
+                = COALESCE((SELECT n FROM removed WHERE removed.message_id = old.id), 0)
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM messages)::int AS messages, (SELECT count(*) FROM recipients)::int AS recipients`,
+      [days],
+    );
+    return row;
+  }
+
   async deleteIdempotencyKeysOlderThan(hours: number): Promise<number> {
     const [row] = await this.statements.query<{ deleted: number }>(
       `WITH gone AS (DELETE FROM user_message_idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING 1)

@@ -44,10 +44,13 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
     app.enableCors(corsOptions(env.CORS_ORIGINS));
     setupOpenApi(app);
     await app.init();
-    const close = async () => {
-      await app.close();
-      await embedded?.stop();
-    };
+    // Once: a signal during a drain, or a test's teardown after one, must not close the embedded database twice.
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await app.close();
+        await embedded?.stop();
+      })());
     const drainAndClose = async (drainMs: number) => {
       app.get(ShutdownState).startDraining();
       await sleep(drainMs);

@@ -19,7 +19,7 @@ import { benchIds, issueTokens } from './lib/fixtures';
 import { fetchWithRetry, LoadOptions, LoadResult, measure, mergeRounds, Workload } from './lib/load';
 import { watchMachine } from './lib/machine';
 import { log, prepareDatabase, PreparedDatabase } from './lib/prepare';
-import { EndpointResult, GroupCreateResult, RunInfo, StatementCount } from './lib/report';
+import { EndpointResult, GroupCreateResult, RunInfo, StatementCount, statementsSection } from './lib/report';
 import { renderReport, writePerformanceDoc } from './lib/render';
 import { EndpointBench, Suite, SuiteContext, Target } from './lib/suite';
 import type { DeliveryResult } from './suites/delivery';
@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   info.finishedAt = new Date();
   info.machine = await stopWatching();
   const report = renderReport(results, group, webhooks, delivery, info);
-  process.stdout.write(`\n${report}\n`);
+  // Which statements each request sent: for the console only (the tables count them).
+  process.stdout.write(`\n${report}\n\nSQL statements per request (app):\n${statementsSection(results)}\n`);
   if (config.writeDocs && loadPhases && !selected) {
     writePerformanceDoc(join(ROOT, 'docs', 'performance.md'), report);
     log('written to docs/performance.md');

@@ -1,10 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyInstance } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { ShutdownState } from './health/shutdown-state';
 import { installJsonParser } from './http/body-parsers';
 import { installCompression } from './http/compression';
 import { corsOptions } from './http/cors';
@@ -19,6 +21,8 @@ export interface RunningApp {
   app: NestFastifyApplication;
   /** Closes the app (finishing in-flight requests), then the embedded database if we own it. */
   close(): Promise<void>;
+  /** Answers readiness with 503 and goes on serving for `drainMs` (the balancer takes the instance out), then closes. */
+  drainAndClose(drainMs: number): Promise<void>;
 }
 
 /** Builds the whole application on the configured (or embedded) PostgreSQL; does not listen yet. */
@@ -40,13 +44,19 @@ export async function createApp(env: EnvironmentVariables, logger: Logger = crea
     app.enableCors(corsOptions(env.CORS_ORIGINS));
     setupOpenApi(app);
     await app.init();
-    return {
-      app,
-      close: async () => {
+    // Once: a signal during a drain, or a test's teardown after one, must not close the embedded database twice.
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
         await app.close();
         await embedded?.stop();
-      },
+      })());
+    const drainAndClose = async (drainMs: number) => {
+      app.get(ShutdownState).startDraining();
+      await sleep(drainMs);
+      await close();
     };
+    return { app, close, drainAndClose };
   } catch (error) {
     await embedded?.stop();
     throw error;

@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitStorage } from './auth/rate-limit.storage';
 import { holdsOperatorSecret, throttleKey } from './auth/throttle-key';
 import { TokenService } from './auth/token.service';
 import { GlobalErrorFilter } from './http/global-error.filter';
@@ -27,9 +28,10 @@ export class AppModule {
         ConfigModule.forRoot(env),
         typeOrmRoot(env, databaseUrl, ENTITIES, { retryAttempts: 5, retryDelay: 2000 }),
         ThrottlerModule.forRootAsync({
-          inject: [TokenService, Reflector],
-          useFactory: (tokens: TokenService, reflector: Reflector) => ({
+          inject: [TokenService, Reflector, RateLimitStorage],
+          useFactory: (tokens: TokenService, reflector: Reflector, storage: RateLimitStorage) => ({
             throttlers: [{ ttl: ONE_MINUTE_MS, limit: Math.max(env.RATE_LIMIT_PER_MINUTE, 1) }],
+            storage,
             skipIf: (context) => env.RATE_LIMIT_PER_MINUTE === 0 || holdsOperatorSecret(context, reflector, env),
             getTracker: (request, context) => throttleKey(request as FastifyRequest, context, reflector, tokens),
             // One budget per token across all routes, as documented (the default key is per route as well).

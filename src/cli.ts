@@ -10,7 +10,9 @@ import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { buildDataSourceOptions } from './database/data-source';
 import { DatabaseModule, typeOrmRoot } from './database/database.module';
+import { migrateOnce } from './database/migrate';
 import { ENTITIES } from './entities';
 import { DELIVERY_CLI_USAGE, runDeliveryCommand } from './delivery/delivery.cli';
 import { DeliveriesRepository } from './delivery/deliveries.repository';
@@ -20,6 +22,8 @@ import { WebhooksService } from './delivery/webhook/webhooks.service';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node dist/cli.js <command> …)
 
+  migrate                     apply pending migrations (on DATABASE_DIRECT_URL when set) and exit;
+                              a step of its own before a rolling deploy, instances then run with MIGRATIONS_RUN=false
 ${PROVISIONING_CLI_USAGE}
 ${DELIVERY_CLI_USAGE}
 ${WEBHOOKS_CLI_USAGE}
@@ -66,14 +70,28 @@ async function main(): Promise<void> {
   const env = validateEnv({ ...process.env, LOG_LEVEL: 'silent' });
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR);
   process.stderr.write(`database: ${describeDatabase(env, embedded)}\n`);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), { logger: false, abortOnError: false });
+  const url = env.DATABASE_URL ?? embedded!.url;
   try {
-    const result = await run(command, rest, values as Options, app);
+    const result = command === 'migrate' ? await migrate(env, url) : await runInApp(command, rest, values as Options, env, url);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await app.close();
     await embedded?.stop();
   }
+}
+
+async function runInApp(command: string, positional: string[], options: Options, env: EnvironmentVariables, url: string): Promise<unknown> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, url), { logger: false, abortOnError: false });
+  try {
+    return await run(command, positional, options, app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** `migrate`: what the release step runs from the production image before the instances roll. */
+async function migrate(env: EnvironmentVariables, url: string): Promise<{ applied: string[] }> {
+  const applied = await migrateOnce(buildDataSourceOptions(env, env.DATABASE_DIRECT_URL ?? url));
+  return { applied: applied.map((migration) => migration.name) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ApiToken } from './auth/api-token.entity';
 import { CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed } from './case-messages/case-message.entity';
-import { Delivery, DeliveryAttempt, UserStreamEventRow } from './delivery/delivery.entity';
+import { Delivery, DeliveryAttempt, UserStreamEventRow, WebhookEventRow } from './delivery/delivery.entity';
 import { Webhook } from './delivery/webhook/webhook.entity';
 import { Account } from './directory/account.entity';
 import { AccountRepresentation } from './directory/account-representation.entity';
@@ -12,4 +12,4 @@ import { UserMessageRecipient } from './user-messages/user-message-recipient.ent
 import { UserMessage } from './user-messages/user-message.entity';
 
 /** Every TypeORM entity, listed once at the composition root for the app, the CLI and the TypeORM CLI. */
-export const ENTITIES = [Account, AccountRepresentation, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, Webhook, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];
+export const ENTITIES = [Account, AccountRepresentation, Case, User, Group, GroupMember, ApiToken, CaseMessage, CaseMessageConfirmation, CaseMessageUnconfirmed, Delivery, DeliveryAttempt, Webhook, WebhookEventRow, UserStreamEventRow, UserMessage, UserMessageRecipient, UserMessageIdempotencyKey];

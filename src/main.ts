@@ -14,18 +14,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createRootLogger({ level: env.LOG_LEVEL, format: resolveLogFormat(env.LOG_FORMAT) });
-  const { app, close } = await createApp(env, logger);
+  const { app, drainAndClose } = await createApp(env, logger);
 
   let stopping = false;
+  // SIGTERM is the orchestrator's or balancer's stop: drain first. SIGINT is a person at a terminal: stop now.
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    const drainMs = signal === 'SIGTERM' ? env.SHUTDOWN_DRAIN_MS : 0;
+    logger.info({ signal, drainMs }, drainMs > 0 ? 'draining, then shutting down' : 'shutting down');
     setTimeout(() => {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
-    }, env.SHUTDOWN_TIMEOUT_MS).unref();
-    await close();
+    }, drainMs + env.SHUTDOWN_TIMEOUT_MS).unref();
+    await drainAndClose(drainMs);
     logger.info('stopped');
     process.exit(0);
   };

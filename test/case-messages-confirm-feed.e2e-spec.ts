@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AccountFixture, createAccount, createCase, createUser } from './factories';
 import { recordStatements } from './support/statement-recorder';
+import { queuedWebhookEvents } from './support/webhook-events';
 import { HttpResult, startTestApp, TestApp } from './support/test-app';
 
 const BASE = '/api/v3/case-messages';
@@ -302,11 +303,8 @@ describe('Case Messages API v3: confirm and feed', () => {
       expect(queries).toHaveLength(1);
     });
 
-    it("creates in one statement that also queues the webhook call to the other party (never the sender)", async () => {
-      const webhooks = async (messageId: number): Promise<number[]> =>
-        (await db.query(`SELECT account_id FROM deliveries WHERE kind = 'webhook' AND message_id = $1 ORDER BY id`, [String(messageId)])).map(
-          (row: { account_id: number }) => row.account_id,
-        );
+    it("creates in one statement that also queues the webhook event for the other party (never the sender)", async () => {
+      const webhooks = async (messageId: number): Promise<number[]> => (await queuedWebhookEvents(db, messageId)).map((e) => e.accountId);
       for (const account of [partner, provider]) {
         const res = await app.admin('PUT', `/admin/accounts/${account.id}/webhook`, { url: `https://hooks.example.com/${account.id}`, secret: 'a-long-random-shared-secret' });
         expect(res.status).toBe(200);
@@ -325,16 +323,16 @@ describe('Case Messages API v3: confirm and feed', () => {
       expect(await webhooks(first.body.id)).toEqual([provider.id]);
     });
 
-    it('stores no message when its webhook row cannot be written', async () => {
+    it('stores no message when its webhook event cannot be written', async () => {
       const before = (await app.request('GET', `${BASE}?guid=${kase.guid}&accessToken=${partner.token}`)).body.length;
       await app.admin('PUT', `/admin/accounts/${provider.id}/webhook`, { url: 'https://hooks.example.com/provider', secret: 'a-long-random-shared-secret' });
-      await db.query(`ALTER TABLE deliveries ADD CONSTRAINT test_no_webhooks CHECK (kind <> 'webhook') NOT VALID`);
+      await db.query(`ALTER TABLE webhook_events ADD CONSTRAINT test_no_webhooks CHECK (event <> 'message.created') NOT VALID`);
       try {
         const res = await app.request('POST', `${BASE}/create?accessToken=${partner.token}`, { body: { guid: kase.guid, type: 'serviceComment' } });
         expect(res.status).toBe(500);
         expect(res.body).toEqual({ error: { message: 'Internal server error' } });
       } finally {
-        await db.query(`ALTER TABLE deliveries DROP CONSTRAINT test_no_webhooks`);
+        await db.query(`ALTER TABLE webhook_events DROP CONSTRAINT test_no_webhooks`);
       }
       const after = (await app.request('GET', `${BASE}?guid=${kase.guid}&accessToken=${partner.token}`)).body.length;
       expect(after).toBe(before);

@@ -106,6 +106,12 @@ describe('provisioning CLI', () => {
     expect((await cli('webhooks:show', 'nope')).json).toEqual({ error: { message: 'WEBHOOK_ID must be a valid GUID (got "nope")' } });
   });
 
+  it('migrates as a step of its own and says what it applied: nothing on a migrated database', async () => {
+    const migrated = await cli('migrate');
+    expect(migrated.code).toBe(0);
+    expect(migrated.json).toEqual({ applied: [] });
+  });
+
   it('reports bad input and conflicts as JSON errors with exit code 1', async () => {
     const bad = await cli('accounts:create', '--type', 'insurer', '--name', 'X');
     expect(bad.code).toBe(1);

@@ -76,6 +76,28 @@ describeWithServer('migrations at start-up', () => {
     expect(await first.showMigrations()).toBe(false);
   });
 
+  it('migrates on DATABASE_DIRECT_URL, not through the pool, when it is set (a pooler in transaction mode)', async () => {
+    const directName = `${name}_direct`;
+    await recreateDatabase(serverUrl, directName);
+    try {
+      const direct = withDatabase(serverUrl, directName);
+      const dataSource = await openDataSource(options({ DATABASE_DIRECT_URL: direct }), true, direct);
+      open.push(dataSource);
+      // Two databases stand for the two routes to one: the migrations went where the direct URL points.
+      expect(await dataSource.query(`SELECT to_regclass('migrations') IS NULL AS missing`)).toEqual([{ missing: true }]);
+      const check = new Client({ connectionString: direct });
+      await check.connect();
+      try {
+        const { rows } = await check.query(`SELECT count(*)::int AS applied FROM migrations`);
+        expect(rows[0].applied).toBe(dataSource.migrations.length);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await dropDatabase(serverUrl, directName);
+    }
+  });
+
   it('1795366000000 copies each message\'s source into its existing recipient rows, and reverts', async () => {
     const dataSource = await openDataSource(options(), true);
     open.push(dataSource);

@@ -3,6 +3,7 @@ import { benchIds, seedDirectory } from '../bench/lib/fixtures';
 import * as v3 from '../bench/scenarios/case-messages';
 import * as v2 from '../bench/scenarios/user-messages';
 import { PreparedStatements } from '../src/database/prepared-statements';
+import { FAN_OUT_WEBHOOK_EVENTS } from '../src/delivery/delivery-outbox.sql';
 import { parseFilter } from '../src/user-messages/filter/filter-parser';
 import { PageRequest } from '../src/user-messages/paging';
 import { UserMessagesRepository } from '../src/user-messages/user-messages.repository';
@@ -113,17 +114,35 @@ describeWithServer('query plans at volume', () => {
     expect(seqScans(steps)).toEqual([]);
   });
 
-  it('v3 confirm looks each id up by primary key, appends the confirmations through theirs, and finds the webhooks by account', async () => {
+  it('v3 confirm looks each id up by primary key, appends the confirmations through theirs, and finds the subscribed senders by account', async () => {
     const ids = Array.from({ length: 100 }, (_, i) => 1_000 + i * 37);
     const steps = await plan(v3.confirmSql, [ids, 3, 'partner']);
     expect(indexes(steps)).toContain('case_messages_pkey');
     // The first confirmation of a message wins on the confirmations' primary key; no message row is written.
     expect(steps.flatMap((node) => node['Conflict Arbiter Indexes'] ?? [])).toEqual(['pk_case_message_confirmations']);
-    expect(steps.filter((node) => node['Node Type'] === 'ModifyTable').map((node) => node['Relation Name']).sort()).toEqual(['case_message_confirmations', 'case_message_unconfirmed', 'deliveries']);
+    expect(steps.filter((node) => node['Node Type'] === 'ModifyTable').map((node) => node['Relation Name']).sort()).toEqual(['case_message_confirmations', 'case_message_unconfirmed', 'webhook_events']);
     expect(indexes(steps)).toContain('ix_webhooks_account_id');
     // Leaving the unconfirmed queue: one primary-key probe per (account, message) pair.
     expect(indexes(steps)).toContain('pk_case_message_unconfirmed');
     expect(seqScans(steps)).toEqual([]);
+  });
+
+  it('the webhook fan-out takes the oldest events by primary key, never scanning the waiting ones', async () => {
+    await pool.query(
+      `INSERT INTO webhook_events (event, message_ids, account_ids)
+       SELECT 'message.confirmed', ARRAY[g::text, (g + 1)::text], ARRAY[1 + g % 40, 1 + (g + 1) % 40] FROM generate_series(1, 10000) g`,
+    );
+    await pool.query('ANALYZE webhook_events');
+    try {
+      // No parameters, so the plan a prepared statement gets is this one.
+      const steps = await plan(FAN_OUT_WEBHOOK_EVENTS, [], { prepared: false });
+      expect(indexes(steps)).toContain('webhook_events_pkey');
+      // Never a scan of the waiting events, however many pile up while no worker runs. The 2,000 webhooks
+      // here are few enough that hashing them is the planner's cheaper choice over an account probe per pair.
+      expect(seqScans(steps).filter((relation) => relation !== 'webhooks')).toEqual([]);
+    } finally {
+      await pool.query('DELETE FROM webhook_events');
+    }
   });
 
   it('v2 inbox first page walks the user\'s inbox index', async () => {

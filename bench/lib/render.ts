@@ -2,7 +2,7 @@ import type { DeliveryResult } from '../suites/delivery';
 import type { WebhookCostResult } from '../suites/webhooks';
 import type { LoadResult } from './load';
 import { BenchConfig } from './config';
-import { machineLine, notesSection, scaleTable, statementsSection, targetsTable, EndpointResult, GroupCreateResult, median, RunInfo, throughputTable, writeDocs } from './report';
+import { machineLine, notesSection, scaleTable, targetsTable, EndpointResult, GroupCreateResult, median, RunInfo, throughputTable, writeDocs } from './report';
 
 function command(config: BenchConfig): string {
   const knobs = [
@@ -55,10 +55,6 @@ export function renderReport(
     ``,
     ...(webhooks ? [webhookCaption(config), ``] : []),
     deliverySection(delivery, config),
-    ``,
-    `### SQL statements per request (app)`,
-    ``,
-    statementsSection(results),
     ``,
     `### Notes from this run`,
     ``,

@@ -28,8 +28,8 @@ const ANY_UNREAD_BROWSER = `COALESCE((SELECT true FROM user_message_recipients x
 const FIRST_UNREAD = `LEFT JOIN LATERAL (
             SELECT true AS any_unread, x.unread_email, x.unread_browser FROM user_message_recipients x
              WHERE x.message_id = m.id AND (x.unread_browser OR x.unread_email) LIMIT 1) f ON true`;
-const SENT_UNREAD_EMAIL = `CASE WHEN m.receiver_type = 'user' THEN COALESCE(f.unread_email, false) ELSE ${ANY_UNREAD_EMAIL} END`;
-const SENT_UNREAD_BROWSER = `CASE WHEN m.receiver_type = 'user' THEN COALESCE(f.unread_browser, false) ELSE ${ANY_UNREAD_BROWSER} END`;
+const SENT_UNREAD_EMAIL = `CASE WHEN f.unread_email THEN true WHEN f.any_unread IS NULL OR m.receiver_type = 'user' THEN false ELSE ${ANY_UNREAD_EMAIL} END`;
+const SENT_UNREAD_BROWSER = `CASE WHEN f.unread_browser THEN true WHEN f.any_unread IS NULL OR m.receiver_type = 'user' THEN false ELSE ${ANY_UNREAD_BROWSER} END`;
 
 /** GET /v2/user/me/messages (first page). $1 user id, $2 limit + 1 (101 by default). */
 export const inboxFirstPageSql = `SELECT ${MESSAGE_COLUMNS}, r.unread_email AS "unreadEmail", r.unread_browser AS "unreadBrowser"

@@ -180,6 +180,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Nothing left from earlier phases may compete with what is measured. */
 async function cancelPending(ctx: SuiteContext): Promise<void> {
   await ctx.pool.query(`UPDATE deliveries SET status = 'cancelled' WHERE status IN ('pending', 'sending')`);
+  await ctx.pool.query(`DELETE FROM webhook_events`);
 }
 
 const CREATE_ROUNDS = 3;
@@ -283,7 +284,7 @@ interface WebhookSink {
 
 /**
  * Every provider gets a webhook to `sink`; the partners post `messages` messages with workers off (measure's
- * probe posts the first), then a worker instance drains the queued deliveries.
+ * probe posts the first), then a worker instance fans the queued webhook events out and drains the deliveries.
  */
 async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<string, string>, off: Record<string, string>, sink: WebhookSink, messages: number): Promise<DrainResult> {
   await cancelPending(ctx);
@@ -295,7 +296,13 @@ async function webhookDrain(ctx: SuiteContext, startApp: StartApp, on: Record<st
     await queueing.stop();
   }
   const kind = sink.target.transport === 'amqp' ? 'amqp' : 'webhook';
-  const { rows } = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE kind = $1 AND status = 'pending'`, [kind]);
+  // The creates queued webhook events; the worker fans them out and sends, and the drain counts both steps.
+  const { rows } = await ctx.pool.query<{ n: number }>(
+    `SELECT ((SELECT count(*) FROM deliveries WHERE kind = $1 AND status = 'pending') +
+             (SELECT count(*) FROM webhook_events e CROSS JOIN LATERAL unnest(e.account_ids) AS p(account_id)
+                JOIN webhooks w ON w.account_id = p.account_id AND e.event = ANY (w.events) AND (w.transport = 'amqp') = ($1 = 'amqp')))::int AS n`,
+    [kind],
+  );
   log(`  [delivery] draining ${rows[0].n.toLocaleString('en')} ${sink.target.transport} webhooks into ${sink.target.url}`);
   const before = sink.count();
   const worker = await startApp(on);

@@ -52,22 +52,23 @@ export async function subscribe(pool: Pool, accounts: number[], event: WebhookEv
 }
 
 /**
- * Each measurement starts from the same state: no webhook deliveries queued (the "with" side queues one row per
- * subscription and event, and with workers off they would pile up from round to round), then `event`
+ * Each measurement starts from the same state: no webhook events or deliveries queued (the "with" side queues
+ * one event row per statement, and with workers off they would pile up from round to round), then `event`
  * subscribed on every account or nothing, then VACUUM so no side pays for the other's dead rows. By kind, not
  * webhook_id: deleting the webhooks sets webhook_id NULL on rows committed after the first DELETE.
  */
 async function setSubscriptions(pool: Pool, event?: WebhookEvent): Promise<void> {
   await untilIdle(pool);
+  await pool.query(`DELETE FROM webhook_events`);
   await pool.query(`DELETE FROM deliveries WHERE kind IN ('webhook', 'amqp')`);
   await pool.query(`DELETE FROM webhooks`);
   if (event) await subscribe(pool, allAccounts(), event, WRITE_PATH_TARGETS);
-  await pool.query(`VACUUM (ANALYZE) deliveries, webhooks`);
+  await pool.query(`VACUUM (ANALYZE) webhook_events, deliveries, webhooks`);
 }
 
 /**
  * autocannon stops without waiting for the requests in flight: up to one per connection still runs (a "with"
- * confirm queues 200 rows) and would overlap the next side and commit after its cleanup. 5 s at most.
+ * confirm queues an event row) and would overlap the next side and commit after its cleanup. 5 s at most.
  */
 async function untilIdle(pool: Pool): Promise<void> {
   const deadline = performance.now() + 5_000;

@@ -4,11 +4,12 @@ import { ApiTokensRepository } from './api-tokens.repository';
 import { BimPlusAuthGuard } from './bimplus-auth.guard';
 import { CaseAuthGuard } from './case-auth.guard';
 import { MetricsAuthGuard } from './metrics-auth.guard';
+import { RateLimitStorage } from './rate-limit.storage';
 import { TokenService } from './token.service';
 
 @Global()
 @Module({
-  providers: [ApiTokensRepository, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
-  exports: [TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
+  providers: [ApiTokensRepository, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard, RateLimitStorage],
+  exports: [TokenService, RateLimitStorage, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
 })
 export class AuthModule {}

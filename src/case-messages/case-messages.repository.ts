@@ -23,14 +23,14 @@ export interface CaseCaller {
   accountType: AccountType;
 }
 
-export type CreateRow = Partial<CaseMessageRow> & { allowed: boolean; parentOk: boolean; inserted: boolean | null; webhooksQueued: number };
+export type CreateRow = Partial<CaseMessageRow> & { allowed: boolean; parentOk: boolean; inserted: boolean | null; webhookEventQueued: boolean };
 export type ListRow = Partial<CaseMessageRow> & { foundCaseId: number; allowed: boolean };
 export interface ConfirmRow {
   id: number;
   error: string | null;
   confirmed: boolean;
-  /** Webhook deliveries the whole batch queued (the same on every row). */
-  webhooksQueued: number;
+  /** Whether the batch queued a webhook event (the same on every row). */
+  webhookEventQueued: boolean;
 }
 
 const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {

@@ -34,8 +34,8 @@ export class CaseMessagesService {
     const row = await this.messages.create(caller, draft);
     assertCaseAccess(row);
     if (!row.parentOk) throw new DomainError('INVALID', fieldFailure('parentMessageId', 'must be a message of the same case'));
-    const { allowed: _allowed, parentOk: _parentOk, inserted, webhooksQueued, ...message } = row;
-    if (webhooksQueued > 0) this.outbox.queuedBy(undefined, { deliveries: true });
+    const { allowed: _allowed, parentOk: _parentOk, inserted, webhookEventQueued, ...message } = row;
+    if (webhookEventQueued) this.outbox.queuedBy(undefined, { deliveries: true });
     if (inserted) return toCaseMessageResponse(message as CaseMessageRow);
     const stored = inserted === false ? (message as CaseMessageRow) : await this.findByExternalId(caller, draft);
     assertSameRequest(stored, draft);
@@ -63,7 +63,7 @@ export class CaseMessagesService {
   /** Confirms every id it can in one statement; per-id problems are reported, never thrown. */
   async confirm(caller: AccountPrincipal, ids: number[]): Promise<ConfirmResponseDto> {
     const rows = await this.messages.confirm(caller, distinctIds(ids));
-    if ((rows[0]?.webhooksQueued ?? 0) > 0) this.outbox.queuedBy(undefined, { deliveries: true });
+    if (rows[0]?.webhookEventQueued) this.outbox.queuedBy(undefined, { deliveries: true });
     const result: ConfirmResponseDto = { success: true, errors: [], data: { confirmed: [], alreadyConfirmed: [] } };
     for (const row of rows) {
       if (row.error) result.errors.push({ id: row.id, message: row.error });

@@ -1,4 +1,4 @@
-import { insertWebhooksFrom } from '../delivery/delivery-outbox.sql';
+import { insertWebhookEventFrom } from '../delivery/delivery-outbox.sql';
 import { WebhookEvent } from '../delivery/delivery.enums';
 import { isoTimestampSql } from '../common/iso-timestamp';
 import { AccountType } from '../directory/directory.enums';
@@ -67,15 +67,15 @@ export const FEED_LOCK_NAMESPACE = 3100;
 
 /**
  * Create: one statement — its own transaction — that finds the case, checks access and the parent,
- * inserts, adds the message to the receiving account's unconfirmed queue, queues the webhook call to
- * the receiving party (the delivery outbox's fragment), and (for a retry whose original the
+ * inserts, adds the message to the receiving account's unconfirmed queue, queues the message.created
+ * webhook event for the receiving party (the delivery outbox's fragment), and (for a retry whose original the
  * statement's snapshot can see) returns the stored message instead. An internal message is neither
  * queued nor announced: the other party never sees it. A reply must answer a message the sender can see.
  * $1 guid, $2 sender account id, $3 sender type, $4 type, $5 content, $6 externalId,
  * $7 parentMessageId, $8 userEmail, $9 userName, $10 declaredAt (NULL = now), $11 isInternal.
  * No row: case not found. `inserted` true: new message; false: stored one; NULL with `allowed`
  * and `parentOk`: a concurrent twin won the unique index after our snapshot — read it again.
- * `webhooksQueued`: how many webhook deliveries the statement queued (one per subscribed webhook).
+ * `webhookEventQueued`: whether the statement queued a webhook event (the receiving account subscribes).
  */
 export const CREATE_SQL = `
 WITH c AS (
@@ -106,14 +106,14 @@ WITH c AS (
     FROM ins CROSS JOIN LATERAL (VALUES (ins."partnerAccountId", 'partner'), (ins."providerAccountId", 'provider')) AS s(account_id, side)
    WHERE ins."senderType" IS DISTINCT FROM s.side AND NOT ins."isInternal"
 ), hook AS (
-  ${insertWebhooksFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins WHERE NOT "isInternal") AS s(message_id, account_id)`, WebhookEvent.MessageCreated)}
+  ${insertWebhookEventFrom(`(SELECT id::text, CASE "senderType" WHEN 'partner' THEN "providerAccountId" ELSE "partnerAccountId" END FROM ins WHERE NOT "isInternal") AS s(message_id, account_id)`, WebhookEvent.MessageCreated)}
 ), prev AS (
   SELECT ${CASE_MESSAGE_COLUMNS}, false AS inserted FROM ${CASE_MESSAGE_SOURCE}
    WHERE $6::varchar IS NOT NULL AND m.case_id = (SELECT id FROM ok) AND m.sender_account_id = $2 AND m.external_id = $6
 ), message AS (
   SELECT * FROM ins UNION ALL SELECT * FROM prev
 )
-SELECT c.allowed, c.parent_ok AS "parentOk", (SELECT count(*) FROM hook)::int AS "webhooksQueued", message.* FROM c LEFT JOIN message ON true`;
+SELECT c.allowed, c.parent_ok AS "parentOk", EXISTS (SELECT FROM hook) AS "webhookEventQueued", message.* FROM c LEFT JOIN message ON true`;
 
 /** The stored message behind an idempotency key. $1 case guid, $2 sender account id, $3 externalId. */
 export const FIND_BY_EXTERNAL_ID_SQL = `
@@ -153,10 +153,10 @@ SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
  * inserts nothing and reports it as already confirmed), remove those from the unconfirmed queue, and report
  * per id in input order. Message rows are only read: appending to the narrow confirmations table writes a
  * handful of pages where updating the messages wrote ~100 (migration 1795367000000). The other party's
- * internal message does not exist for the caller: 'Not found'. Each newly confirmed message queues a
- * message.confirmed delivery to every subscribed webhook of the account that sent it, in the same
- * statement and set-based, so a batch of 1,000 adds one INSERT … SELECT, not 1,000; a re-confirm inserts no
- * confirmation and so queues nothing. Each row carries `webhooksQueued`, the count for the whole batch.
+ * internal message does not exist for the caller: 'Not found'. The newly confirmed messages whose sender
+ * subscribes to message.confirmed go into one webhook event row for the whole batch, in the same statement
+ * (the workers fan it out into deliveries), so a batch of 1,000 writes one row, not 1,000 per webhook; a
+ * re-confirm inserts no confirmation and so queues nothing. Each row carries `webhookEventQueued`.
  * $1 int[] of distinct ids, $2 caller account id, $3 caller side.
  */
 export const CONFIRM_SQL = `
@@ -183,8 +183,8 @@ WITH input AS (
    CROSS JOIN LATERAL (VALUES (c.partner_account_id), (c.provider_account_id)) AS s(account_id)
    WHERE u.account_id = s.account_id AND u.message_id = f.message_id
 ), hook AS (
-  ${insertWebhooksFrom(`(SELECT f.message_id::text, c.sender_account_id FROM confirmed f JOIN checked c ON c.id = f.message_id) AS s(message_id, account_id)`, WebhookEvent.MessageConfirmed)}
+  ${insertWebhookEventFrom(`(SELECT f.message_id::text, c.sender_account_id FROM confirmed f JOIN checked c ON c.id = f.message_id) AS s(message_id, account_id)`, WebhookEvent.MessageConfirmed)}
 )
-SELECT c.id, c.error, (f.message_id IS NOT NULL) AS confirmed, (SELECT count(*) FROM hook)::int AS "webhooksQueued"
+SELECT c.id, c.error, (f.message_id IS NOT NULL) AS confirmed, EXISTS (SELECT FROM hook) AS "webhookEventQueued"
   FROM checked c LEFT JOIN confirmed f ON f.message_id = c.id
  ORDER BY c.ord`;

@@ -13,6 +13,16 @@ describe('validateEnv', () => {
     expect(validateEnv({ DATABASE_URL: 'postgres://localhost/x', DEMO_SEED: 'true' }).DEMO_SEED).toBe(true);
   });
 
+  it('takes the scale-out settings: a Redis rate-limit store, a NATS push bus, a direct database URL', () => {
+    const env = validateEnv({ REDIS_URL: 'redis://127.0.0.1:6379', PUSH_BUS: 'nats', NATS_URL: 'nats://a:4222,nats://b:4222', DATABASE_DIRECT_URL: 'postgres://db/x', SHUTDOWN_DRAIN_MS: '5000' });
+    expect(env).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', PUSH_BUS: 'nats', NATS_URL: 'nats://a:4222,nats://b:4222', DATABASE_DIRECT_URL: 'postgres://db/x', SHUTDOWN_DRAIN_MS: 5000 });
+    expect(validateEnv({}).PUSH_BUS).toBe('postgres');
+    expect(() => validateEnv({ PUSH_BUS: 'nats' })).toThrow('NATS_URL: NATS_URL is required with PUSH_BUS=nats');
+    expect(() => validateEnv({ PUSH_BUS: 'kafka' })).toThrow('PUSH_BUS: PUSH_BUS must be postgres or nats');
+    expect(() => validateEnv({ REDIS_URL: 'localhost:6379' })).toThrow('REDIS_URL: REDIS_URL must be a redis:// or rediss:// URL');
+    expect(() => validateEnv({ DATABASE_DIRECT_URL: 'mysql://x' })).toThrow('DATABASE_DIRECT_URL:');
+  });
+
   it('parses numbers and booleans', () => {
     const env = validateEnv({ PORT: '8080', MIGRATIONS_RUN: 'false', WEBHOOK_ALLOW_PRIVATE: '1' });
     expect(env.PORT).toBe(8080);

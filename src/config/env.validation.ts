@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 import { isIP } from 'node:net';
 
 const toBool = ({ value }: { value: unknown }) =>
@@ -19,6 +19,13 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
+
+  /**
+   * A connection straight to PostgreSQL for what needs a session of its own: LISTEN (PUSH_BUS=postgres) and
+   * migrating under an advisory lock. Set it when DATABASE_URL goes through a pooler in transaction mode.
+   */
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_DIRECT_URL must be a postgres:// URL' })
+  DATABASE_DIRECT_URL?: string;
 
   @IsOptional() @IsString()
   DATA_DIR = './data';
@@ -51,6 +58,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(0) @Transform(toInt)
   RATE_LIMIT_PER_MINUTE = 600;
 
+  /** Where the per-token rate limit counts, shared by every instance; unset: in this process's memory. */
+  @IsOptional() @IsString() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
   AUTH_CACHE_TTL_MS = 5000;
 
@@ -76,6 +87,13 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /**
+   * On SIGTERM, how long /health/ready answers 503 while the instance goes on serving, before it closes: long
+   * enough for the load balancer's health checks to take it out of rotation.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(600000) @Transform(toInt)
+  SHUTDOWN_DRAIN_MS = 0;
 
   @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
@@ -107,8 +125,20 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(100) @Max(60000) @Transform(toInt)
   WEBHOOK_TIMEOUT_MS = 5000;
 
+  /** v2 messages older than this many days are removed, in small batches, once an hour (0: kept for ever). */
+  @IsOptional() @IsInt() @Min(0) @Max(36500) @Transform(toInt)
+  MESSAGE_RETENTION_DAYS = 0;
+
   @IsOptional() @IsBoolean() @Transform(toBool)
   WEBHOOK_ALLOW_PRIVATE = false;
+
+  /** How the instances wake each other's SSE relays: PostgreSQL LISTEN/NOTIFY, or NATS (NATS_URL). */
+  @IsOptional() @IsIn(['postgres', 'nats'], { message: 'PUSH_BUS must be postgres or nats' })
+  PUSH_BUS: 'postgres' | 'nats' = 'postgres';
+
+  @ValidateIf((env: EnvironmentVariables) => env.PUSH_BUS === 'nats' || env.NATS_URL !== undefined)
+  @IsString({ message: 'NATS_URL is required with PUSH_BUS=nats' }) @Matches(/^(nats|tls):\/\/[^/\s,]+(,(nats|tls):\/\/[^/\s,]+)*$/, { message: 'NATS_URL must be nats://host:port (or tls://), comma-separated for a cluster' })
+  NATS_URL?: string;
 
   @IsOptional() @IsInt() @Min(1000) @Max(300000) @Transform(toInt)
   SSE_HEARTBEAT_MS = 15000;
@@ -129,15 +159,15 @@ export class EnvironmentVariables {
 export function validateEnv(raw: Record<string, string | undefined>): EnvironmentVariables {
   const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'SMTP_URL', 'DEMO_SEED', 'LOG_FORMAT']) {
+  for (const key of [...known, 'DATABASE_URL', 'DATABASE_DIRECT_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'REDIS_URL', 'SMTP_URL', 'NATS_URL', 'DEMO_SEED', 'LOG_FORMAT']) {
     const value = raw[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
   const env = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
-    // A value of the wrong type fails its range checks too: name only the type then (PORT=abc "must be an integer").
-    const reason = (c: Record<string, string> = {}) => c.isInt ?? c.isBoolean ?? Object.values(c).join('; ');
+    // A value of the wrong type (or a missing one) fails its other checks too: name only that (PORT=abc "must be an integer").
+    const reason = (c: Record<string, string> = {}) => c.isInt ?? c.isBoolean ?? c.isString ?? Object.values(c).join('; ');
     const lines = errors.map((e) => `  ${e.property}: ${reason(e.constraints)}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

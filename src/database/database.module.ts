@@ -16,6 +16,6 @@ export class DatabaseModule {}
 export function typeOrmRoot(env: EnvironmentVariables, url: string, entities: EntityList, retry: { retryAttempts: number; retryDelay?: number }): DynamicModule {
   return TypeOrmModule.forRootAsync({
     useFactory: () => ({ ...buildDataSourceOptions(env, url, entities), ...retry }),
-    dataSourceFactory: (options) => openDataSource(options!, env.MIGRATIONS_RUN),
+    dataSourceFactory: (options) => openDataSource(options!, env.MIGRATIONS_RUN, env.DATABASE_DIRECT_URL),
   });
 }

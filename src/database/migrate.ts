@@ -32,15 +32,31 @@ export async function runMigrationsExclusively(dataSource: DataSource): Promise<
   }
 }
 
-/** A connected DataSource, migrated first when `migrate` (MIGRATIONS_RUN); closed again if migrating fails. */
-export async function openDataSource(options: DataSourceOptions, migrate: boolean): Promise<DataSource> {
+/**
+ * A connected DataSource, migrated first when `migrate` (MIGRATIONS_RUN); closed again if migrating fails. With
+ * `directUrl` (DATABASE_DIRECT_URL) the migrations run on a connection of their own straight to PostgreSQL: the
+ * advisory lock and `SET statement_timeout` are session state, which a pooler in transaction mode would spread
+ * over server connections (and leave behind for other clients).
+ */
+export async function openDataSource(options: DataSourceOptions, migrate: boolean, directUrl?: string): Promise<DataSource> {
+  if (migrate && directUrl !== undefined) await migrateOnce({ ...options, url: directUrl, extra: { ...(options.extra as object), max: 1 } } as DataSourceOptions);
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
-  if (!migrate) return dataSource;
+  if (!migrate || directUrl !== undefined) return dataSource;
   try {
     await runMigrationsExclusively(dataSource);
     return dataSource;
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Applies the pending migrations on a DataSource of its own, closed afterwards; returns what it applied. */
+export async function migrateOnce(options: DataSourceOptions): Promise<Migration[]> {
+  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  try {
+    return await runMigrationsExclusively(dataSource);
+  } finally {
+    await dataSource.destroy().catch(() => undefined);
   }
 }

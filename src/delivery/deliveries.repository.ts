@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { Transaction } from '../database/transactions';
-import { INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
+import { FAN_OUT_WEBHOOK_EVENTS, INSERT_STREAM_EVENTS } from './delivery-outbox.sql';
 import { AttemptOutcome, backoffSeconds, ClaimedDelivery, nextStatus, RetryPolicy } from './delivery-retry';
 import { DeliveryKind, DeliveryStatus, StreamEventType } from './delivery.enums';
 import { Webhook } from './webhook/webhook.entity';
@@ -56,6 +56,12 @@ export class DeliveriesRepository {
       [limit, leaseSeconds, kind],
     );
     return rows;
+  }
+
+  /** Expands up to FAN_OUT_BATCH waiting webhook events into deliveries; how many events and deliveries that made. */
+  async fanOutWebhookEvents(): Promise<{ events: number; deliveries: number }> {
+    const [row] = await this.dataSource.query(FAN_OUT_WEBHOOK_EVENTS);
+    return row;
   }
 
   /**
@@ -149,6 +155,12 @@ export class DeliveriesRepository {
       `SELECT kind, status, count(*) AS count FROM deliveries WHERE status IN ('pending', 'sending', 'failed') GROUP BY kind, status`,
     );
     return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  }
+
+  /** Webhook events not yet fanned out into deliveries (whole database). */
+  async waitingWebhookEvents(): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS n FROM webhook_events`);
+    return row.n;
   }
 
   /** Stream events for users' open SSE streams, in the caller's transaction; one statement for any number. */

@@ -26,16 +26,44 @@ const STREAM_EVENT_CTES = `counts AS (
   )`;
 
 /**
- * Queues `event` webhook deliveries: one per row of `source`, a FROM item with columns (message_id text,
- * account_id int), and webhook of that account subscribed to the event (ix_webhooks_account_id). An
- * INSERT … RETURNING id that the v3 statements embed as a CTE, so a message (or its confirmation) and its
- * webhook rows commit in one statement, set-based for any number of rows. AMQP webhooks get their own kind,
- * so their worker loop never waits on a slow HTTP receiver.
+ * Queues one `event` webhook event for the rows of `source`, a FROM item with columns (message_id text,
+ * account_id int), keeping the rows whose account has a webhook subscribed to the event
+ * (ix_webhooks_account_id); no row when none has. An INSERT … RETURNING id that the v3 statements embed as
+ * a CTE, so a message (or a batch's confirmations) and its event commit in one statement. One narrow row
+ * whatever the batch: the workers fan it out into deliveries (FAN_OUT_WEBHOOK_EVENTS), off the request.
  */
-export const insertWebhooksFrom = (source: string, event: WebhookEvent) => `INSERT INTO deliveries (kind, message_id, account_id, webhook_id, event)
-       SELECT CASE w.transport WHEN 'amqp' THEN 'amqp' ELSE 'webhook' END, s.message_id, w.account_id, w.id, '${event}'
-         FROM ${source} JOIN webhooks w ON w.account_id = s.account_id AND '${event}' = ANY (w.events)
+export const insertWebhookEventFrom = (source: string, event: WebhookEvent) => `INSERT INTO webhook_events (event, message_ids, account_ids)
+       SELECT '${event}', array_agg(s.message_id), array_agg(s.account_id)
+         FROM ${source}
+        WHERE EXISTS (SELECT 1 FROM webhooks w WHERE w.account_id = s.account_id AND '${event}' = ANY (w.events))
+       HAVING count(*) > 0
        RETURNING id`;
+
+/** Webhook events fanned out per statement (one confirm's event holds up to 1,000 messages). */
+export const FAN_OUT_BATCH = 50;
+
+/**
+ * Fans out up to FAN_OUT_BATCH waiting webhook events: one delivery per (message, account) pair and webhook of that
+ * account subscribed to the event when it happened (a webhook created later gets none), then deletes the
+ * events, in one statement, so a crash leaves either the event or its deliveries. SKIP LOCKED lets any
+ * number of workers share the table. The limit is a constant, not a parameter: a prepared statement's
+ * generic plan for `LIMIT $1` guesses a large share of the table. `= ANY (ARRAY(…))`, not `IN (…)`: with
+ * IN, the planner hashed the taken ids and scanned the whole table for them (10,000 waiting events). A delivery's created_at is its event's, so delivery latency counts
+ * the wait. AMQP webhooks get their own kind, so their loop never waits on a slow HTTP receiver.
+ */
+export const FAN_OUT_WEBHOOK_EVENTS = `
+  WITH taken AS (
+    DELETE FROM webhook_events WHERE id = ANY (ARRAY(SELECT id FROM webhook_events ORDER BY id LIMIT ${FAN_OUT_BATCH} FOR UPDATE SKIP LOCKED))
+    RETURNING id, event, message_ids, account_ids, created_at
+  ), queued AS (
+    INSERT INTO deliveries (kind, message_id, account_id, webhook_id, event, created_at)
+    SELECT CASE w.transport WHEN 'amqp' THEN 'amqp' ELSE 'webhook' END, p.message_id, w.account_id, w.id, t.event, t.created_at
+      FROM taken t CROSS JOIN LATERAL unnest(t.message_ids, t.account_ids) WITH ORDINALITY AS p(message_id, account_id, ord)
+      JOIN webhooks w ON w.account_id = p.account_id AND t.event = ANY (w.events) AND w.created_at <= t.created_at
+     ORDER BY t.id, p.ord, w.created_at
+    RETURNING kind
+  )
+  SELECT (SELECT count(*) FROM taken)::int AS events, (SELECT count(*) FROM queued)::int AS deliveries`;
 
 /** $1 user ids, $2 event types, $3 message ids (parallel arrays). */
 export const INSERT_STREAM_EVENTS = `

@@ -4,6 +4,7 @@ import { DeliveryKind, DeliveryStatus } from './delivery.enums';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveriesRepository } from './deliveries.repository';
 import { AttemptOutcome, ClaimedDelivery, RetryPolicy } from './delivery-retry';
+import { FAN_OUT_BATCH } from './delivery-outbox.sql';
 import { DeliverySignals } from './delivery-signals';
 import { EmailMessage } from './email/email-content';
 import { EmailSender } from './email/email-sender.service';
@@ -26,12 +27,14 @@ type Result = { delivery: ClaimedDelivery; outcome: AttemptOutcome };
  * Sends due deliveries in this process when WORKERS_ENABLED (an operator can instead run dedicated
  * worker instances with it on and API instances with it off). One loop per kind, so a slow webhook
  * receiver never holds e-mails back; each round claims up to WORKER_CONCURRENCY rows, sends them in
- * parallel and records all outcomes in one statement. Any number of instances may run side by side.
+ * parallel and records all outcomes in one statement. One more loop fans webhook events out into
+ * webhook and AMQP deliveries. Any number of instances may run side by side.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private readonly wakers = new Map(Object.values(DeliveryKind).map((kind) => [kind, new Waker()]));
+  private readonly fanOutWaker = new Waker();
   private running = false;
   private loops: Promise<void>[] = [];
   private unsubscribe?: () => void;
@@ -52,8 +55,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     if (!this.env.WORKERS_ENABLED) return;
     this.running = true;
-    this.unsubscribe = this.signals.on('deliveries', () => this.wakers.forEach((w) => w.wake()));
-    this.loops = [...this.wakers.keys()].map((kind) => this.run(kind, this.env.WORKER_CONCURRENCY));
+    this.unsubscribe = this.signals.on('deliveries', () => this.wakeAll());
+    const size = this.env.WORKER_CONCURRENCY;
+    this.loops = [
+      this.loop('webhook fan-out', this.fanOutWaker, () => this.fanOut()),
+      ...[...this.wakers].map(([kind, waker]) => this.loop(`${kind} delivery`, waker, async () => (await this.runRound(kind, size)) >= size)),
+    ];
     this.pruneTimer = setInterval(() => void this.pruneStreamEvents(), PRUNE_EVERY_MS).unref();
   }
 
@@ -61,23 +68,35 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.running = false;
     clearInterval(this.pruneTimer);
     this.unsubscribe?.();
-    this.wakers.forEach((w) => w.wake());
+    this.wakeAll();
     await Promise.all(this.loops);
   }
 
-  private async run(kind: DeliveryKind, size: number): Promise<void> {
-    const waker = this.wakers.get(kind) as Waker;
+  private wakeAll(): void {
+    this.fanOutWaker.wake();
+    this.wakers.forEach((w) => w.wake());
+  }
+
+  /** Runs `round` until shutdown; `round` answers whether more work is waiting (else the loop sleeps until woken or polled). */
+  private async loop(name: string, waker: Waker, round: () => Promise<boolean>): Promise<void> {
     while (this.running) {
-      let claimed = 0;
+      let more = false;
       try {
-        claimed = await this.runRound(kind, size);
+        more = await round();
       } catch (error) {
-        this.logger.warn(`${kind} delivery round failed, retrying: ${(error as Error).message}`);
+        this.logger.warn(`${name} round failed, retrying: ${(error as Error).message}`);
         await waker.sleep(ERROR_PAUSE_MS);
         continue;
       }
-      if (claimed < size) await waker.sleep(POLL_MS);
+      if (!more) await waker.sleep(POLL_MS);
     }
+  }
+
+  /** Turns waiting webhook events into deliveries and wakes this process's webhook loops for them. */
+  private async fanOut(): Promise<boolean> {
+    const { events, deliveries } = await this.queue.fanOutWebhookEvents();
+    if (deliveries > 0) [DeliveryKind.Webhook, DeliveryKind.Amqp].forEach((kind) => this.wakers.get(kind)?.wake());
+    return events >= FAN_OUT_BATCH;
   }
 
   /** Claims a batch of one kind, sends it, records it; returns how many rows it claimed. */

@@ -118,3 +118,25 @@ export class UserStreamEventRow {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 }
+
+/**
+ * A webhook event waiting to be fanned out: the (message, account) pairs one v3 statement created or
+ * confirmed, as parallel arrays. The workers turn it into one delivery per subscribed webhook.
+ */
+@Entity('webhook_events')
+export class WebhookEventRow {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  event: WebhookEvent;
+
+  @Column({ name: 'message_ids', type: 'text', array: true })
+  messageIds: string[];
+
+  @Column({ name: 'account_ids', type: 'int', array: true })
+  accountIds: number[];
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}

@@ -46,5 +46,13 @@ export class DeliveryMetrics {
         }
       },
     });
+    new Gauge({
+      name: 'webhook_events_waiting',
+      help: 'Webhook events not yet fanned out into deliveries (whole database)',
+      registers,
+      async collect() {
+        this.set(await queue.waitingWebhookEvents().catch(() => 0));
+      },
+    });
   }
 }

@@ -10,7 +10,7 @@ import { DeliveryWorker } from './delivery-worker.service';
 import { EmailSender } from './email/email-sender.service';
 import { InboxController } from './inbox/inbox.controller';
 import { StreamEventsRepository } from './stream/stream-events.repository';
-import { StreamNotifier } from './stream/stream-notifier';
+import { streamBusProvider } from './stream/stream-bus.provider';
 import { UserStreamController } from './stream/user-stream.controller';
 import { UserStreamHub } from './stream/user-stream.hub';
 import { UserStreamRegistry } from './stream/user-stream.registry';
@@ -44,7 +44,7 @@ import { WebhooksModule } from './webhook/webhooks.module';
     },
     DeliveryWorker,
     StreamEventsRepository,
-    StreamNotifier,
+    streamBusProvider,
     UserStreamRegistry,
     UserStreamRelay,
     UserStreamHub,

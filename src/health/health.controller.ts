@@ -5,10 +5,11 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import { SkipThrottle } from '@nestjs/throttler';
 import { ErrorResponseDto, RETRY_AFTER } from '../http/error-response.dto';
 import { MigrationStatus } from '../database/migration-status';
+import { ShutdownState } from './shutdown-state';
 
 const PING_TIMEOUT_MS = 2000;
 
-/** What each check reports, keyed by its name (`database`, `migrations`): `{"status": "up"}` and details. */
+/** What each check reports, keyed by its name (`shutdown`, `database`, `migrations`): `{"status": "up"}` and details. */
 const CHECKS: SchemaObject = {
   type: 'object',
   additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] }, responseTime: { type: 'number', description: 'ms' } } },
@@ -17,7 +18,12 @@ const READY_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['status', 'info', 'error', 'details'],
   properties: { status: { type: 'string', enum: ['ok'] }, info: CHECKS, error: CHECKS, details: CHECKS },
-  example: { status: 'ok', info: { database: { status: 'up' }, migrations: { status: 'up' } }, error: {}, details: { database: { status: 'up' }, migrations: { status: 'up' } } },
+  example: {
+    status: 'ok',
+    info: { shutdown: { status: 'up' }, database: { status: 'up' }, migrations: { status: 'up' } },
+    error: {},
+    details: { shutdown: { status: 'up' }, database: { status: 'up' }, migrations: { status: 'up' } },
+  },
 };
 
 /**
@@ -28,7 +34,7 @@ const Readiness = () =>
   applyDecorators(
     HealthCheck({ noCache: true, swaggerDocumentation: false }),
     ApiOkResponse({ description: 'Database reachable and migrated', schema: READY_SCHEMA }),
-    ApiServiceUnavailableResponse({ description: 'Database unreachable or migrations pending, e.g. `Not ready: migrations`; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER }),
+    ApiServiceUnavailableResponse({ description: 'Database unreachable, migrations pending or the instance shutting down, e.g. `Not ready: migrations`, `Not ready: shutdown`; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER }),
   );
 
 @ApiTags('health')
@@ -40,6 +46,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly migrations: MigrationStatus,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** The process is up and serving HTTP; says nothing about its dependencies. */
@@ -49,11 +56,11 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: the database answers and every migration is applied. */
+  /** Ready to serve: not shutting down, the database answers and every migration is applied. */
   @Get('ready')
   @Readiness()
   ready() {
-    return this.health.check([() => this.database.pingCheck('database').withTimeout(PING_TIMEOUT_MS), () => this.checkMigrations()]);
+    return this.health.check([() => this.checkDraining(), () => this.database.pingCheck('database').withTimeout(PING_TIMEOUT_MS), () => this.checkMigrations()]);
   }
 
   /**
@@ -65,6 +72,11 @@ export class HealthController {
   @ApiOperation({ summary: 'Same as /health/ready' })
   status() {
     return this.ready();
+  }
+
+  private checkDraining() {
+    const session = this.indicators.check('shutdown');
+    return this.shutdown.draining ? session.down('draining') : session.up();
   }
 
   private async checkMigrations() {

@@ -12,6 +12,8 @@ import { ReceiverType, Severity } from './user-messages.enums';
 @Index('ix_user_messages_correlation_id', { synchronize: false })
 // Partial, written by its migration: ("sender_id", "timestamp" DESC, "id" DESC) WHERE receiver_type = 'group'.
 @Index('ix_user_messages_sender_group', { synchronize: false })
+// BRIN, written by its migration: ("timestamp"), for MESSAGE_RETENTION_DAYS.
+@Index('ix_user_messages_timestamp_brin', { synchronize: false })
 export class UserMessage {
   @PrimaryColumn({ type: 'uuid' })
   id: string;

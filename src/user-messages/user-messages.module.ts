@@ -3,6 +3,7 @@ import { AdminModule } from '../admin/admin.module';
 import { UserMessageSource } from '../delivery/message-source.port';
 import { CreateUserMessagePipe } from './create-user-message.pipe';
 import { IdempotencyKeyPruner } from './idempotency-key.pruner';
+import { MessageRetention } from './message-retention';
 import { SystemGroupsController } from './system-groups/system-groups.controller';
 import { SystemGroupsService } from './system-groups/system-groups.service';
 import { UserInboxController } from './user-inbox.controller';
@@ -22,6 +23,7 @@ import { UserMessagesService } from './user-messages.service';
     UserMessagesRepository,
     CreateUserMessagePipe,
     IdempotencyKeyPruner,
+    MessageRetention,
     { provide: UserMessageSource, useClass: UserMessageDeliverySource },
   ],
   exports: [UserMessageSource],

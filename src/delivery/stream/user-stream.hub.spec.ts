@@ -6,7 +6,7 @@ import { DeliveryMetrics } from '../delivery.metrics';
 import { DeliverySignals } from '../delivery-signals';
 import { UserMessageSource } from '../message-source.port';
 import { StreamEventsRepository } from './stream-events.repository';
-import { StreamNotifier } from './stream-notifier';
+import { InProcessStreamBus } from './stream-bus';
 import { UserStreamHub } from './user-stream.hub';
 import { MAX_BUFFERED_BYTES, UserStreamRegistry } from './user-stream.registry';
 import { UserStreamRelay } from './user-stream.relay';
@@ -50,7 +50,7 @@ function makeHub(events: Array<{ seq: number; type: string; messageId: string }>
     streamEvents,
     { userMessagesFor: async () => new Map([[`${USER}/m1`, { id: 'm1', topic: 't' }]]) } as unknown as UserMessageSource,
     { on: () => () => undefined } as unknown as DeliverySignals,
-    { listen: () => undefined, notifyOthers: () => undefined, close: async () => undefined } as unknown as StreamNotifier,
+    new InProcessStreamBus(),
   );
   const hub = new UserStreamHub(config, registry, relay, streamEvents);
   return { hub, registry, gauge, lastSeq: repository.lastSeq };

@@ -4,7 +4,7 @@ import { DeliverySignals } from '../delivery-signals';
 import { MessagePayload, UserMessageSource } from '../message-source.port';
 import { sseEvent, sseIdOnly } from './sse';
 import { StreamCursor, StreamEventRow, StreamEventsRepository } from './stream-events.repository';
-import { StreamNotifier } from './stream-notifier';
+import { StreamBus } from './stream-bus';
 import { UserStreamRegistry } from './user-stream.registry';
 
 /** Events read per user per relay pass; a user with more is served by the next pass at once. */
@@ -15,7 +15,7 @@ const POLL_MS = 2000;
 /**
  * Moves committed events from user_stream_events (written in the message's transaction) to the open
  * streams of the registry. One relay loop per instance reads what its streams have not seen yet, woken
- * by this process's commits, by a NOTIFY from another instance, or by a slow poll; it also places a
+ * by this process's commits, by the stream bus (another instance's commits), or by a slow poll; it also places a
  * new stream in its user's sequence (Last-Event-ID replay).
  */
 @Injectable()
@@ -31,22 +31,22 @@ export class UserStreamRelay {
     private readonly events: StreamEventsRepository,
     private readonly messages: UserMessageSource,
     private readonly signals: DeliverySignals,
-    private readonly notifier: StreamNotifier,
+    private readonly bus: StreamBus,
   ) {}
 
   start(): void {
     this.unsubscribe = this.signals.on('streamEvents', () => {
       this.wake();
-      this.notifier.notifyOthers();
+      this.bus.publish();
     });
-    this.notifier.listen(() => this.wake());
+    this.bus.subscribe(() => this.wake());
     this.pollTimer = setInterval(() => !this.registry.isEmpty && this.wake(), POLL_MS).unref();
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     clearInterval(this.pollTimer);
-    await this.notifier.close();
+    await this.bus.close();
   }
 
   /**

@@ -1589,7 +1589,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Database unreachable or migrations pending, e.g. `Not ready: migrations`; see Retry-After */
+            /** @description Database unreachable, migrations pending or the instance shutting down, e.g. `Not ready: migrations`, `Not ready: shutdown`; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -1670,7 +1670,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Database unreachable or migrations pending, e.g. `Not ready: migrations`; see Retry-After */
+            /** @description Database unreachable, migrations pending or the instance shutting down, e.g. `Not ready: migrations`, `Not ready: shutdown`; see Retry-After */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */

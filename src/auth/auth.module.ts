@@ -5,10 +5,11 @@ import { BimPlusAuthGuard } from './bimplus-auth.guard';
 import { CaseAuthGuard } from './case-auth.guard';
 import { MetricsAuthGuard } from './metrics-auth.guard';
 import { TokenService } from './token.service';
+import { TokenUseRecorder } from './token-use.recorder';
 
 @Global()
 @Module({
-  providers: [ApiTokensRepository, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
-  exports: [TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
+  providers: [ApiTokensRepository, TokenUseRecorder, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
+  exports: [ApiTokensRepository, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
 })
 export class AuthModule {}

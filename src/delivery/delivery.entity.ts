@@ -9,6 +9,8 @@ import { Webhook } from './webhook/webhook.entity';
 @Index('ix_deliveries_due', ['kind', 'runAt'], { where: `"status" IN ('pending', 'sending')` })
 @Index('ix_deliveries_status_id', ['status', 'id'])
 @Index('ix_deliveries_webhook_id_id', ['webhookId', 'id'], { where: '"webhook_id" IS NOT NULL' })
+// A user's e-mails, for erasure and deactivation.
+@Index('ix_deliveries_user_id', ['userId'], { where: '"user_id" IS NOT NULL' })
 export class Delivery {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { holdsOperatorSecret, throttleKey } from './auth/throttle-key';
 import { TokenService } from './auth/token.service';
@@ -39,6 +40,7 @@ export class AppModule {
         }),
         DatabaseModule,
         AuthModule,
+        AuditModule.forRoot(),
         ObservabilityModule,
         HealthModule,
         AdminModule,

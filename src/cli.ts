@@ -4,8 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdminModule } from './admin/admin.module';
+import { DIRECTORY_CLI_USAGE, directoryCommand } from './admin/directory-admin.cli';
+import { DirectoryAdminService } from './admin/directory-admin.service';
 import { PROVISIONING_CLI_USAGE, provisioningCommand } from './admin/provisioning.cli';
 import { ProvisioningService } from './admin/provisioning.service';
+import { UserErasureService } from './admin/user-erasure.service';
+import { AUDIT_CLI_USAGE, recordCliWrite, runAuditCommand } from './audit/audit.cli';
+import { AuditModule } from './audit/audit.module';
+import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
@@ -21,8 +27,10 @@ import { WebhooksService } from './delivery/webhook/webhooks.service';
 const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node dist/cli.js <command> …)
 
 ${PROVISIONING_CLI_USAGE}
+${DIRECTORY_CLI_USAGE}
 ${DELIVERY_CLI_USAGE}
 ${WEBHOOKS_CLI_USAGE}
+${AUDIT_CLI_USAGE}
 
 Uses DATABASE_URL, or the embedded database under DATA_DIR (joining the running server if there is one).
 Prints JSON on stdout; errors go to stderr with exit code 1.`;
@@ -32,7 +40,7 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, WebhooksModule, AdminModule],
+      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, AuditModule.forRoot('cli'), WebhooksModule, AdminModule],
       providers: [DeliveriesRepository],
     };
   }
@@ -43,6 +51,9 @@ type Options = Record<string, string | undefined>;
 async function run(command: string, positional: string[], options: Options, app: INestApplicationContext): Promise<unknown> {
   if (command.startsWith('deliveries:')) return runDeliveryCommand(command, positional, options, app.get(DeliveriesRepository));
   if (command.startsWith('webhooks:')) return runWebhooksCommand(command, positional, options, app.get(WebhooksService));
+  if (command.startsWith('audit:')) return runAuditCommand(command, options, app.get(AuditService));
+  const lifecycle = directoryCommand(command);
+  if (lifecycle) return lifecycle(positional[0], options, { directory: app.get(DirectoryAdminService), erasure: app.get(UserErasureService) });
   const provision = provisioningCommand(command);
   if (!provision) throw new Error(`Unknown command "${command}"\n\n${USAGE}`);
   return provision(positional, options, app.get(ProvisioningService));
@@ -53,9 +64,10 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'description', 'providers', 'status', 'kind', 'limit', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
+        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'description', 'providers', 'status', 'kind', 'limit', 'q', 'account', 'cursor', 'target', 'action', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
       ),
       help: { type: 'boolean', short: 'h' },
+      confirm: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -69,6 +81,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, env.DATABASE_URL ?? embedded!.url), { logger: false, abortOnError: false });
   try {
     const result = await run(command, rest, values as Options, app);
+    await recordCliWrite(app.get(AuditService), command, rest, values, result);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await app.close();

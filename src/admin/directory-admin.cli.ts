@@ -1,8 +1,8 @@
 import { validateDto } from '../common/validate-dto';
-import { GuidPipe, IntIdPipe } from '../http/param.pipes';
 import { AdminPageQueryDto } from './admin-paging';
 import { DirectoryAdminService } from './directory-admin.service';
 import { ListAccountsQueryDto, ListCasesQueryDto, ListUsersQueryDto, UpdateAccountDto, UpdateCaseDto, UpdateGroupDto, UpdateUserDto } from './dto/lifecycle.dto';
+import { guid, toInt } from './provisioning.cli';
 import { UserErasureService } from './user-erasure.service';
 
 export const DIRECTORY_CLI_USAGE = `  accounts:list   [--type partner|provider] [--q TEXT] [--status active|deactivated] [--limit N] [--cursor C]
@@ -31,34 +31,34 @@ interface Services {
 }
 type DirectoryCommand = (id: string | undefined, options: Options, s: Services) => Promise<unknown>;
 
-/** Path ids are checked as the REST routes check them, with the same messages. */
-const intId = (id: string | undefined) => new IntIdPipe().transform(id ?? '');
-const guid = (id: string | undefined) => new GuidPipe().transform(id ?? '');
+const account = (id: string | undefined) => toInt(id, 'ACCOUNT_ID');
+const user = (id: string | undefined) => guid(id, 'USER_ID');
+const group = (id: string | undefined) => guid(id, 'GROUP_ID');
 const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
 const page = (o: Options) => validateDto(AdminPageQueryDto, { limit: text(o.limit), cursor: text(o.cursor) });
 
 /** The CLI's lifecycle commands: the same services, DTOs and checks as the admin API. */
 const COMMANDS = new Map<string, DirectoryCommand>([
   ['accounts:list', (_, o, s) => s.directory.listAccounts(validateDto(ListAccountsQueryDto, { type: text(o.type), q: text(o.q), status: text(o.status), limit: text(o.limit), cursor: text(o.cursor) }))],
-  ['accounts:show', (id, _, s) => s.directory.getAccount(intId(id))],
-  ['accounts:update', (id, o, s) => s.directory.renameAccount(intId(id), validateDto(UpdateAccountDto, { name: text(o.name) }).name)],
-  ['accounts:deactivate', (id, _, s) => s.directory.setAccountActive(intId(id), false)],
-  ['accounts:reactivate', (id, _, s) => s.directory.setAccountActive(intId(id), true)],
-  ['accounts:tokens', (id, o, s) => s.directory.accountTokens(intId(id), page(o))],
+  ['accounts:show', (id, _, s) => s.directory.getAccount(account(id))],
+  ['accounts:update', (id, o, s) => s.directory.renameAccount(account(id), validateDto(UpdateAccountDto, { name: text(o.name) }).name)],
+  ['accounts:deactivate', (id, _, s) => s.directory.setAccountActive(account(id), false)],
+  ['accounts:reactivate', (id, _, s) => s.directory.setAccountActive(account(id), true)],
+  ['accounts:tokens', (id, o, s) => s.directory.accountTokens(account(id), page(o))],
   ['cases:list', (_, o, s) => s.directory.listCases(validateDto(ListCasesQueryDto, { accountId: text(o.account), limit: text(o.limit), cursor: text(o.cursor) }))],
-  ['cases:show', (id, _, s) => s.directory.getCase(guid(id))],
-  ['cases:forward', (id, o, s) => s.directory.forwardCase(guid(id), validateDto(UpdateCaseDto, { providerAccountId: toNumber(text(o.provider)) }))],
+  ['cases:show', (id, _, s) => s.directory.getCase(guid(id, 'GUID'))],
+  ['cases:forward', (id, o, s) => s.directory.forwardCase(guid(id, 'GUID'), validateDto(UpdateCaseDto, { providerAccountId: toNumber(text(o.provider)) }))],
   ['users:list', (_, o, s) => s.directory.listUsers(validateDto(ListUsersQueryDto, { q: text(o.q), role: text(o.role), status: text(o.status), limit: text(o.limit), cursor: text(o.cursor) }))],
-  ['users:show', (id, _, s) => s.directory.getUser(guid(id))],
-  ['users:update', (id, o, s) => s.directory.updateUser(guid(id), validateDto(UpdateUserDto, { email: text(o.email), name: text(o.name), role: text(o.role) }))],
-  ['users:deactivate', (id, _, s) => s.directory.setUserActive(guid(id), false)],
-  ['users:reactivate', (id, _, s) => s.directory.setUserActive(guid(id), true)],
-  ['users:tokens', (id, o, s) => s.directory.userTokens(guid(id), page(o))],
-  ['users:erase', (id, o, s) => s.erasure.erase(guid(id), o.confirm === true)],
+  ['users:show', (id, _, s) => s.directory.getUser(user(id))],
+  ['users:update', (id, o, s) => s.directory.updateUser(user(id), validateDto(UpdateUserDto, { email: text(o.email), name: text(o.name), role: text(o.role) }))],
+  ['users:deactivate', (id, _, s) => s.directory.setUserActive(user(id), false)],
+  ['users:reactivate', (id, _, s) => s.directory.setUserActive(user(id), true)],
+  ['users:tokens', (id, o, s) => s.directory.userTokens(user(id), page(o))],
+  ['users:erase', (id, o, s) => s.erasure.erase(user(id), o.confirm === true)],
   ['groups:list', (_, o, s) => s.directory.listGroups(page(o))],
-  ['groups:show', (id, _, s) => s.directory.getGroup(guid(id))],
-  ['groups:update', (id, o, s) => s.directory.updateGroup(guid(id), validateDto(UpdateGroupDto, { name: text(o.name), description: text(o.description) }))],
-  ['groups:delete', (id, _, s) => s.directory.deleteGroup(guid(id))],
+  ['groups:show', (id, _, s) => s.directory.getGroup(group(id))],
+  ['groups:update', (id, o, s) => s.directory.updateGroup(group(id), validateDto(UpdateGroupDto, { name: text(o.name), description: text(o.description) }))],
+  ['groups:delete', (id, _, s) => s.directory.deleteGroup(group(id))],
 ]);
 
 /** The lifecycle command named `command`; undefined when there is none. */

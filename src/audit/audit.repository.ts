@@ -39,10 +39,10 @@ export class AuditRepository {
     };
     if (filter.target !== undefined) add('target = ?', filter.target);
     if (filter.action !== undefined) add('action = ?', filter.action);
-    if (page.beforeId !== undefined) add('id < ?::bigint', page.beforeId);
+    if (page.beforeId !== undefined) add('audit_log.id < ?::bigint', page.beforeId);
     params.push(page.limit);
     return this.dataSource.query(
-      `SELECT id::text AS id, at, actor, action, target, details FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      `SELECT id::text AS id, at, actor, action, target, details FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log.id DESC LIMIT $${params.length}`,
       params,
     );
   }

@@ -32,7 +32,7 @@ describeWithServer('admin list plans at volume', () => {
     const dataSource = app.running.app.get(DataSource);
     const statements = app.running.app.get(PreparedStatements);
     const spies = [
-      jest.spyOn(dataSource, 'query').mockImplementation(async (sql: string, params?: unknown[]) => (calls.push([sql, params ?? []]), [])),
+      jest.spyOn(dataSource, 'query').mockImplementation(async (sql: string, params?: unknown) => (calls.push([sql, (params as unknown[] | undefined) ?? []]), [])),
       jest.spyOn(statements, 'query').mockImplementation(async (sql: string, params: unknown[]) => (calls.push([sql, params]), [])),
     ];
     try {

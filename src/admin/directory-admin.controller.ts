@@ -7,9 +7,9 @@ import { ErrorResponseDto } from '../http/error-response.dto';
 import { GuidParam, IntIdParam } from '../http/param.pipes';
 import { PAGE_LINK_HEADER } from '../user-messages/paging.http';
 import { AdminPageQueryDto, sendAdminPage } from './admin-paging';
-import { GroupResponseDto } from './dto/admin-response.dto';
+import { CaseResponseDto, GroupResponseDto } from './dto/admin-response.dto';
 import { EraseUserQueryDto, ListAccountsQueryDto, ListCasesQueryDto, ListGroupsQueryDto, ListUsersQueryDto, UpdateAccountDto, UpdateCaseDto, UpdateGroupDto, UpdateUserDto } from './dto/lifecycle.dto';
-import { AccountDetailsDto, CaseDetailsDto, DeletedGroupDto, ErasureReportDto, GroupSummaryDto, TokenDetailsDto, UserDetailsDto } from './dto/lifecycle-response.dto';
+import { AccountDetailsDto, DeletedGroupDto, ErasureReportDto, GroupSummaryDto, TokenDetailsDto, UserDetailsDto } from './dto/lifecycle-response.dto';
 import { DirectoryAdminService } from './directory-admin.service';
 import { UserErasureService } from './user-erasure.service';
 
@@ -75,24 +75,24 @@ export class DirectoryAdminController {
 
   @Get('cases')
   @ApiOperation({ summary: 'Cases by id; ?accountId= for the cases of one account (as partner or provider)' })
-  @ApiOkResponse({ type: CaseDetailsDto, isArray: true, headers: PAGE_LINK_HEADER })
-  async listCases(@Query() query: ListCasesQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseDetailsDto[]> {
+  @ApiOkResponse({ type: CaseResponseDto, isArray: true, headers: PAGE_LINK_HEADER })
+  async listCases(@Query() query: ListCasesQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseResponseDto[]> {
     return sendAdminPage(reply, await this.directory.listCases(query));
   }
 
   @Get('cases/:guid')
-  @ApiOkResponse({ type: CaseDetailsDto })
+  @ApiOkResponse({ type: CaseResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  getCase(@GuidParam('guid') guid: string): Promise<CaseDetailsDto> {
+  getCase(@GuidParam('guid') guid: string): Promise<CaseResponseDto> {
     return this.directory.getCase(guid);
   }
 
   @Patch('cases/:guid')
   @Audited('cases:forward')
   @ApiOperation({ summary: 'Forwards the case to another provider account: the old provider loses access, the messages stay' })
-  @ApiOkResponse({ type: CaseDetailsDto })
+  @ApiOkResponse({ type: CaseResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  forwardCase(@GuidParam('guid') guid: string, @Body() dto: UpdateCaseDto): Promise<CaseDetailsDto> {
+  forwardCase(@GuidParam('guid') guid: string, @Body() dto: UpdateCaseDto): Promise<CaseResponseDto> {
     return this.directory.forwardCase(guid, dto);
   }
 

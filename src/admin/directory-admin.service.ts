@@ -10,9 +10,9 @@ import { AccountType } from '../directory/directory.enums';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { AccountRow, CaseRow, DirectoryLifecycleRepository, UserRow } from '../directory/directory-lifecycle.repository';
 import { AdminPage, AdminPageQueryDto, DEFAULT_ADMIN_LIMIT, readCursor, toPage } from './admin-paging';
-import { GroupResponseDto } from './dto/admin-response.dto';
+import { CaseResponseDto, GroupResponseDto } from './dto/admin-response.dto';
 import { LifecycleStatus, ListAccountsQueryDto, ListCasesQueryDto, ListUsersQueryDto, UpdateCaseDto, UpdateGroupDto, UpdateUserDto } from './dto/lifecycle.dto';
-import { AccountDetailsDto, CaseDetailsDto, DeletedGroupDto, GroupSummaryDto, TokenDetailsDto, UserDetailsDto } from './dto/lifecycle-response.dto';
+import { AccountDetailsDto, DeletedGroupDto, GroupSummaryDto, TokenDetailsDto, UserDetailsDto } from './dto/lifecycle-response.dto';
 
 const isPositiveInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= MAX_INT4;
 const deactivatedFilter = (status?: LifecycleStatus) => (status === undefined ? undefined : status === LifecycleStatus.Deactivated);
@@ -66,14 +66,14 @@ export class DirectoryAdminService {
     return this.tokenPage({ userId: id.toLowerCase() }, page);
   }
 
-  async listCases(query: ListCasesQueryDto): Promise<AdminPage<CaseDetailsDto>> {
+  async listCases(query: ListCasesQueryDto): Promise<AdminPage<CaseResponseDto>> {
     const limit = query.limit ?? DEFAULT_ADMIN_LIMIT;
     const after = readCursor<[number]>(query.cursor, 1, ([id]) => isPositiveInt(id));
     const rows = await this.lifecycle.listCases({ accountId: query.accountId }, { limit: limit + 1, afterId: after?.[0] });
     return toPage(rows, limit, (row) => [row.id], toCaseDetails);
   }
 
-  async getCase(guid: string): Promise<CaseDetailsDto> {
+  async getCase(guid: string): Promise<CaseResponseDto> {
     const row = await this.lifecycle.findCase(guid.toLowerCase());
     if (!row) throw new DomainError('NOT_FOUND', 'Case not found');
     return toCaseDetails(row);
@@ -83,7 +83,7 @@ export class DirectoryAdminService {
    * Forwards the case to another workshop: from now on only the new provider (and the partner) may act on
    * it; the messages stay. Access is read per request, so the old provider's next call is a 403.
    */
-  async forwardCase(guid: string, dto: UpdateCaseDto): Promise<CaseDetailsDto> {
+  async forwardCase(guid: string, dto: UpdateCaseDto): Promise<CaseResponseDto> {
     const id = guid.toLowerCase();
     return this.transactions.run(async (tx) => {
       const kase = await this.lifecycle.findCase(id, tx);
@@ -208,6 +208,6 @@ function toUserDetails(row: UserRow): UserDetailsDto {
   };
 }
 
-function toCaseDetails(row: CaseRow): CaseDetailsDto {
+function toCaseDetails(row: CaseRow): CaseResponseDto {
   return { id: row.id, guid: row.guid, partnerAccountId: row.partnerAccountId, providerAccountId: row.providerAccountId, createdAt: iso(row.createdAt) };
 }

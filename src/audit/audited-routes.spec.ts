@@ -14,7 +14,7 @@ const ADMIN_CONTROLLERS = [AdminController, DirectoryAdminController, DeliveryAd
 function routes(): Array<{ route: string; method: RequestMethod; action: string | undefined }> {
   return ADMIN_CONTROLLERS.flatMap((controller) =>
     Object.getOwnPropertyNames(controller.prototype)
-      .map((name) => controller.prototype[name] as unknown)
+      .map((name) => (controller.prototype as unknown as Record<string, unknown>)[name])
       .filter((handler): handler is object => typeof handler === 'function' && Reflect.hasMetadata(METHOD_METADATA, handler))
       .map((handler) => ({
         route: `${controller.name} ${String(Reflect.getMetadata(PATH_METADATA, handler))}`,

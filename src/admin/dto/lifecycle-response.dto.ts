@@ -32,14 +32,6 @@ export class TokenDetailsDto {
   @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
 }
 
-export class CaseDetailsDto {
-  @ApiProperty({ type: 'integer', example: 7748 }) id: number;
-  @ApiProperty({ example: '1e0abcb7-b94c-4072-a9c0-37072a1ef015' }) guid: string;
-  @ApiProperty({ type: 'integer', example: 1009 }) partnerAccountId: number;
-  @ApiProperty({ type: 'integer', example: 1010 }) providerAccountId: number;
-  @ApiProperty({ example: '2017-07-26T14:02:02.170Z' }) createdAt: string;
-}
-
 export class GroupSummaryDto {
   @ApiProperty({ example: '5e1f0000-0000-4000-8000-000000000001' }) id: string;
   @ApiProperty({ example: 'Support team' }) name: string;

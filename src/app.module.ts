@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { ConsoleModule } from './console/console.module';
 import { AuthModule } from './auth/auth.module';
 import { holdsOperatorSecret, throttleKey } from './auth/throttle-key';
 import { TokenService } from './auth/token.service';
@@ -44,6 +45,7 @@ export class AppModule {
         ObservabilityModule,
         HealthModule,
         AdminModule,
+        ConsoleModule,
         ...FEATURE_MODULES,
       ],
       providers: [

@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { FastifyRequest } from 'fastify';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
+import { ConsoleModule } from './console/console.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitStorage } from './auth/rate-limit.storage';
 import { holdsOperatorSecret, throttleKey } from './auth/throttle-key';
@@ -41,9 +43,11 @@ export class AppModule {
         }),
         DatabaseModule,
         AuthModule,
+        AuditModule.forRoot(),
         ObservabilityModule,
         HealthModule,
         AdminModule,
+        ConsoleModule,
         ...FEATURE_MODULES,
       ],
       providers: [

@@ -4,8 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdminModule } from './admin/admin.module';
+import { DIRECTORY_CLI_USAGE, directoryCommand } from './admin/directory-admin.cli';
+import { DirectoryAdminService } from './admin/directory-admin.service';
 import { PROVISIONING_CLI_USAGE, provisioningCommand } from './admin/provisioning.cli';
 import { ProvisioningService } from './admin/provisioning.service';
+import { UserErasureService } from './admin/user-erasure.service';
+import { AUDIT_CLI_USAGE, recordCliWrite, runAuditCommand } from './audit/audit.cli';
+import { AuditModule } from './audit/audit.module';
+import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
@@ -25,8 +31,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (in the image: node d
   migrate                     apply pending migrations (on DATABASE_DIRECT_URL when set) and exit;
                               a step of its own before a rolling deploy, instances then run with MIGRATIONS_RUN=false
 ${PROVISIONING_CLI_USAGE}
+${DIRECTORY_CLI_USAGE}
 ${DELIVERY_CLI_USAGE}
 ${WEBHOOKS_CLI_USAGE}
+${AUDIT_CLI_USAGE}
 
 Uses DATABASE_URL, or the embedded database under DATA_DIR (joining the running server if there is one).
 Prints JSON on stdout; errors go to stderr with exit code 1.`;
@@ -36,7 +44,7 @@ class CliModule {
   static forRoot(env: EnvironmentVariables, url: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, WebhooksModule, AdminModule],
+      imports: [ConfigModule.forRoot(env), typeOrmRoot(env, url, ENTITIES, { retryAttempts: 0 }), DatabaseModule, AuthModule, AuditModule.forRoot('cli'), WebhooksModule, AdminModule],
       providers: [DeliveriesRepository],
     };
   }
@@ -47,6 +55,9 @@ type Options = Record<string, string | undefined>;
 async function run(command: string, positional: string[], options: Options, app: INestApplicationContext): Promise<unknown> {
   if (command.startsWith('deliveries:')) return runDeliveryCommand(command, positional, options, app.get(DeliveriesRepository));
   if (command.startsWith('webhooks:')) return runWebhooksCommand(command, positional, options, app.get(WebhooksService));
+  if (command.startsWith('audit:')) return runAuditCommand(command, options, app.get(AuditService));
+  const lifecycle = directoryCommand(command);
+  if (lifecycle) return lifecycle(positional[0], options, { directory: app.get(DirectoryAdminService), erasure: app.get(UserErasureService) });
   const provision = provisioningCommand(command);
   if (!provision) throw new Error(`Unknown command "${command}"\n\n${USAGE}`);
   return provision(positional, options, app.get(ProvisioningService));
@@ -57,9 +68,10 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       ...Object.fromEntries(
-        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'description', 'providers', 'status', 'kind', 'limit', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
+        ['type', 'name', 'label', 'url', 'secret', 'partner', 'provider', 'guid', 'email', 'id', 'role', 'members', 'description', 'providers', 'status', 'kind', 'limit', 'q', 'account', 'cursor', 'target', 'action', ...WEBHOOKS_CLI_OPTIONS].map((o) => [o, { type: 'string' as const }]),
       ),
       help: { type: 'boolean', short: 'h' },
+      confirm: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -82,7 +94,9 @@ async function main(): Promise<void> {
 async function runInApp(command: string, positional: string[], options: Options, env: EnvironmentVariables, url: string): Promise<unknown> {
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(env, url), { logger: false, abortOnError: false });
   try {
-    return await run(command, positional, options, app);
+    const result = await run(command, positional, options, app);
+    await recordCliWrite(app.get(AuditService), command, positional, options, result);
+    return result;
   } finally {
     await app.close();
   }

@@ -112,6 +112,54 @@ describe('provisioning CLI', () => {
     expect(migrated.json).toEqual({ applied: [] });
   });
 
+  it('finds, renames, deactivates and forwards, erases a user, and records each write as cli in the audit log', async () => {
+    const tag = `cli-${Date.now()}`;
+    const partner = await cli('accounts:create', '--type', 'partner', '--name', `${tag} partner`);
+    const provider = await cli('accounts:create', '--type', 'provider', '--name', `${tag} provider`);
+    const other = await cli('accounts:create', '--type', 'provider', '--name', `${tag} other`);
+    const token = await cli('accounts:token', String(partner.json.id));
+    const found = await cli('accounts:list', '--q', tag, '--type', 'partner');
+    expect(found.json).toEqual({ items: [expect.objectContaining({ id: partner.json.id, status: 'active' })] });
+    const page = await cli('accounts:list', '--q', tag, '--limit', '2');
+    expect(page.json.items).toHaveLength(2);
+    expect((await cli('accounts:list', '--q', tag, '--cursor', page.json.nextCursor)).json.items.map((a: { id: number }) => a.id)).toEqual([other.json.id]);
+    expect((await cli('accounts:update', String(partner.json.id), '--name', `${tag} renamed`)).json.name).toBe(`${tag} renamed`);
+    expect((await cli('accounts:tokens', String(partner.json.id))).json.items).toEqual([expect.objectContaining({ id: token.json.id, revokedAt: null })]);
+
+    expect((await cli('accounts:deactivate', String(partner.json.id))).json.status).toBe('deactivated');
+    const denied = await app.request('GET', `/api/v3/case-messages/feed?accessToken=${token.json.token}`);
+    expect(denied).toMatchObject({ status: 401, body: { error: { message: 'Account deactivated' } } });
+    expect((await cli('accounts:reactivate', String(partner.json.id))).json.status).toBe('active');
+
+    const kase = await cli('cases:create', '--partner', String(partner.json.id), '--provider', String(provider.json.id));
+    const toPartner = await cli('cases:forward', kase.json.guid, '--provider', String(partner.json.id));
+    expect(toPartner).toMatchObject({ code: 1, json: { error: { message: `providerAccountId: account ${partner.json.id} is not a provider account` } } });
+    expect((await cli('cases:forward', kase.json.guid, '--provider', String(other.json.id))).json.providerAccountId).toBe(other.json.id);
+    expect((await cli('cases:list', '--account', String(other.json.id))).json.items.map((c: { guid: string }) => c.guid)).toEqual([kase.json.guid]);
+
+    const user = await cli('users:create', '--email', `${tag}@example.com`);
+    const unconfirmed = await cli('users:erase', user.json.id);
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.json.error.message).toContain('cannot be undone');
+    const erased = await cli('users:erase', user.json.id, '--confirm');
+    expect(erased.json).toMatchObject({ erased: true });
+    expect((await cli('users:show', user.json.id)).json).toEqual({ error: { message: 'User not found' } });
+    expect((await cli('users:show', 'nope')).json).toEqual({ error: { message: 'USER_ID must be a valid GUID (got "nope")' } });
+
+    const audit = await cli('audit:list', '--target', `account:${partner.json.id}`);
+    expect(audit.json.items.map((e: { actor: string; action: string }) => `${e.actor} ${e.action}`)).toEqual([
+      'cli accounts:reactivate',
+      'cli accounts:deactivate',
+      'cli accounts:update',
+      'cli accounts:token',
+      'cli accounts:create',
+    ]);
+    // The server's log has the CLI's writes too, and reads are not recorded.
+    const overHttp = await app.admin('GET', `/admin/audit?target=case:${kase.json.guid}`);
+    expect(overHttp.body.map((e: { action: string }) => e.action)).toEqual(['cases:forward', 'cases:create']);
+    expect((await cli('audit:list', '--action', 'accounts:list')).json.items).toEqual([]);
+  });
+
   it('reports bad input and conflicts as JSON errors with exit code 1', async () => {
     const bad = await cli('accounts:create', '--type', 'insurer', '--name', 'X');
     expect(bad.code).toBe(1);

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { GuidParam, IntIdParam } from '../http/param.pipes';
@@ -15,12 +16,14 @@ export class AdminController {
   constructor(private readonly provisioning: ProvisioningService) {}
 
   @Post('accounts')
+  @Audited('accounts:create')
   @ApiCreatedResponse({ type: AccountResponseDto })
   createAccount(@Body() dto: CreateAccountDto): Promise<AccountResponseDto> {
     return this.provisioning.createAccount(dto);
   }
 
   @Post('accounts/:id/tokens')
+  @Audited('accounts:token')
   @ApiBody({ type: IssueTokenDto, required: false, description: 'Optional: a label for the token' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -29,6 +32,7 @@ export class AdminController {
   }
 
   @Put('accounts/:id/webhook')
+  @Audited('accounts:webhook')
   @ApiOkResponse({ type: AccountResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   setWebhook(@IntIdParam('id') id: number, @Body() dto: SetWebhookDto): Promise<AccountResponseDto> {
@@ -44,6 +48,7 @@ export class AdminController {
   }
 
   @Put('accounts/:id/represents')
+  @Audited('accounts:represents')
   @ApiOperation({ summary: "Sets the provider accounts this account's tokens may act as, with the X-Service-Provider header on v3" })
   @ApiOkResponse({ type: RepresentationsResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -52,6 +57,7 @@ export class AdminController {
   }
 
   @Post('cases')
+  @Audited('cases:create')
   @ApiCreatedResponse({ type: CaseResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A case with this guid exists' })
   createCase(@Body() dto: CreateCaseDto): Promise<CaseResponseDto> {
@@ -59,6 +65,7 @@ export class AdminController {
   }
 
   @Post('users')
+  @Audited('users:create')
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A user with this id exists' })
   createUser(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
@@ -66,6 +73,7 @@ export class AdminController {
   }
 
   @Post('users/:id/tokens')
+  @Audited('users:token')
   @ApiBody({ type: IssueTokenDto, required: false, description: 'Optional: a label for the token' })
   @ApiCreatedResponse({ type: IssuedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -74,6 +82,7 @@ export class AdminController {
   }
 
   @Post('groups')
+  @Audited('groups:create')
   @ApiCreatedResponse({ type: GroupResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A group with this id exists' })
   createGroup(@Body() dto: CreateGroupDto): Promise<GroupResponseDto> {
@@ -81,6 +90,7 @@ export class AdminController {
   }
 
   @Put('groups/:id/members')
+  @Audited('groups:members')
   @ApiOkResponse({ type: GroupResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   setGroupMembers(@GuidParam('id') id: string, @Body() dto: GroupMembersDto): Promise<GroupResponseDto> {
@@ -88,6 +98,7 @@ export class AdminController {
   }
 
   @Delete('tokens/:id')
+  @Audited('tokens:revoke')
   @HttpCode(200)
   @ApiOkResponse({ type: RevokedTokenDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })

@@ -1,7 +1,16 @@
 import { Module } from '@nestjs/common';
-import { AdminController } from './admin.controller';
 import { DirectoryRepository } from '../directory/directory.repository';
+import { DirectoryLifecycleRepository } from '../directory/directory-lifecycle.repository';
+import { UserErasureRepository } from '../directory/user-erasure.repository';
+import { AdminController } from './admin.controller';
+import { DirectoryAdminController } from './directory-admin.controller';
+import { DirectoryAdminService } from './directory-admin.service';
 import { ProvisioningService } from './provisioning.service';
+import { UserErasureService } from './user-erasure.service';
 
-@Module({ controllers: [AdminController], providers: [ProvisioningService, DirectoryRepository], exports: [ProvisioningService, DirectoryRepository] })
+@Module({
+  controllers: [AdminController, DirectoryAdminController],
+  providers: [ProvisioningService, DirectoryAdminService, UserErasureService, DirectoryRepository, DirectoryLifecycleRepository, UserErasureRepository],
+  exports: [ProvisioningService, DirectoryAdminService, UserErasureService, DirectoryRepository],
+})
 export class AdminModule {}

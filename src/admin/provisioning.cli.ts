@@ -49,14 +49,14 @@ export function provisioningCommand(command: string): ProvisioningCommand | unde
   return COMMANDS.get(command);
 }
 
-function guid(value: string | undefined, name: string): string {
+export function guid(value: string | undefined, name: string): string {
   if (!value) throw new Error(`${name} is required`);
   if (!isUuid(value)) throw new Error(`${name} must be a valid GUID (got "${value}")`);
   return value.toLowerCase();
 }
 
 /** Validated as the REST API's IntIdPipe does: a positive 32-bit integer. */
-function toInt(value: string | undefined, name: string): number {
+export function toInt(value: string | undefined, name: string): number {
   const id = parseIntId(value);
   if (id === undefined) throw new Error(`${name} must be a positive integer (got "${value ?? ''}")`);
   return id;

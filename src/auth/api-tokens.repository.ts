@@ -10,6 +10,17 @@ export interface TokenOwnerRow {
   user_id: string | null;
   email: string | null;
   role: UserRole | null;
+  /** Whether the owner (account or user) is deactivated. */
+  deactivated: boolean;
+}
+
+/** A token as operators list it: never its hash. */
+export interface TokenListRow {
+  id: string;
+  label: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
 }
 
 /** The api_tokens table. Hand-written SQL: a lookup reads token, owner and role in one indexed query. */
@@ -28,7 +39,8 @@ export class ApiTokensRepository {
   /** The token with this hash and its owner, unless it is unknown or revoked. */
   async findLive(hash: Buffer): Promise<TokenOwnerRow | undefined> {
     const [row] = await this.statements.query<TokenOwnerRow>(
-      `SELECT t.id AS token_id, t.account_id, a.type AS account_type, t.user_id, u.email, u.role
+      `SELECT t.id AS token_id, t.account_id, a.type AS account_type, t.user_id, u.email, u.role,
+              COALESCE(a.deactivated_at, u.deactivated_at) IS NOT NULL AS deactivated
          FROM api_tokens t
          LEFT JOIN accounts a ON a.id = t.account_id
          LEFT JOIN users u ON u.id = t.user_id
@@ -57,7 +69,29 @@ export class ApiTokensRepository {
     return row.found;
   }
 
-  async touch(tokenId: string): Promise<void> {
-    await this.statements.query(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, [tokenId]);
+  /** Sets each token's last use (parallel arrays), never moving it back; one statement for all of them. */
+  async recordUses(tokenIds: string[], usedAt: Date[]): Promise<void> {
+    await this.statements.query(
+      `WITH used AS (
+         UPDATE api_tokens t SET last_used_at = GREATEST(t.last_used_at, u.at)
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at) WHERE t.id = u.id RETURNING 1
+       ) SELECT count(*)::int AS n FROM used`,
+      [tokenIds, usedAt.map((d) => d.toISOString())],
+    );
+  }
+
+  /**
+   * A page of an account's or a user's tokens, oldest first, after the (created_at to the millisecond, id)
+   * position `after` (read on ix_api_tokens_account_id / ix_api_tokens_user_id: an owner has few).
+   */
+  listByOwner(owner: { accountId: number } | { userId: string }, page: { limit: number; after?: [string, string] }): Promise<TokenListRow[]> {
+    const [column, id] = 'accountId' in owner ? ['account_id', owner.accountId] : ['user_id', owner.userId];
+    const created = `date_trunc('milliseconds', created_at)`;
+    const after = page.after ? `AND (${created}, id) > ($3::timestamptz, $4::uuid)` : '';
+    return this.statements.query<TokenListRow>(
+      `SELECT id, label, ${created} AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
+         FROM api_tokens WHERE ${column} = $1 ${after} ORDER BY ${created}, id LIMIT $2`,
+      [id, page.limit, ...(page.after ?? [])],
+    );
   }
 }

@@ -6,10 +6,11 @@ import { CaseAuthGuard } from './case-auth.guard';
 import { MetricsAuthGuard } from './metrics-auth.guard';
 import { RateLimitStorage } from './rate-limit.storage';
 import { TokenService } from './token.service';
+import { TokenUseRecorder } from './token-use.recorder';
 
 @Global()
 @Module({
-  providers: [ApiTokensRepository, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard, RateLimitStorage],
-  exports: [TokenService, RateLimitStorage, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
+  providers: [ApiTokensRepository, TokenUseRecorder, TokenService, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard, RateLimitStorage],
+  exports: [ApiTokensRepository, TokenService, RateLimitStorage, CaseAuthGuard, BimPlusAuthGuard, AdminAuthGuard, MetricsAuthGuard],
 })
 export class AuthModule {}

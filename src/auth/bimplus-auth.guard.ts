@@ -21,6 +21,7 @@ export class BimPlusAuthGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('Missing token: use "Authorization: BimPlus <token>"');
     const principal = await this.tokens.resolve(token);
     if (!principal || principal.kind !== 'user') throw new UnauthorizedException('Invalid token');
+    if (principal.deactivated) throw new UnauthorizedException('User deactivated');
     request.principal = principal;
     return true;
   }

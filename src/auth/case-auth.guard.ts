@@ -22,6 +22,7 @@ export class CaseAuthGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('Missing access token');
     const principal = await this.tokens.resolve(token);
     if (!principal || principal.kind !== 'account') throw new UnauthorizedException('Invalid access token');
+    if (principal.deactivated) throw new UnauthorizedException('Account deactivated');
     const acting = await this.actingAccount(principal, request.headers['x-service-provider']);
     const auth = this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);
     if (auth?.scheme === 'case' && !auth.roles.includes(acting.accountType)) throw new ForbiddenException('No access');

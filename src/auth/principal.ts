@@ -6,6 +6,8 @@ export interface AccountPrincipal {
   tokenId: string;
   accountId: number;
   accountType: AccountType;
+  /** The token's account is deactivated: every call is a 401. */
+  deactivated?: boolean;
 }
 
 /** A v2 caller: a portal user or a service user. */
@@ -15,6 +17,8 @@ export interface UserPrincipal {
   userId: string;
   email: string;
   role: UserRole;
+  /** The user is deactivated: every call is a 401. */
+  deactivated?: boolean;
 }
 
 export type AnyPrincipal = AccountPrincipal | UserPrincipal;

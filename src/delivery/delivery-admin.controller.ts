@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { AdminAuth } from '../auth/auth.decorators';
 import { ErrorResponseDto } from '../http/error-response.dto';
 import { DeliveryIdParam } from './delivery-id.pipe';
@@ -30,6 +31,7 @@ export class DeliveryAdminController {
   }
 
   @Post('retry-failed')
+  @Audited('deliveries:retry-failed')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send every failed delivery (?kind=email|webhook: of one kind) again now, each with a fresh attempt budget' })
   @ApiOkResponse({ type: RetryFailedResponseDto })
@@ -38,6 +40,7 @@ export class DeliveryAdminController {
   }
 
   @Post(':id/retry')
+  @Audited('deliveries:retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send again now with a fresh attempt budget (a failed delivery, or a redelivery of a sent webhook)' })
   @ApiOkResponse({ type: DeliveryResponseDto })

@@ -9,6 +9,10 @@ import { Webhook } from './webhook/webhook.entity';
 @Index('ix_deliveries_due', ['kind', 'runAt'], { where: `"status" IN ('pending', 'sending')` })
 @Index('ix_deliveries_status_id', ['status', 'id'])
 @Index('ix_deliveries_webhook_id_id', ['webhookId', 'id'], { where: '"webhook_id" IS NOT NULL' })
+// A user's e-mails, for erasure and deactivation.
+@Index('ix_deliveries_user_id', ['userId'], { where: '"user_id" IS NOT NULL' })
+// Deliveries sent in the last hour, for the operator console's chart.
+@Index('ix_deliveries_sent_at', ['sentAt'], { where: '"sent_at" IS NOT NULL' })
 export class Delivery {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

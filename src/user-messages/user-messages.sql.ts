@@ -16,10 +16,22 @@ export const USER_MESSAGE_COLUMNS = `m.id, m.sender_id AS "senderId", m.sender_e
 export const VIEW_NAMES = `id, "senderId", "senderEmail", "receiverType", "receiverId", "receiverEmail", source, topic, severity,
   "returnCode", "timestamp", "additionalData", "additionalDataIsObject", "correlationId", "unreadEmail", "unreadBrowser"`;
 
-/** Who receives a new message: the user (with the message's receiver e-mail, $6), or every member of the group now. */
+/**
+ * Who receives a new message: the user (with the message's receiver e-mail, $6), or every member of the group
+ * now who is not deactivated.
+ */
 const RECIPIENTS: Record<ReceiverType, string> = {
   [ReceiverType.User]: `SELECT u.id, COALESCE($6::varchar, u.email) FROM users u WHERE u.id = $5`,
-  [ReceiverType.Group]: `SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5`,
+  [ReceiverType.Group]: `SELECT gm.user_id, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id = $5 AND u.deactivated_at IS NULL`,
+};
+
+/**
+ * The recipients that get an e-mail and a push: a deactivated user addressed directly keeps the message in
+ * the inbox (data stays) but is sent nothing; a group's recipients are all active already.
+ */
+const NOTIFIED: Record<ReceiverType, { cte: string; name: string }> = {
+  [ReceiverType.User]: { cte: `notified AS (SELECT r.user_id, r.address FROM recipients r JOIN users u ON u.id = r.user_id WHERE u.deactivated_at IS NULL), `, name: 'notified' },
+  [ReceiverType.Group]: { cte: '', name: 'recipients' },
 };
 
 /**
@@ -42,7 +54,7 @@ WITH m AS (
   INSERT INTO user_message_recipients (message_id, user_id, address, unread_email, unread_browser, "timestamp", source)
   SELECT m.id, s.user_id, s.address, $14::boolean, $15::boolean, m."timestamp", m.source FROM m, (${RECIPIENTS[receiverType]}) AS s(user_id, address)
   RETURNING user_id, address
-), ${newMessageDeliveriesFrom('recipients', '(SELECT id FROM m)', '$14::boolean', '$15::boolean')}
+), ${NOTIFIED[receiverType].cte}${newMessageDeliveriesFrom(NOTIFIED[receiverType].name, '(SELECT id FROM m)', '$14::boolean', '$15::boolean')}
 SELECT ${isoTimestampSql('m."timestamp"')} AS "timestamp", (SELECT count(*) FROM recipients)::int AS recipients FROM m`;
 }
 

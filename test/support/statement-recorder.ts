@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 
 /** Not a request's own statements: token use recorded off the request path, and the NOTIFY batched after commit. */
-const BACKGROUND = /^\s*UPDATE api_tokens SET last_used_at|pg_notify/;
+const BACKGROUND = /^\s*UPDATE api_tokens SET last_used_at|last_used_at = GREATEST|pg_notify/;
 
 /**
  * Records the text of every statement any `pg` client sends (TypeORM's queries, BEGIN/COMMIT and raw

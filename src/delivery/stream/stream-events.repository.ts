@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StreamEventType } from '../delivery.enums';
 
-// The SQL of the SSE streams: the users' event ids, their events after a cursor, NOTIFY, revoked tokens.
+// The SQL of the SSE streams: the users' event ids, their events after a cursor, NOTIFY, ended tokens.
 // Hand-written: a relay pass reads every user with an open stream in one statement, whatever their number.
 
 /** The LISTEN/NOTIFY channel that wakes the stream relays of the other instances. */
@@ -45,9 +45,14 @@ export class StreamEventsRepository {
     );
   }
 
-  /** The ones among `tokenIds` that have been revoked. */
-  async revokedTokenIds(tokenIds: string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM api_tokens WHERE id = ANY($1::uuid[]) AND revoked_at IS NOT NULL`, [tokenIds]);
+  /** The ones among `tokenIds` that no longer open a stream: revoked, gone (the user erased), or of a deactivated user. */
+  async endedTokenIds(tokenIds: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT s.id FROM unnest($1::uuid[]) AS s(id)
+         LEFT JOIN api_tokens t ON t.id = s.id LEFT JOIN users u ON u.id = t.user_id
+        WHERE t.id IS NULL OR t.revoked_at IS NOT NULL OR u.deactivated_at IS NOT NULL`,
+      [tokenIds],
+    );
     return rows.map((r) => r.id);
   }
 

@@ -39,7 +39,7 @@ function makeHub(events: Array<{ seq: number; type: string; messageId: string }>
   const repository = {
     lastSeq: jest.fn(async () => 0),
     eventsAfter: async () => events.map((e) => ({ userId: USER, seq: String(e.seq), type: e.type, messageId: e.messageId })),
-    revokedTokenIds: async () => [TOKEN], // TOKEN is revoked, OTHER_TOKEN is not
+    endedTokenIds: async () => [TOKEN], // TOKEN is revoked, OTHER_TOKEN is not
   };
   const streamEvents = repository as unknown as StreamEventsRepository;
   const gauge = { inc: jest.fn(), dec: jest.fn() };

@@ -10,7 +10,7 @@ import { UserStreamRelay } from './user-stream.relay';
 /**
  * The SSE streams of this instance, as the controller sees them: opens a stream on a place of the
  * registry, starts it where the relay says, and runs the heartbeat that also ends the streams of revoked
- * tokens. The registry holds the sockets; the relay moves events from the database to them.
+ * tokens and deactivated users. The registry holds the sockets; the relay moves events from the database to them.
  */
 @Injectable()
 export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -82,12 +82,12 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     void this.closeRevoked();
   }
 
-  /** Ends the streams whose token has been revoked since they opened: one query for all of them. */
+  /** Ends the streams whose token has been revoked (or its user deactivated or erased) since they opened: one query for all of them. */
   private async closeRevoked(): Promise<void> {
     const tokenIds = this.registry.tokenIds();
     if (tokenIds.length === 0) return;
     try {
-      this.registry.endStreamsOf(await this.events.revokedTokenIds(tokenIds));
+      this.registry.endStreamsOf(await this.events.endedTokenIds(tokenIds));
     } catch (error) {
       this.logger.warn(`could not check streams for revoked tokens: ${(error as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited } from '../../audit/audited.decorator';
 import { AdminAuth } from '../../auth/auth.decorators';
 import { ErrorResponseDto } from '../../http/error-response.dto';
 import { GuidParam, IntIdParam } from '../../http/param.pipes';
@@ -18,6 +19,7 @@ export class WebhooksAdminController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post('accounts/:id/webhooks')
+  @Audited('webhooks:create')
   @ApiOperation({ summary: 'Subscribes an account to webhook events, over HTTP or AMQP' })
   @ApiCreatedResponse({ type: WebhookResponseDto })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -41,6 +43,7 @@ export class WebhooksAdminController {
   }
 
   @Patch('webhooks/:id')
+  @Audited('webhooks:update')
   @ApiOperation({ summary: 'Changes the fields given; the webhook must stay valid as a whole' })
   @ApiOkResponse({ type: WebhookResponseDto })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -49,6 +52,7 @@ export class WebhooksAdminController {
   }
 
   @Delete('webhooks/:id')
+  @Audited('webhooks:delete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deletes a webhook; its pending deliveries are cancelled, its log is kept' })
   @ApiOkResponse({ type: DeletedWebhookDto })
@@ -66,6 +70,7 @@ export class WebhooksAdminController {
   }
 
   @Post('webhooks/:id/deliveries/:deliveryId/redeliver')
+  @Audited('webhooks:redeliver')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sends a delivery again (same X-Webhook-Id), with a fresh attempt budget' })
   @ApiOkResponse({ type: DeliveryResponseDto })

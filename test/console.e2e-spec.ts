@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { Browser, chromium, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { createAccount, createUser } from './factories';
+import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
+
+jest.setTimeout(60_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+// CI installs Debian's chromium (.ci/run); without it there is no browser to drive.
+const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
+
+describeWithChromium('the operator console in headless Chromium', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    // No workers: a failed delivery retried from the console stays pending where the test can see it.
+    app = await startTestApp({ WORKERS_ENABLED: 'false' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage();
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app.close();
+  });
+
+  it('is served with a strict Content-Security-Policy and no inline script', async () => {
+    const res = await app.request('GET', '/admin/console');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(res.text).not.toMatch(/\son[a-z]+=/);
+  });
+
+  it('refuses a wrong token with the API message, then logs in and shows the overview', async () => {
+    await page.goto(`${app.baseUrl}/admin/console`);
+    // Reached by label, as a screen reader would.
+    await page.getByLabel('Admin token').fill('wrong-token-wrong-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('#message', { hasText: 'Invalid admin token' }).waitFor();
+    expect(await page.getByLabel('Admin token').isVisible()).toBe(true);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.locator('#overview dt', { hasText: 'Accounts' }).waitFor();
+    expect(await page.locator('#chart rect').count()).toBe(12);
+  });
+
+  it('finds an account, issues and revokes a token, deactivates it, and shows each in the audit log', async () => {
+    const name = `Console ${randomUUID().slice(0, 8)}`;
+    const account = await createAccount(app, 'partner', name);
+    await page.getByLabel('Name contains').fill(name);
+    await page.getByRole('button', { name: 'Find' }).click();
+    const accountRow = page.locator('#accounts tr', { hasText: name });
+    await accountRow.waitFor();
+
+    await accountRow.getByRole('button', { name: 'Tokens' }).click();
+    await page.locator('#tokens tr', { hasText: account.tokenId }).waitFor();
+    await page.getByRole('button', { name: 'Issue a token' }).click();
+    const issued = await page.locator('#issued-token', { hasText: 'shown once' }).textContent();
+    const token = /([0-9a-f]{64})$/.exec(issued ?? '')?.[1];
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect((await app.request('GET', `/api/v3/case-messages/feed?accessToken=${token}`)).status).toBe(200);
+
+    await page.locator('#tokens tr', { hasText: account.tokenId }).getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('#message', { hasText: `Token ${account.tokenId} revoked` }).waitFor();
+    expect((await app.request('GET', `/api/v3/case-messages/feed?accessToken=${account.token}`)).status).toBe(401);
+
+    await accountRow.getByRole('button', { name: 'Deactivate' }).click();
+    await page.locator('#accounts tr', { hasText: name }).getByRole('button', { name: 'Reactivate' }).waitFor();
+    expect(await app.request('GET', `/api/v3/case-messages/feed?accessToken=${token}`)).toMatchObject({ status: 401, body: { error: { message: 'Account deactivated' } } });
+
+    await page.getByLabel('Target').fill(`account:${account.id}`);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#audit tr', { hasText: 'accounts:deactivate' }).waitFor();
+    expect(await page.locator('#audit tr td:nth-child(3)').allTextContents()).toEqual(['accounts:deactivate', 'accounts:token', 'accounts:token', 'accounts:create']);
+  });
+
+  it('retries a failed delivery', async () => {
+    const user = await createUser(app);
+    const [failed] = await app.running.app
+      .get(DataSource)
+      .query(`INSERT INTO deliveries (kind, status, message_id, user_id, address, attempts, last_error) VALUES ('email', 'failed', $1, $2, $3, 8, 'mailbox full') RETURNING id::text AS id`, [
+        randomUUID(),
+        user.id,
+        user.email,
+      ]);
+    await page.getByRole('button', { name: 'Reload' }).click();
+    const deliveryRow = page.locator('#deliveries tr', { hasText: 'mailbox full' });
+    await deliveryRow.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('#message', { hasText: `Delivery ${failed.id} queued again` }).waitFor();
+    expect((await app.admin('GET', `/admin/deliveries/${failed.id}`)).body.status).toBe('pending');
+    await page.getByLabel('Target').fill(`delivery:${failed.id}`);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#audit tr', { hasText: 'deliveries:retry' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+});

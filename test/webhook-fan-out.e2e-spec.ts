@@ -38,6 +38,13 @@ describeWithServer('Webhook events: queued with the message, fanned out by the w
     expect(res.status).toBe(200);
     return res.body.id;
   };
+  /** Waits until the worker has turned the waiting events (of `messageId`, or all) into deliveries. */
+  const untilFannedOut = async (messageId?: number) => {
+    for (const deadline = Date.now() + 15_000; (await queuedWebhookEvents(db, messageId)).length > 0; ) {
+      if (Date.now() > deadline) throw new Error('webhook events never fanned out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const confirm = (ids: number[]) => api.request('POST', `${BASE}/confirm?accessToken=${provider.token}`, { body: ids });
 
   beforeAll(async () => {
@@ -70,10 +77,7 @@ describeWithServer('Webhook events: queued with the message, fanned out by the w
     worker = await startTestApp({}, { shareDatabaseUrl: api.databaseUrl });
     const calls = await receiver.waitFor((c) => c.filter((call) => call.path === '/confirmed').length >= 2);
     expect(calls.filter((c) => c.path === '/confirmed').map((c) => JSON.parse(c.body).id).sort()).toEqual([...mine].sort());
-    for (const deadline = Date.now() + 15_000; (await queuedWebhookEvents(db)).length > 0; ) {
-      if (Date.now() > deadline) throw new Error('webhook events never fanned out');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilFannedOut();
     await worker.close();
     worker = undefined;
   });
@@ -86,10 +90,7 @@ describeWithServer('Webhook events: queued with the message, fanned out by the w
 
     worker = await startTestApp({}, { shareDatabaseUrl: api.databaseUrl });
     await receiver.waitFor((c) => c.some((call) => call.path === '/early'));
-    for (const deadline = Date.now() + 15_000; (await queuedWebhookEvents(db, message)).length > 0; ) {
-      if (Date.now() > deadline) throw new Error('webhook event never fanned out');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilFannedOut(message);
     const deliveries = await db.query(`SELECT webhook_id AS "webhookId" FROM deliveries WHERE event = 'message.created' AND message_id = $1`, [String(message)]);
     expect(deliveries).toEqual([{ webhookId: early.id }]);
     expect(receiver.calls.filter((c) => c.path === '/late')).toEqual([]);

@@ -55,7 +55,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     if (!this.env.WORKERS_ENABLED) return;
     this.running = true;
-    this.unsubscribe = this.signals.on('deliveries', () => this.wakeAll());
+    // A create queues e-mails or webhook events, never webhook deliveries: those come from the fan-out, which
+    // wakes the webhook loops itself, so waking them here would only cost two empty claims.
+    this.unsubscribe = this.signals.on('deliveries', () => {
+      this.fanOutWaker.wake();
+      this.wakers.get(DeliveryKind.Email)?.wake();
+    });
     const size = this.env.WORKER_CONCURRENCY;
     this.loops = [
       this.loop('webhook fan-out', this.fanOutWaker, () => this.fanOut()),

@@ -1,17 +1,15 @@
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { createAccount, createUser } from './factories';
+import { describeWithChromium, launchChromium } from './support/chromium';
 import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run); without it there is no browser to drive.
-const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
+const suite = 'the operator console in headless Chromium';
 
-describeWithChromium('the operator console in headless Chromium', () => {
+describeWithChromium(suite)(suite, () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;
@@ -20,7 +18,7 @@ describeWithChromium('the operator console in headless Chromium', () => {
   beforeAll(async () => {
     // No workers: a failed delivery retried from the console stays pending where the test can see it.
     app = await startTestApp({ WORKERS_ENABLED: 'false' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => problems.push(error.message));
   });

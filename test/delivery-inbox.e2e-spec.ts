@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { createUser, UserFixture } from './factories';
+import { describeWithChromium, launchChromium } from './support/chromium';
 import { startTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(60_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run); without it there is no browser to drive.
-const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
+const suite = 'Delivery: the /inbox reference page in headless Chromium';
 
-describeWithChromium('Delivery: the /inbox reference page in headless Chromium', () => {
+describeWithChromium(suite)(suite, () => {
   let app: TestApp;
   let browser: Browser;
   let service: UserFixture;
@@ -18,7 +16,7 @@ describeWithChromium('Delivery: the /inbox reference page in headless Chromium',
   beforeAll(async () => {
     app = await startTestApp();
     [service, alice] = await Promise.all([createUser(app, 'service'), createUser(app)]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

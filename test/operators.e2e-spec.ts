@@ -7,6 +7,8 @@ import { ADMIN_TOKEN, HttpResult, startTestApp, TestApp } from './support/test-a
 jest.setTimeout(30_000);
 
 const V3 = '/api/v3/case-messages';
+/** A heartbeat far beyond the test's timeouts: a stream that ends, ends because of the auth-cache TTL. */
+const STREAM_TIMING = { SSE_HEARTBEAT_MS: '300000', AUTH_CACHE_TTL_MS: '1000' };
 const ADMIN_ACTOR = `admin:${createHash('sha256').update(ADMIN_TOKEN).digest('hex').slice(0, 8)}`;
 
 describe('operators: the lifecycle of accounts, cases, users, groups and tokens', () => {
@@ -26,7 +28,7 @@ describe('operators: the lifecycle of accounts, cases, users, groups and tokens'
   const nextOf = (res: HttpResult) => /^<([^>]+)>; rel="next"$/.exec(res.headers.get('link') ?? '')?.[1];
 
   beforeAll(async () => {
-    app = await startTestApp({ SSE_HEARTBEAT_MS: '1000' });
+    app = await startTestApp(STREAM_TIMING);
   });
   afterAll(async () => {
     await Promise.all(streams.map((s) => s.close()));
@@ -217,17 +219,24 @@ describe('operators: the lifecycle of accounts, cases, users, groups and tokens'
       expect(inbox.body.map((m: { id: string }) => m.id).sort()).toEqual([kept.id, direct.id].sort());
     });
 
-    it("ends a deactivated user's open streams and refuses new ones", async () => {
-      const user = await createUser(app);
-      const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${user.token}` });
-      streams.push(stream);
-      expect(stream.status).toBe(200);
-      await app.admin('POST', `/admin/users/${user.id}/deactivate`);
-      await stream.waitUntilEnded();
-      expect(stream.ended).toBe(true);
-      const again = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${user.token}` });
-      streams.push(again);
-      expect(again.status).toBe(401);
+    it("ends a deactivated user's open streams on another instance within AUTH_CACHE_TTL_MS, not at the heartbeat, and refuses new ones", async () => {
+      // On a database server the stream is held by a second instance, which hears of the deactivation only from the database.
+      const other = app.databaseUrl ? await startTestApp({ ...STREAM_TIMING, WORKERS_ENABLED: 'false' }, { shareDatabaseUrl: app.databaseUrl }) : app;
+      try {
+        const user = await createUser(app);
+        const stream = await SseClient.open(`${other.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${user.token}` });
+        streams.push(stream);
+        expect(stream.status).toBe(200);
+        expect((await app.admin('POST', `/admin/users/${user.id}/deactivate`)).status).toBe(200);
+        await stream.waitUntilEnded();
+        expect(stream.comments).toBe(1); // the ': connected' preamble: no heartbeat came before the end
+        // Refused at once where the deactivation happened; the other instance's cached token expires within the same TTL.
+        const again = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${user.token}` });
+        streams.push(again);
+        expect(again.status).toBe(401);
+      } finally {
+        if (other !== app) await other.close();
+      }
     });
 
     it('lists the tokens of a user', async () => {

@@ -7,7 +7,7 @@ import { DeliverySignals } from '../delivery-signals';
 import { UserMessageSource } from '../message-source.port';
 import { StreamEventsRepository } from './stream-events.repository';
 import { InProcessStreamBus } from './stream-bus';
-import { UserStreamHub } from './user-stream.hub';
+import { revocationCheckMs, UserStreamHub } from './user-stream.hub';
 import { MAX_BUFFERED_BYTES, UserStreamRegistry } from './user-stream.registry';
 import { UserStreamRelay } from './user-stream.relay';
 
@@ -43,7 +43,7 @@ function makeHub(events: Array<{ seq: number; type: string; messageId: string }>
   };
   const streamEvents = repository as unknown as StreamEventsRepository;
   const gauge = { inc: jest.fn(), dec: jest.fn() };
-  const config = { SSE_HEARTBEAT_MS: 60_000, SSE_MAX_STREAMS: 10, SSE_MAX_STREAMS_PER_USER: 1, ...env } as EnvironmentVariables;
+  const config = { SSE_HEARTBEAT_MS: 60_000, AUTH_CACHE_TTL_MS: 5000, SSE_MAX_STREAMS: 10, SSE_MAX_STREAMS_PER_USER: 1, ...env } as EnvironmentVariables;
   const registry = new UserStreamRegistry(config, { openStreams: gauge } as unknown as DeliveryMetrics);
   const relay = new UserStreamRelay(
     registry,
@@ -114,7 +114,7 @@ describe('UserStreamHub', () => {
     expect(responses.every((r) => r.ended)).toBe(true);
   });
 
-  it('ends the streams of a revoked token at the heartbeat, counting each one out once', async () => {
+  it('ends the streams of a revoked token once a cached token would have expired, counting each one out once', async () => {
     jest.useFakeTimers();
     try {
       const { hub, gauge } = makeHub([], { SSE_MAX_STREAMS_PER_USER: 2 });
@@ -122,14 +122,25 @@ describe('UserStreamHub', () => {
       await hub.open(USER, TOKEN, undefined, revoked as unknown as ServerResponse);
       await hub.open(USER, OTHER_TOKEN, undefined, kept as unknown as ServerResponse);
       hub.onApplicationBootstrap();
-      await jest.advanceTimersByTimeAsync(60_000);
+      await jest.advanceTimersByTimeAsync(4999);
+      expect(revoked.ended).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
       expect([revoked.ended, kept.ended]).toEqual([true, false]);
+      expect(revoked.writes.some((w) => w.includes('heartbeat'))).toBe(false);
       expect(hub.openCount).toBe(1);
       expect(gauge.dec).toHaveBeenCalledTimes(1);
       await hub.beforeApplicationShutdown();
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it.each([
+    [5000, 15_000, 5000],
+    [0, 15_000, 1000],
+    [60_000, 15_000, 15_000],
+  ])('checks for revocations every max(1 s, AUTH_CACHE_TTL_MS=%i) and at least every heartbeat (%i ms): %i ms', (ttl, heartbeat, expected) => {
+    expect(revocationCheckMs({ AUTH_CACHE_TTL_MS: ttl, SSE_HEARTBEAT_MS: heartbeat })).toBe(expected);
   });
 
   it('gives the place back when the stream head cannot be written', async () => {

@@ -9,13 +9,15 @@ import { UserStreamRelay } from './user-stream.relay';
 
 /**
  * The SSE streams of this instance, as the controller sees them: opens a stream on a place of the
- * registry, starts it where the relay says, and runs the heartbeat that also ends the streams of revoked
- * tokens and deactivated users. The registry holds the sockets; the relay moves events from the database to them.
+ * registry, starts it where the relay says, runs the heartbeat, and ends the streams of revoked tokens and
+ * deactivated users as often as HTTP requests notice them (AUTH_CACHE_TTL_MS). The registry holds the
+ * sockets; the relay moves events from the database to them.
  */
 @Injectable()
 export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(UserStreamHub.name);
   private heartbeatTimer?: NodeJS.Timeout;
+  private revocationTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly env: EnvironmentVariables,
@@ -26,11 +28,13 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     this.relay.start();
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.env.SSE_HEARTBEAT_MS).unref();
+    this.heartbeatTimer = setInterval(() => this.registry.broadcast(sseComment('heartbeat')), this.env.SSE_HEARTBEAT_MS).unref();
+    this.revocationTimer = setInterval(() => void this.closeRevoked(), revocationCheckMs(this.env)).unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeatTimer);
+    clearInterval(this.revocationTimer);
     this.registry.close();
     await this.relay.stop();
   }
@@ -77,11 +81,6 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private heartbeat(): void {
-    this.registry.broadcast(sseComment('heartbeat'));
-    void this.closeRevoked();
-  }
-
   /** Ends the streams whose token has been revoked (or its user deactivated or erased) since they opened: one query for all of them. */
   private async closeRevoked(): Promise<void> {
     const tokenIds = this.registry.tokenIds();
@@ -92,6 +91,14 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.warn(`could not check streams for revoked tokens: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * How often open streams are checked against revocations and deactivations: as often as a cached token
+ * expires (at least once a second when nothing is cached), and never less often than the heartbeat.
+ */
+export function revocationCheckMs(env: Pick<EnvironmentVariables, 'AUTH_CACHE_TTL_MS' | 'SSE_HEARTBEAT_MS'>): number {
+  return Math.min(env.SSE_HEARTBEAT_MS, Math.max(1000, env.AUTH_CACHE_TTL_MS));
 }
 
 /** Takes the raw socket over from Fastify and writes the SSE head, keeping the headers the hooks set (request id, helmet, CORS). */

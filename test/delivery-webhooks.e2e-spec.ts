@@ -1,6 +1,8 @@
 import { AccountFixture, createAccount, createCase } from './factories';
 import { verifyWebhook } from '../src/delivery/webhook/webhook-signature';
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/test-app';
+import { queuedWebhookEvents } from './support/webhook-events';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 // Retries wait out real backoffs (1 s, 2 s …).
@@ -117,5 +119,56 @@ describe('Delivery: signed case-message webhooks', () => {
     expect([200, 201]).toContain(res.status);
     const all = await app.admin('GET', '/admin/deliveries?kind=webhook&limit=1000');
     expect(all.body.some((d: any) => d.messageId === String(res.body.id))).toBe(false);
+  });
+
+  it('sends a deactivated account nothing: pending deliveries are cancelled, events meanwhile are dropped, reactivation resumes', async () => {
+    const [sender, workshop] = await Promise.all([createAccount(app, 'partner'), createAccount(app, 'provider')]);
+    const own = await createCase(app, sender, workshop);
+    expect((await app.admin('PUT', `/admin/accounts/${workshop.id}/webhook`, { url: receiver.url('/hook/deactivated'), secret: 'workshop-secret-0123456789' })).status).toBe(200);
+    const send = async (content: string): Promise<string> => {
+      const res = await app.request('POST', `${BASE}/create?accessToken=${sender.token}`, { body: { guid: own.guid, content, type: 'serviceComment' } });
+      expect(res.status).toBe(200);
+      return String(res.body.id);
+    };
+    const deliveryOf = async (messageId: string) => (await app.admin('GET', '/admin/deliveries?kind=webhook&limit=1000')).body.find((d: any) => d.messageId === messageId);
+    const db = app.running.app.get(DataSource);
+    const fannedOut = async (messageId: string) => {
+      for (const deadline = Date.now() + 15_000; (await queuedWebhookEvents(db, Number(messageId))).length > 0; ) {
+        if (Date.now() > deadline) throw new Error('webhook event never fanned out');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+
+    receiver.status = 503;
+    const waiting = await send('retried until the account is switched off');
+    await receiver.waitFor((c) => c.some((call) => call.path === '/hook/deactivated'));
+    expect((await app.admin('POST', `/admin/accounts/${workshop.id}/deactivate`)).status).toBe(200);
+    expect(await deliveryOf(waiting)).toMatchObject({ status: 'cancelled' });
+
+    receiver.status = 200;
+    const dropped = await send('while switched off');
+    await fannedOut(dropped);
+    expect(await deliveryOf(dropped)).toBeUndefined();
+
+    expect((await app.admin('POST', `/admin/accounts/${workshop.id}/reactivate`)).status).toBe(200);
+    const resumed = await send('back on');
+    await waitForDelivery(app, (rows) => rows.some((d: any) => d.messageId === resumed && d.status === 'sent'));
+    const bodies = receiver.calls.filter((c) => c.path === '/hook/deactivated').map((c) => JSON.parse(c.body).id);
+    expect(bodies).toContain(Number(resumed));
+    expect(bodies).not.toContain(Number(dropped));
+  });
+
+  it('cancels, at its turn, a delivery whose account was deactivated after it was queued', async () => {
+    const [sender, workshop] = await Promise.all([createAccount(app, 'partner'), createAccount(app, 'provider')]);
+    const own = await createCase(app, sender, workshop);
+    expect((await app.admin('PUT', `/admin/accounts/${workshop.id}/webhook`, { url: receiver.url('/hook/late'), secret: 'workshop-secret-0123456789' })).status).toBe(200);
+    receiver.status = 503;
+    const res = await app.request('POST', `${BASE}/create?accessToken=${sender.token}`, { body: { guid: own.guid, content: 'queued first', type: 'serviceComment' } });
+    await receiver.waitFor((c) => c.some((call) => call.path === '/hook/late'));
+    // As another instance's fan-out that committed after the deactivation's cancel would leave it: still pending.
+    await app.running.app.get(DataSource).query(`UPDATE accounts SET deactivated_at = now() WHERE id = $1`, [workshop.id]);
+    const rows = await waitForDelivery(app, (r) => r.some((d: any) => d.messageId === String(res.body.id) && d.status === 'cancelled'));
+    const detail = await app.admin('GET', `/admin/deliveries/${rows.find((d: any) => d.messageId === String(res.body.id)).id}`);
+    expect(detail.body.attemptLog.at(-1)).toMatchObject({ ok: false, error: 'account deactivated' });
   });
 });

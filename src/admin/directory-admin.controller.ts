@@ -49,7 +49,7 @@ export class DirectoryAdminController {
   @Post('accounts/:id/deactivate')
   @HttpCode(200)
   @Audited('accounts:deactivate')
-  @ApiOperation({ summary: 'Every token of the account answers 401 "Account deactivated" (other instances within AUTH_CACHE_TTL_MS); data stays' })
+  @ApiOperation({ summary: 'Every token of the account answers 401 "Account deactivated" (other instances within AUTH_CACHE_TTL_MS) and its webhooks get nothing (pending deliveries are cancelled); data stays' })
   @ApiOkResponse({ type: AccountDetailsDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   deactivateAccount(@IntIdParam('id') id: number): Promise<AccountDetailsDto> {

@@ -49,9 +49,13 @@ export class DirectoryAdminService {
     return this.getAccount(id);
   }
 
-  /** Switches the account off or on; doing it twice is not an error. Its tokens answer 401 while it is off. */
+  /**
+   * Switches the account off or on; doing it twice is not an error. While it is off its tokens answer 401 and
+   * its webhooks get nothing: deliveries not sent yet are cancelled, and events meanwhile are not delivered later.
+   */
   async setAccountActive(id: number, active: boolean): Promise<AccountDetailsDto> {
     if (!(await this.lifecycle.setAccountDeactivated(id, !active))) throw new DomainError('NOT_FOUND', 'Account not found');
+    if (!active) await this.lifecycle.cancelPendingWebhookDeliveries(id);
     this.tokens.forgetOwner({ accountId: id });
     return this.getAccount(id);
   }
@@ -119,8 +123,8 @@ export class DirectoryAdminService {
   }
 
   /**
-   * Switches the user off or on; twice is not an error. Off: the tokens answer 401, open streams end at the
-   * next heartbeat, group messages skip the user, and e-mails not sent yet are cancelled (data stays).
+   * Switches the user off or on; twice is not an error. Off: the tokens answer 401, open streams end within
+   * AUTH_CACHE_TTL_MS, group messages skip the user, and e-mails not sent yet are cancelled (data stays).
    */
   async setUserActive(id: string, active: boolean): Promise<UserDetailsDto> {
     const userId = id.toLowerCase();

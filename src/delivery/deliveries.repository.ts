@@ -168,9 +168,9 @@ export class DeliveriesRepository {
     await tx.manager.query(INSERT_STREAM_EVENTS, [events.map((e) => e.userId), events.map((e) => e.type), events.map((e) => e.messageId)]);
   }
 
-  /** The webhook a delivery goes to, as it is now; undefined when it has been deleted. */
+  /** The webhook a delivery goes to, as it is now, with its account (to see a deactivation); undefined when it has been deleted. */
   async findWebhook(webhookId: string | null): Promise<Webhook | undefined> {
     if (webhookId === null) return undefined;
-    return (await this.dataSource.getRepository(Webhook).findOneBy({ id: webhookId })) ?? undefined;
+    return (await this.dataSource.getRepository(Webhook).findOne({ where: { id: webhookId }, relations: { account: true } })) ?? undefined;
   }
 }

@@ -44,7 +44,7 @@ export const FAN_OUT_BATCH = 50;
 
 /**
  * Fans out up to FAN_OUT_BATCH waiting webhook events: one delivery per (message, account) pair and webhook of that
- * account subscribed to the event when it happened (a webhook created later gets none), then deletes the
+ * account subscribed to the event when it happened (a webhook created later gets none, a deactivated account none), then deletes the
  * events, in one statement, so a crash leaves either the event or its deliveries. SKIP LOCKED lets any
  * number of workers share the table. The limit is a constant, not a parameter: a prepared statement's
  * generic plan for `LIMIT $1` guesses a large share of the table. `= ANY (ARRAY(…))`, not `IN (…)`: with
@@ -60,6 +60,7 @@ export const FAN_OUT_WEBHOOK_EVENTS = `
     SELECT CASE w.transport WHEN 'amqp' THEN 'amqp' ELSE 'webhook' END, p.message_id, w.account_id, w.id, t.event, t.created_at
       FROM taken t CROSS JOIN LATERAL unnest(t.message_ids, t.account_ids) WITH ORDINALITY AS p(message_id, account_id, ord)
       JOIN webhooks w ON w.account_id = p.account_id AND t.event = ANY (w.events) AND w.created_at <= t.created_at
+      JOIN accounts a ON a.id = w.account_id AND a.deactivated_at IS NULL
      ORDER BY t.id, p.ord, w.created_at
     RETURNING kind
   )

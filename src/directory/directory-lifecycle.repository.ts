@@ -134,6 +134,21 @@ export class DirectoryLifecycleRepository {
     return row.n;
   }
 
+  /**
+   * Cancels the account's webhook and AMQP deliveries not sent yet (a deactivated account gets none), through
+   * ix_deliveries_webhook_id_id. One being sent right now is left to finish.
+   */
+  async cancelPendingWebhookDeliveries(accountId: number): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `WITH cancelled AS (
+         UPDATE deliveries d SET status = 'cancelled', updated_at = now()
+           FROM webhooks w WHERE w.account_id = $1 AND d.webhook_id = w.id AND d.status = 'pending' RETURNING 1
+       ) SELECT count(*)::int AS n FROM cancelled`,
+      [accountId],
+    );
+    return row.n;
+  }
+
   /** Cases of one account (as partner or provider, through their two indexes) or all of them, by id. */
   listCases(filter: { accountId?: number }, page: { limit: number; afterId?: number }): Promise<CaseRow[]> {
     const where = new Conditions();

@@ -283,7 +283,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Every token of the account answers 401 "Account deactivated" (other instances within AUTH_CACHE_TTL_MS); data stays */
+        /** Every token of the account answers 401 "Account deactivated" (other instances within AUTH_CACHE_TTL_MS) and its webhooks get nothing (pending deliveries are cancelled); data stays */
         post: operations["directoryAdminDeactivateAccount"];
         delete?: never;
         options?: never;

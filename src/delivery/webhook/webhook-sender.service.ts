@@ -50,6 +50,7 @@ export class WebhookSender implements OnApplicationShutdown {
     const elapsed = () => performance.now() - started;
     const webhook = await this.deliveries.findWebhook(delivery.webhookId);
     if (!webhook) return { ok: false, cancelled: true, error: 'webhook removed', latencyMs: elapsed() };
+    if (webhook.account?.deactivatedAt) return { ok: false, cancelled: true, error: 'account deactivated', latencyMs: elapsed() };
     const event = delivery.event ?? WebhookEvent.MessageCreated;
     const message = await this.messages.caseMessage(Number(delivery.messageId), webhook.payloadVersion, event);
     if (!message) return { ok: false, cancelled: true, error: 'message deleted', latencyMs: elapsed() };

@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { FEED_LOCK_NAMESPACE } from '../src/case-messages/case-messages.sql';
 import { AccountFixture, createAccount, createCase } from './factories';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -37,30 +36,84 @@ describeWithServer('Case Messages API v3 under concurrency', () => {
     await app.close();
   });
 
-  it('commits one receiving account\'s messages in id order, so the feed cannot skip one', async () => {
+  it("does not make a create wait for another writer's open transaction, and holds back in the feed what that writer could still precede", async () => {
     const before = await create(provider, 'settled');
     const slow = new Client({ connectionString: app.env.DATABASE_URL });
     await slow.connect();
     try {
-      // A writer that follows the same rule as the create endpoint: lock the receiver, then draw the id.
+      // A writer that follows the same rule as the create endpoint: its transaction id and message id in one step.
       await slow.query('BEGIN');
-      await slow.query('SELECT pg_advisory_xact_lock($1, $2)', [FEED_LOCK_NAMESPACE, partner.id]);
       const [{ id: inFlight }] = (
         await slow.query(
-          `INSERT INTO case_messages (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type, type, content, declared_at)
-           SELECT id, guid, partner_account_id, provider_account_id, $2, 'provider', 'serviceComment', 'slow writer', now() FROM cases WHERE id = $1 RETURNING id`,
+          `INSERT INTO case_messages (id, writer_xid, case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type, type, content, declared_at)
+           SELECT next_case_message_id(), pg_current_xact_id()::text::bigint, id, guid, partner_account_id, provider_account_id, $2, 'provider', 'serviceComment', 'slow writer', now() FROM cases WHERE id = $1 RETURNING id`,
           [kase.id, provider.id],
         )
       ).rows;
-      const pending = create(provider, 'waits for the slow writer');
+      // Answered while the slow writer is still open: nothing serialises the receiving account's writers.
+      const later = await create(provider, 'does not wait for the slow writer');
+      expect(later).toBeGreaterThan(inFlight);
+      // Committed, but the slow writer could still commit a smaller id: a reader that moved past `later` would skip it.
       expect(await feedIds(partner, before)).toEqual([]);
       await slow.query('COMMIT');
-      const later = await pending;
-      expect(later).toBeGreaterThan(inFlight);
       expect(await feedIds(partner, before)).toEqual([inFlight, later]);
     } finally {
       await slow.end();
     }
+  });
+
+  it('shows the later messages once a slow writer rolls back', async () => {
+    const before = await create(provider, 'settled');
+    const slow = new Client({ connectionString: app.env.DATABASE_URL });
+    await slow.connect();
+    try {
+      await slow.query('BEGIN');
+      await slow.query(`SELECT next_case_message_id()`);
+      const later = await create(provider, 'after a writer that gives up');
+      expect(await feedIds(partner, before)).toEqual([]);
+      await slow.query('ROLLBACK');
+      expect(await feedIds(partner, before)).toEqual([later]);
+    } finally {
+      await slow.end();
+    }
+  });
+
+  it('is not held back by a transaction open in another database of the same server', async () => {
+    const before = await create(provider, 'settled');
+    const elsewhere = new Client({ connectionString: app.env.DATABASE_URL!.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()'); // older than the create below, and still running
+      const later = await create(provider, 'while another database has a transaction open');
+      expect(await feedIds(partner, before)).toEqual([later]);
+    } finally {
+      await elsewhere.query('ROLLBACK');
+      await elsewhere.end();
+    }
+  });
+
+  it('releases the id lock when a call is cancelled while it waits, so later creates go on', async () => {
+    const holder = new Client({ connectionString: app.env.DATABASE_URL });
+    const waiter = new Client({ connectionString: app.env.DATABASE_URL });
+    await Promise.all([holder.connect(), waiter.connect()]);
+    try {
+      await holder.query('SELECT pg_advisory_lock(3100, 0)');
+      await waiter.query(`SET statement_timeout = '200ms'`);
+      await expect(waiter.query('SELECT next_case_message_id()')).rejects.toThrow(/statement timeout/);
+      await holder.query('SELECT pg_advisory_unlock(3100, 0)');
+      await waiter.query('SELECT next_case_message_id()');
+      expect(await create(provider, 'after the cancelled call')).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([holder.end(), waiter.end()]);
+    }
+  });
+
+  it('takes many concurrent creates for one receiving account, each once in the feed, in id order', async () => {
+    const before = await create(provider, 'settled');
+    const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => create(provider, `burst ${i}`)));
+    const feed = await feedIds(partner, before);
+    expect(feed).toEqual([...ids].sort((a, b) => a - b));
   });
 
   it('confirms overlapping batches sent in opposite orders without a deadlock', async () => {

@@ -68,6 +68,14 @@ export class CaseMessage {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 
+  /**
+   * The id of the transaction that wrote the row (an xid8 as bigint: TypeORM has no xid8), set by the create
+   * statement, which the feed compares with the oldest transaction still running (case-messages.sql.ts, feedSql);
+   * 0 for rows written otherwise (seeds, fixtures), taken as long committed. Never on the wire.
+   */
+  @Column({ name: 'writer_xid', type: 'bigint', default: 0, select: false })
+  writerXid: string;
+
   // The foreign keys, for the schema only: never loaded (services use the id columns above).
   @ManyToOne(() => Case, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'case_messages_case_id_fkey' })
@@ -117,7 +125,7 @@ export class CaseMessageConfirmation {
  * A case message as the v3 statements return it (case-messages.sql.ts), with its confirmation: timestamps
  * already ISO 8601 strings.
  */
-export type CaseMessageRow = Omit<CaseMessage, 'declaredAt' | 'createdAt' | 'updatedAt'> & {
+export type CaseMessageRow = Omit<CaseMessage, 'declaredAt' | 'createdAt' | 'updatedAt' | 'writerXid'> & {
   declaredAt: string;
   confirmedAt: string | null;
   confirmedByAccountId: number | null;

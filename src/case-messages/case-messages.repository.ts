@@ -37,6 +37,15 @@ const FEED_SQL: Record<AccountType, Record<'all' | 'unconfirmed', string>> = {
   [AccountType.Partner]: { all: feedSql(AccountType.Partner, false), unconfirmed: feedSql(AccountType.Partner, true) },
   [AccountType.Provider]: { all: feedSql(AccountType.Provider, false), unconfirmed: feedSql(AccountType.Provider, true) },
 };
+/**
+ * Pauses before reading a feed page again while it ends in rows whose writers (or older ones) are still running:
+ * creates take milliseconds, so a reader at the head of the feed still gets them in this request. After the last
+ * pause the settled rows alone are the answer; the rest comes with the next read.
+ */
+const FEED_SETTLE_PAUSES_MS = [5, 25];
+
+type FeedRow = CaseMessageRow & { settled: boolean };
+
 const FIND_BY_ID_SQL = `SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE} WHERE m.id = $1`;
 
 /**
@@ -71,9 +80,18 @@ export class CaseMessagesRepository {
     return this.statements.query(LIST_SQL, [query.guid, caller.accountId, query.afterId, query.unconfirmedOnly, query.limit]);
   }
 
-  feed(caller: CaseCaller, query: { afterId: number; unconfirmedOnly: boolean; limit: number }): Promise<CaseMessageRow[]> {
+  /** The caller's feed after `afterId`: only rows that no smaller id can still join (feedSql). */
+  async feed(caller: CaseCaller, query: { afterId: number; unconfirmedOnly: boolean; limit: number }): Promise<CaseMessageRow[]> {
     const sql = FEED_SQL[caller.accountType][query.unconfirmedOnly ? 'unconfirmed' : 'all'];
-    return this.statements.query(sql, [caller.accountId, query.afterId, query.limit]);
+    const params = [caller.accountId, query.afterId, query.limit];
+    let rows = await this.statements.query<FeedRow>(sql, params);
+    for (const pause of FEED_SETTLE_PAUSES_MS) {
+      if (rows.every((row) => row.settled)) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      rows = await this.statements.query<FeedRow>(sql, params);
+    }
+    const unsettled = rows.findIndex((row) => !row.settled);
+    return (unsettled === -1 ? rows : rows.slice(0, unsettled)).map(withoutSettled);
   }
 
   confirm(caller: CaseCaller, ids: number[]): Promise<ConfirmRow[]> {
@@ -89,4 +107,8 @@ export class CaseMessagesRepository {
     const [row] = await this.statements.query<CaseMessageRow>(FIND_BY_ID_SQL, [id]);
     return row;
   }
+}
+
+function withoutSettled({ settled: _settled, ...row }: FeedRow): CaseMessageRow {
+  return row;
 }

@@ -59,11 +59,21 @@ SELECT c.id AS "foundCaseId", c.allowed, x.*
   ) x ON true`;
 
 /**
- * Advisory-lock namespace (first key of pg_advisory_xact_lock(int, int)) for "a message is being
- * written for this receiving account". Ids come from a sequence before commit; without the lock,
- * id 101 could commit after id 102 and a feed reader that already moved past 102 would never see it.
+ * Whether a row's writer (writer_xid) finished before every transaction of this database that is still running:
+ * then no message id below the row's can still commit. Transaction ids are server-wide, so first the cheap test
+ * against the oldest transaction still running anywhere (the snapshot's xmin); only a row that fails it pays for
+ * the second, which leaves out the transactions that pg_stat_activity shows running in other databases (they
+ * cannot write here; one that finished meanwhile is kept, which only delays). Each bound is an InitPlan,
+ * computed once per statement and only when a row needs it.
  */
-export const FEED_LOCK_NAMESPACE = 3100;
+const SETTLED = `CASE WHEN m.writer_xid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint) THEN true
+    ELSE m.writer_xid < (
+      SELECT COALESCE(min(x.xid::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+        FROM pg_snapshot_xip(pg_current_snapshot()) AS x(xid)
+       WHERE x.xid::xid NOT IN (
+         SELECT a.backend_xid FROM pg_stat_get_activity(NULL) a
+          WHERE a.backend_xid IS NOT NULL AND a.datid <> (SELECT datid FROM pg_stat_get_activity(pg_backend_pid()))))
+  END AS settled`;
 
 /**
  * Create: one statement — its own transaction — that finds the case, checks access and the parent,
@@ -81,20 +91,17 @@ export const CREATE_SQL = `
 WITH c AS (
   SELECT id, guid, partner_account_id, provider_account_id,
          (partner_account_id = $2 OR provider_account_id = $2) AS allowed,
-         -- Serialise writes to one receiving account until commit, before the id is drawn: ids in
-         -- an account's feed then commit in id order, so a feed cursor can never step over a
-         -- smaller id that commits later (see FEED_LOCK_NAMESPACE).
-         pg_advisory_xact_lock(${FEED_LOCK_NAMESPACE}, CASE WHEN partner_account_id = $2 THEN provider_account_id ELSE partner_account_id END) AS feed_lock,
          ($7::int IS NULL OR EXISTS (
            SELECT 1 FROM case_messages p WHERE p.id = $7::int AND p.case_id = cases.id AND (NOT p.is_internal OR p.sender_account_id = $2)
          )) AS parent_ok
     FROM cases WHERE guid = $1::uuid
 ), ok AS (
-  SELECT * FROM c WHERE allowed AND parent_ok
+  -- The transaction id and the message id together, before anything is written (see feedSql).
+  SELECT *, next_case_message_id() AS new_id FROM c WHERE allowed AND parent_ok
 ), ins AS (
-  INSERT INTO case_messages AS m (case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
+  INSERT INTO case_messages AS m (id, writer_xid, case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type,
                              parent_message_id, type, content, external_id, user_email, user_name, is_internal, declared_at, created_at, updated_at)
-  SELECT ok.id, ok.guid, ok.partner_account_id, ok.provider_account_id, $2, $3, $7, $4, $5, $6, $8, $9, $11::boolean,
+  SELECT ok.new_id, pg_current_xact_id()::text::bigint, ok.id, ok.guid, ok.partner_account_id, ok.provider_account_id, $2, $3, $7, $4, $5, $6, $8, $9, $11::boolean,
          COALESCE($10::timestamptz, date_trunc('milliseconds', now())), date_trunc('milliseconds', now()), date_trunc('milliseconds', now())
     FROM ok
   ON CONFLICT (case_id, sender_account_id, external_id) WHERE external_id IS NOT NULL DO NOTHING
@@ -131,17 +138,24 @@ SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
  * (account_id, message_id), so the same keyset is one range scan) and fetches each message by id; a
  * message in the queue is unconfirmed (the confirm statement removes it as it confirms), so its
  * confirmation is not read.
+ * Order: a transaction draws its message id while it is still open, so a smaller id can commit after a larger
+ * one, and a reader that moved past the larger would never see the smaller. Every create gets its transaction id
+ * and its message id in one step (next_case_message_id(), migration 1795410000000), so both orders agree, and
+ * each row says whether its writer is older than every transaction of this database still running (SETTLED). Settled rows
+ * come first, in id order: the caller shows those and leaves the rest for a later read, when their writers and
+ * every older one have finished.
  * $1 caller account id, $2 afterId, $3 limit.
  */
 export function feedSql(side: AccountType, unconfirmedOnly: boolean): string {
   if (unconfirmedOnly) {
     return `
-SELECT ${UNCONFIRMED_MESSAGE_COLUMNS} FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id
+SELECT ${UNCONFIRMED_MESSAGE_COLUMNS}, ${SETTLED}
+  FROM case_message_unconfirmed u JOIN case_messages m ON m.id = u.message_id
  WHERE u.account_id = $1::int AND u.message_id > $2::int
  ORDER BY u.message_id LIMIT $3`;
   }
   return `
-SELECT ${CASE_MESSAGE_COLUMNS} FROM ${CASE_MESSAGE_SOURCE}
+SELECT ${CASE_MESSAGE_COLUMNS}, ${SETTLED} FROM ${CASE_MESSAGE_SOURCE}
  WHERE (m.${side}_account_id, m.id) > ($1::int, $2::int) AND m.${side}_account_id <= $1::int
    AND m.sender_type IS DISTINCT FROM '${side}' AND NOT m.is_internal
  ORDER BY m.${side}_account_id, m.id LIMIT $3`;

@@ -23,6 +23,7 @@ import { EndpointResult, GroupCreateResult, RunInfo, StatementCount, statementsS
 import { renderReport, writePerformanceDoc } from './lib/render';
 import { EndpointBench, Suite, SuiteContext, Target } from './lib/suite';
 import type { DeliveryResult } from './suites/delivery';
+import type { HotAccountResult } from './suites/hot-account';
 import type { WebhookCostResult } from './suites/webhooks';
 
 const ROOT = join(__dirname, '..');
@@ -32,7 +33,7 @@ const ROUNDS = 3;
 const ROUND_WARMUP_SECONDS = 1;
 
 /** The files in bench/suites/; case-messages and user-messages measure their endpoints (user-messages also the group create). */
-const SUITE_NAMES = ['case-messages', 'user-messages', 'webhooks', 'delivery'] as const;
+const SUITE_NAMES = ['case-messages', 'user-messages', 'webhooks', 'hot-account', 'delivery'] as const;
 type SuiteName = (typeof SUITE_NAMES)[number];
 const ENDPOINT_SUITE: Record<Suite['api'], SuiteName> = { v3: 'case-messages', v2: 'user-messages' };
 type Runs = (name: SuiteName) => boolean;
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const results: EndpointResult[] = ordered(suites.filter((s) => runs(ENDPOINT_SUITE[s.api]))).map((bench) => ({ bench, notes: [] }));
   const loadPhases = config.only !== 'delivery';
 
-  const { group, webhooks } = loadPhases && (results.length > 0 || runs('webhooks')) ? await largePhase(config, large, suites, results, info, runs) : {};
+  const { group, webhooks, hotAccount } = loadPhases && (results.length > 0 || runs('webhooks') || runs('hot-account')) ? await largePhase(config, large, suites, results, info, runs) : {};
   let delivery: DeliveryResult | undefined;
   await withDatabase(config, small, async (ctx) => {
     if (loadPhases && results.length > 0) await scaleAndStatements(config, small, ctx, results);
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
 
   info.finishedAt = new Date();
   info.machine = await stopWatching();
-  const report = renderReport(results, group, webhooks, delivery, info);
+  const report = renderReport(results, group, { webhooks, hotAccount }, delivery, info);
   // Which statements each request sent: for the console only (the tables count them).
   process.stdout.write(`\n${report}\n\nSQL statements per request (app):\n${statementsSection(results)}\n`);
   if (config.writeDocs && loadPhases && !selected) {
@@ -82,10 +83,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** Every endpoint on the 1M-row database, app then floor, the 10,000-member group create and what webhooks cost v3 writes. */
+/** Every endpoint on the 1M-row database, app then floor, the 10,000-member group create, and what webhooks and one busy account cost v3 writes. */
 async function largePhase(config: BenchConfig, large: PreparedDatabase, suites: Suite[], results: EndpointResult[], info: RunInfo, runs: Runs): Promise<LargePhaseResult> {
   let group: GroupCreateResult | undefined;
   let webhooks: WebhookCostResult | undefined;
+  let hotAccount: HotAccountResult | undefined;
   await withDatabase(config, large, async (ctx) => {
     const app = await startApp(config, large.database);
     const floor = await startFloor(config, large.database);
@@ -103,16 +105,22 @@ async function largePhase(config: BenchConfig, large: PreparedDatabase, suites: 
         webhooks = await measureWebhookCosts(ctx, app, config).catch((error: Error) => void info.notes.push(`webhook costs not measured: ${error.message}`));
         info.notes.push(...(webhooks?.notes ?? []));
       }
+      if (suites.some((s) => s.api === 'v3') && runs('hot-account')) {
+        const { measureHotAccount } = await import('./suites/hot-account');
+        hotAccount = await measureHotAccount(ctx, app, config).catch((error: Error) => void info.notes.push(`one busy account not measured: ${error.message}`));
+        info.notes.push(...(hotAccount?.notes ?? []));
+      }
     } finally {
       await Promise.all([app.stop(), floor.stop()]);
     }
   });
-  return { group, webhooks };
+  return { group, webhooks, hotAccount };
 }
 
 interface LargePhaseResult {
   group?: GroupCreateResult;
   webhooks?: WebhookCostResult;
+  hotAccount?: HotAccountResult;
 }
 
 async function deliveryPhase(config: BenchConfig, small: PreparedDatabase, ctx: SuiteContext, info: RunInfo): Promise<DeliveryResult | undefined> {

@@ -1,5 +1,5 @@
 import type { DeliveryResult } from '../suites/delivery';
-import type { WebhookCostResult } from '../suites/webhooks';
+import type { WriteCosts } from './report';
 import type { LoadResult } from './load';
 import { BenchConfig } from './config';
 import { machineLine, notesSection, scaleTable, targetsTable, EndpointResult, GroupCreateResult, median, RunInfo, throughputTable, writeDocs } from './report';
@@ -19,7 +19,7 @@ function command(config: BenchConfig): string {
 export function renderReport(
   results: EndpointResult[],
   group: GroupCreateResult | undefined,
-  webhooks: WebhookCostResult | undefined,
+  writes: WriteCosts,
   delivery: DeliveryResult | undefined,
   info: RunInfo,
 ): string {
@@ -51,9 +51,10 @@ export function renderReport(
     ``,
     `### Targets`,
     ``,
-    targetsTable(results, group, webhooks, config),
+    targetsTable(results, group, writes, config),
     ``,
-    ...(webhooks ? [webhookCaption(config), ``] : []),
+    ...(writes.webhooks ? [webhookCaption(config), ``] : []),
+    ...(writes.hotAccount ? [hotAccountCaption(config), ``] : []),
     deliverySection(delivery, config),
     ``,
     `### Notes from this run`,
@@ -67,6 +68,13 @@ function webhookCaption(config: BenchConfig): string {
   return (
     `Webhook rows: the API instance above (workers off, so nothing is sent) with and without the subscriptions, ${config.connections} connections, ` +
     `${config.durationSeconds} s per side in 3 rounds (order flipped each round); before each, queued webhook deliveries are deleted and the tables vacuumed.`
+  );
+}
+
+function hotAccountCaption(config: BenchConfig): string {
+  return (
+    `One-provider rows: v3 creates from the bench partner into the cases of one provider against the same creates spread over 20 providers, ` +
+    `on the API instance above, ${config.durationSeconds} s per side in 3 rounds (order flipped each round) at each connection count.`
   );
 }
 

@@ -4,6 +4,7 @@ import { BenchConfig } from './config';
 import { cpuPerRequest, LoadResult } from './load';
 import { MachineLoad } from './machine';
 import { EndpointBench } from './suite';
+import type { HotAccountResult } from '../suites/hot-account';
 import type { WebhookCostResult } from '../suites/webhooks';
 
 export interface StatementCount {
@@ -94,7 +95,13 @@ function find(results: EndpointResult[], key: string): EndpointResult | undefine
   return results.find((r) => r.bench.key === key);
 }
 
-export function targetsTable(results: EndpointResult[], group: GroupCreateResult | undefined, webhooks: WebhookCostResult | undefined, config: BenchConfig): string {
+/** What the v3 write path costs beyond the endpoint itself: subscriptions, and one busy receiving account. */
+export interface WriteCosts {
+  webhooks?: WebhookCostResult;
+  hotAccount?: HotAccountResult;
+}
+
+export function targetsTable(results: EndpointResult[], group: GroupCreateResult | undefined, writes: WriteCosts, config: BenchConfig): string {
   const LARGE = f0(config.largeRows);
   const SMALL = f0(config.smallRows);
   const rows: string[][] = [];
@@ -123,7 +130,8 @@ export function targetsTable(results: EndpointResult[], group: GroupCreateResult
   }
   const statements = statementsRow(results);
   if (statements) rows.push(statements);
-  rows.push(...webhookRows(webhooks));
+  rows.push(...webhookRows(writes.webhooks));
+  rows.push(...hotAccountRows(writes.hotAccount));
   if (group) {
     const worst = Math.max(...group.millis);
     rows.push(['v2', `create one message to a ${f0(group.recipients)}-member group < 1 s`, `median ${f0(median(group.millis))} ms, worst ${f0(worst)} ms`, mark(worst < 1000)]);
@@ -178,6 +186,17 @@ function webhookRows(w: WebhookCostResult | undefined): string[][] {
     row('create with an HTTP and an AMQP webhook (message.created) on the receiving account', w.createWith, w.createWithout),
     row('confirm a batch of 100 with an HTTP and an AMQP webhook (message.confirmed) on each sending account', w.confirmWith, w.confirmWithout, 0.85),
   ];
+}
+
+/** Creates into one provider ÷ spread over 20, per connection count: ≥ 0.95 at each. */
+function hotAccountRows(h: HotAccountResult | undefined): string[][] {
+  if (!h) return [];
+  return h.levels.map(({ connections, hot, spread }) => {
+    const value = ratio(hot?.requestsPerSecond, spread?.requestsPerSecond);
+    const errors = failed(hot) || failed(spread);
+    const measured = value === undefined ? '–' : `${f2(value)} (${f0(hot?.requestsPerSecond)} vs ${f0(spread?.requestsPerSecond)} req/s; p99 ${f0(hot?.p99)} vs ${f0(spread?.p99)} ms)${errors ? ' ⚠ errors' : ''}`;
+    return ['v3', `create into one provider's cases ≥ 0.95 × spread over 20 providers, ${connections} connections`, measured, mark(value === undefined ? undefined : !errors && value >= 0.95)];
+  });
 }
 
 export function median(values: number[]): number {

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { PARTNER_ACCOUNTS } from '../lib/fixtures';
+import { PARTNER_ACCOUNTS, PROVIDER_ACCOUNTS } from '../lib/fixtures';
 import { caseGuid, shuffled } from '../lib/ids';
 import { Workload } from '../lib/load';
 import { EndpointBench, Suite, SuiteContext, Target } from '../lib/suite';
@@ -21,10 +21,12 @@ function listWorkload(ctx: SuiteContext, headers: Record<string, string> = {}): 
 
 /**
  * The bench partner posts on its own cases: with the fixtures' mapping those are 1, 2, 41, 42, 81, …; it uses
- * 2, 42, 82, … so the list target (case 1) keeps its 50 messages.
+ * 2, 42, 82, … so the list target (case 1) keeps its 50 messages. Those cases go to the 20 providers in turn;
+ * `oneProvider` keeps to the ones of the first provider (2, 802, 1602, …): one busy receiving account.
  */
-export function createWorkload(ctx: SuiteContext, target: Target | 'webhooks-on' | 'webhooks-off'): Workload {
-  const partnerCases = Math.max(1, Math.floor(ctx.cases / (2 * PARTNER_ACCOUNTS)));
+export function createWorkload(ctx: SuiteContext, target: Target | 'webhooks-on' | 'webhooks-off' | 'spread' | 'hot', oneProvider = false): Workload {
+  const stride = 2 * PARTNER_ACCOUNTS * (oneProvider ? PROVIDER_ACCOUNTS : 1);
+  const partnerCases = Math.max(1, Math.floor(ctx.cases / stride));
   let n = 0;
   const runId = Date.now().toString(36);
   return {
@@ -32,7 +34,7 @@ export function createWorkload(ctx: SuiteContext, target: Target | 'webhooks-on'
     headers: JSON_HEADERS,
     next: () => {
       n++;
-      const g = 2 + 2 * PARTNER_ACCOUNTS * (n % partnerCases);
+      const g = 2 + stride * (n % partnerCases);
       const body = {
         guid: caseGuid(g),
         content: `Benchmark message ${n}: the technician will arrive on Tuesday between 8 and 12.`,

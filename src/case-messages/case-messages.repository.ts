@@ -91,7 +91,8 @@ export class CaseMessagesRepository {
       rows = await this.statements.query<FeedRow>(sql, params);
     }
     const unsettled = rows.findIndex((row) => !row.settled);
-    return (unsettled === -1 ? rows : rows.slice(0, unsettled)).map(withoutSettled);
+    // The wire shape (toCaseMessageResponse) picks its fields, so `settled` goes no further.
+    return unsettled === -1 ? rows : rows.slice(0, unsettled);
   }
 
   confirm(caller: CaseCaller, ids: number[]): Promise<ConfirmRow[]> {
@@ -107,8 +108,4 @@ export class CaseMessagesRepository {
     const [row] = await this.statements.query<CaseMessageRow>(FIND_BY_ID_SQL, [id]);
     return row;
   }
-}
-
-function withoutSettled({ settled: _settled, ...row }: FeedRow): CaseMessageRow {
-  return row;
 }

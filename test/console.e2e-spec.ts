@@ -27,6 +27,7 @@ describeWithChromium(suite)(suite, () => {
     await app.close();
   });
 
+
   it('is served with a strict Content-Security-Policy and no inline script', async () => {
     const res = await app.request('GET', '/admin/console');
     expect(res.status).toBe(200);
@@ -34,6 +35,15 @@ describeWithChromium(suite)(suite, () => {
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
     expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(res.text).not.toMatch(/\son[a-z]+=/);
+  });
+
+  it('serves its script modules as JavaScript and nothing else from the folder', async () => {
+    const core = await app.request('GET', '/admin/console/console-core.js');
+    expect(core.status).toBe(200);
+    expect(core.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(core.text).toContain('export async function api');
+    expect((await app.request('GET', '/admin/console/inbox.js')).status).toBe(404);
+    expect((await app.request('GET', '/admin/console/console.html')).status).toBe(404);
   });
 
   it('refuses a wrong token with the API message, then logs in and shows the overview', async () => {
@@ -49,23 +59,38 @@ describeWithChromium(suite)(suite, () => {
     expect(await page.locator('#chart rect').count()).toBe(12);
   });
 
+  it('switches screens with the arrow keys, only the chosen panel showing', async () => {
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Accounts' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('accounts-tab');
+    expect(await page.locator('#accounts-panel').isVisible()).toBe(true);
+    expect(await page.locator('#overview-panel').isVisible()).toBe(false);
+    await page.keyboard.press('End');
+    expect(await page.getByRole('tab', { name: 'Audit log' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+  });
+
   it('finds an account, issues and revokes a token, deactivates it, and shows each in the audit log', async () => {
     const name = `Console ${randomUUID().slice(0, 8)}`;
     const account = await createAccount(app, 'partner', name);
+    await page.getByRole('tab', { name: 'Accounts' }).click();
     await page.getByLabel('Name contains').fill(name);
     await page.getByRole('button', { name: 'Find' }).click();
     const accountRow = page.locator('#accounts tr', { hasText: name });
     await accountRow.waitFor();
 
     await accountRow.getByRole('button', { name: 'Tokens' }).click();
-    await page.locator('#tokens tr', { hasText: account.tokenId }).waitFor();
+    await page.locator('#account-tokens tr', { hasText: account.tokenId }).waitFor();
     await page.getByRole('button', { name: 'Issue a token' }).click();
-    const issued = await page.locator('#issued-token', { hasText: 'shown once' }).textContent();
+    const issued = await page.locator('#account-issued-token', { hasText: 'shown once' }).textContent();
     const token = /([0-9a-f]{64})$/.exec(issued ?? '')?.[1];
     expect(token).toMatch(/^[0-9a-f]{64}$/);
     expect((await app.request('GET', `/api/v3/case-messages/feed?accessToken=${token}`)).status).toBe(200);
 
-    await page.locator('#tokens tr', { hasText: account.tokenId }).getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('#account-tokens tr', { hasText: account.tokenId }).getByRole('button', { name: 'Revoke' }).click();
     await page.locator('#message', { hasText: `Token ${account.tokenId} revoked` }).waitFor();
     expect((await app.request('GET', `/api/v3/case-messages/feed?accessToken=${account.token}`)).status).toBe(401);
 
@@ -73,6 +98,7 @@ describeWithChromium(suite)(suite, () => {
     await page.locator('#accounts tr', { hasText: name }).getByRole('button', { name: 'Reactivate' }).waitFor();
     expect(await app.request('GET', `/api/v3/case-messages/feed?accessToken=${token}`)).toMatchObject({ status: 401, body: { error: { message: 'Account deactivated' } } });
 
+    await page.getByRole('tab', { name: 'Audit log' }).click();
     await page.getByLabel('Target').fill(`account:${account.id}`);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.locator('#audit tr', { hasText: 'accounts:deactivate' }).waitFor();
@@ -88,14 +114,19 @@ describeWithChromium(suite)(suite, () => {
         user.id,
         user.email,
       ]);
+    await page.getByRole('tab', { name: 'Deliveries' }).click();
     await page.getByRole('button', { name: 'Reload' }).click();
     const deliveryRow = page.locator('#deliveries tr', { hasText: 'mailbox full' });
     await deliveryRow.getByRole('button', { name: 'Retry' }).click();
     await page.locator('#message', { hasText: `Delivery ${failed.id} queued again` }).waitFor();
     expect((await app.admin('GET', `/admin/deliveries/${failed.id}`)).body.status).toBe('pending');
+    await page.getByRole('tab', { name: 'Audit log' }).click();
     await page.getByLabel('Target').fill(`delivery:${failed.id}`);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.locator('#audit tr', { hasText: 'deliveries:retry' }).waitFor();
+  });
+
+  it('raised no script error in the page', () => {
     expect(problems).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { createAccount, createUser } from './factories';
+import { createAccount, createCase, createUser } from './factories';
 import { describeWithChromium, launchChromium } from './support/chromium';
 import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 
@@ -27,6 +27,12 @@ describeWithChromium(suite)(suite, () => {
     await app.close();
   });
 
+  /** A <dl> of the page as { term: definition }. */
+  const definitions = async (selector: string): Promise<Record<string, string>> => {
+    const terms = await page.locator(`${selector} dt`).allTextContents();
+    const values = await page.locator(`${selector} dd`).allTextContents();
+    return Object.fromEntries(terms.map((term, i) => [term, values[i]]));
+  };
 
   it('is served with a strict Content-Security-Policy and no inline script', async () => {
     const res = await app.request('GET', '/admin/console');
@@ -103,6 +109,60 @@ describeWithChromium(suite)(suite, () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.locator('#audit tr', { hasText: 'accounts:deactivate' }).waitFor();
     expect(await page.locator('#audit tr td:nth-child(3)').allTextContents()).toEqual(['accounts:deactivate', 'accounts:token', 'accounts:token', 'accounts:create']);
+  });
+
+  it("finds a case by account, shows the API's 400 for a bad target and forwards it to another provider", async () => {
+    const partner = await createAccount(app, 'partner');
+    const provider = await createAccount(app, 'provider');
+    const other = await createAccount(app, 'provider');
+    const kase = await createCase(app, partner, provider);
+    await page.getByRole('tab', { name: 'Cases' }).click();
+    await page.getByLabel('Partner or provider account id').fill(String(partner.id));
+    await page.getByRole('button', { name: 'Find cases' }).click();
+    await page.locator('#cases tr', { hasText: kase.guid }).getByRole('button', { name: 'Open', exact: true }).click();
+    await page.locator('#case-title', { hasText: `Case ${kase.guid}` }).waitFor();
+
+    const forward = async (accountId: number) => {
+      await page.getByLabel('Forward to provider account id').fill(String(accountId));
+      await page.getByRole('button', { name: 'Forward' }).click();
+    };
+    await forward(partner.id);
+    await page.locator('#message', { hasText: `providerAccountId: account ${partner.id} is not a provider account` }).waitFor();
+    await forward(provider.id);
+    await page.locator('#message', { hasText: `providerAccountId: account ${provider.id} is already the case's provider` }).waitFor();
+    expect((await app.admin('GET', `/admin/cases/${kase.guid}`)).body.providerAccountId).toBe(provider.id);
+
+    await forward(other.id);
+    await page.locator('#message', { hasText: `Case ${kase.guid} forwarded to account ${other.id}` }).waitFor();
+    expect((await app.admin('GET', `/admin/cases/${kase.guid}`)).body.providerAccountId).toBe(other.id);
+    expect((await definitions('#case-details'))['Provider account']).toBe(String(other.id));
+    expect(await page.locator('#cases tr', { hasText: kase.guid }).locator('td:nth-child(4)').textContent()).toBe(String(other.id));
+  });
+
+  it('opens a case by its guid and shows the API message for an unknown one', async () => {
+    const kase = await createCase(app, await createAccount(app, 'partner'), await createAccount(app, 'provider'));
+    await page.getByRole('tab', { name: 'Cases' }).click();
+    await page.getByLabel('Case guid').fill(randomUUID());
+    await page.getByRole('button', { name: 'Open case' }).click();
+    await page.locator('#message', { hasText: 'Case not found' }).waitFor();
+    await page.getByLabel('Case guid').fill(kase.guid.toUpperCase());
+    await page.getByRole('button', { name: 'Open case' }).click();
+    await page.locator('#case-title', { hasText: `Case ${kase.guid}` }).waitFor();
+    expect(await definitions('#case-details')).toMatchObject({ Id: String(kase.id), Guid: kase.guid });
+  });
+
+  it('pages through cases with the Link header of the API', async () => {
+    const partner = await createAccount(app, 'partner');
+    const provider = await createAccount(app, 'provider');
+    for (let i = 0; i < 51; i++) await createCase(app, partner, provider);
+    await page.getByRole('tab', { name: 'Cases' }).click();
+    await page.getByLabel('Partner or provider account id').fill(String(partner.id));
+    await page.getByRole('button', { name: 'Find cases' }).click();
+    await page.getByRole('button', { name: 'More cases' }).click();
+    await page.locator('#cases tr:nth-child(51)').waitFor();
+    expect(await page.locator('#cases tr').count()).toBe(51);
+    expect(await page.getByRole('button', { name: 'More cases' }).isVisible()).toBe(false);
+    expect(new Set(await page.locator('#cases tr td:nth-child(3)').allTextContents())).toEqual(new Set([String(partner.id)]));
   });
 
   it('retries a failed delivery', async () => {

@@ -3,6 +3,7 @@
 import { $, say, setUnauthorizedHandler, TOKEN_KEY } from './console-core.js';
 import { findAccounts, initAccounts } from './console-accounts.js';
 import { initAudit, loadAudit } from './console-audit.js';
+import { initCases } from './console-cases.js';
 import { initDeliveries, loadDeliveries } from './console-deliveries.js';
 import { loadOverview } from './console-overview.js';
 
@@ -47,6 +48,7 @@ async function start() {
 function init() {
   setUnauthorizedHandler(showLogin);
   initAccounts();
+  initCases();
   initDeliveries();
   initAudit();
   for (const tab of tabs()) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { createAccount, createCase, createUser } from './factories';
+import { createAccount, createCase, createGroup, createUser } from './factories';
 import { describeWithChromium, launchChromium } from './support/chromium';
 import { ADMIN_TOKEN, startTestApp, TestApp } from './support/test-app';
 
@@ -163,6 +163,51 @@ describeWithChromium(suite)(suite, () => {
     expect(await page.locator('#cases tr').count()).toBe(51);
     expect(await page.getByRole('button', { name: 'More cases' }).isVisible()).toBe(false);
     expect(new Set(await page.locator('#cases tr td:nth-child(3)').allTextContents())).toEqual(new Set([String(partner.id)]));
+  });
+
+  it('finds a user, revokes a token, deactivates, and erases only after the confirmation, showing the report', async () => {
+    const user = await createUser(app);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByLabel('E-mail address or name').fill(user.email);
+    await page.getByRole('button', { name: 'Find users' }).click();
+    const userRow = page.locator('#users tr', { hasText: user.email });
+    await userRow.getByRole('button', { name: 'Tokens' }).click();
+    await page.locator('#user-tokens tr', { hasText: user.tokenId }).getByRole('button', { name: 'Revoke' }).click();
+    await page.locator('#message', { hasText: `Token ${user.tokenId} revoked` }).waitFor();
+    const inbox = (secret: string | undefined) => app.request('GET', `/v2/user/${user.id}/messages`, { headers: { authorization: `BimPlus ${secret}` } });
+    expect((await inbox(user.token)).status).toBe(401);
+    await page.getByRole('button', { name: 'Issue a token' }).click();
+    const issued = await page.locator('#user-issued-token', { hasText: 'shown once' }).textContent();
+    const token = /([0-9a-f]{64})$/.exec(issued ?? '')?.[1];
+    expect((await inbox(token)).status).toBe(200);
+
+    await userRow.getByRole('button', { name: 'Deactivate' }).click();
+    await page.locator('#users tr', { hasText: user.email }).getByRole('button', { name: 'Reactivate' }).waitFor();
+    expect((await app.admin('GET', `/admin/users/${user.id}`)).body.status).toBe('deactivated');
+    expect(await inbox(token)).toMatchObject({ status: 401, body: { error: { message: 'User deactivated' } } });
+
+    await userRow.getByRole('button', { name: 'Erase' }).click();
+    const confirm = page.getByRole('button', { name: `Confirm erasure of ${user.id}` });
+    await confirm.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Confirm erasure of ${user.id}`);
+    expect((await app.admin('GET', `/admin/users/${user.id}`)).status).toBe(200);
+    await page.keyboard.press('Enter');
+    await page.locator('#erasure-title', { hasText: `Erasure report for ${user.id}` }).waitFor();
+    await page.locator('#message', { hasText: `User ${user.id} erased` }).waitFor();
+    expect(await definitions('#erasure-report')).toMatchObject({ Erased: 'yes', Tokens: '2', 'Group memberships': '0', 'E-mail deliveries': '0' });
+    expect(await page.locator('#users tr', { hasText: user.email }).count()).toBe(0);
+    expect((await app.admin('GET', `/admin/users/${user.id}`)).status).toBe(404);
+  });
+
+  it('cancels an erasure: the user stays', async () => {
+    const user = await createUser(app);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByLabel('E-mail address or name').fill(user.email);
+    await page.getByRole('button', { name: 'Find users' }).click();
+    await page.locator('#users tr', { hasText: user.email }).getByRole('button', { name: 'Erase' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: `Confirm erasure of ${user.id}` }).waitFor({ state: 'detached' });
+    expect((await app.admin('GET', `/admin/users/${user.id}`)).status).toBe(200);
   });
 
   it('retries a failed delivery', async () => {

@@ -112,6 +112,29 @@ export function pagedTable(tbodyId, moreId, toRow) {
   return (path) => show(path, false);
 }
 
+/**
+ * A destructive action behind a second button: `ask(prompt, label, action)` shows the prompt, a button
+ * "label" (focused) and Cancel in the container; only that second button acts.
+ */
+export function confirmStep(containerId) {
+  const container = $(containerId);
+  const close = () => {
+    container.replaceChildren();
+    container.hidden = true;
+  };
+  const ask = (prompt, label, action) => {
+    const question = document.createElement('p');
+    question.textContent = prompt;
+    const confirm = button(label, async () => {
+      close();
+      await action();
+    });
+    container.replaceChildren(question, confirm, ' ', button('Cancel', async () => close()));
+    container.hidden = false;
+    confirm.focus();
+  };
+  return { ask, close };
+}
 
 /** Runs a form's work on submit; a failure is already in the alert region. */
 export function onSubmit(formId, work) {

@@ -6,6 +6,7 @@ import { initAudit, loadAudit } from './console-audit.js';
 import { initCases } from './console-cases.js';
 import { initDeliveries, loadDeliveries } from './console-deliveries.js';
 import { loadOverview } from './console-overview.js';
+import { initUsers } from './console-users.js';
 
 const tabs = () => [...document.querySelectorAll('[role="tab"]')];
 
@@ -49,6 +50,7 @@ function init() {
   setUnauthorizedHandler(showLogin);
   initAccounts();
   initCases();
+  initUsers();
   initDeliveries();
   initAudit();
   for (const tab of tabs()) {

@@ -210,6 +210,29 @@ describeWithChromium(suite)(suite, () => {
     expect((await app.admin('GET', `/admin/users/${user.id}`)).status).toBe(200);
   });
 
+  it('renames a group and deletes it after the confirmation', async () => {
+    const name = `Group ${randomUUID().slice(0, 8)}`;
+    const group = await createGroup(app, [await createUser(app)], name);
+    await page.getByRole('tab', { name: 'Groups' }).click();
+    await page.locator('#groups tr', { hasText: name }).getByRole('button', { name: 'Open', exact: true }).click();
+    await page.locator('#group-title', { hasText: `Group ${name}` }).waitFor();
+    expect(await page.getByLabel('Group name').inputValue()).toBe(name);
+
+    await page.getByLabel('Group name').fill(`${name} renamed`);
+    await page.getByLabel('Description').fill('Second-level support');
+    await page.getByRole('button', { name: 'Save group' }).click();
+    await page.locator('#message', { hasText: `Group ${group.id} saved` }).waitFor();
+    expect((await app.admin('GET', `/admin/groups/${group.id}`)).body).toMatchObject({ name: `${name} renamed`, description: 'Second-level support', memberIds: group.memberIds });
+    await page.locator('#groups tr', { hasText: `${name} renamed` }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete group' }).click();
+    expect((await app.admin('GET', `/admin/groups/${group.id}`)).status).toBe(200);
+    await page.getByRole('button', { name: `Confirm deletion of ${name} renamed` }).click();
+    await page.locator('#message', { hasText: `Group ${group.id} deleted` }).waitFor();
+    expect((await app.admin('GET', `/admin/groups/${group.id}`)).status).toBe(404);
+    expect(await page.locator('#groups tr', { hasText: name }).count()).toBe(0);
+  });
+
   it('retries a failed delivery', async () => {
     const user = await createUser(app);
     const [failed] = await app.running.app

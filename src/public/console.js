@@ -5,8 +5,13 @@ import { findAccounts, initAccounts } from './console-accounts.js';
 import { initAudit, loadAudit } from './console-audit.js';
 import { initCases } from './console-cases.js';
 import { initDeliveries, loadDeliveries } from './console-deliveries.js';
+import { initGroups, loadGroups } from './console-groups.js';
 import { loadOverview } from './console-overview.js';
 import { initUsers } from './console-users.js';
+
+/** Lists a tab loads the first time it is shown after log-in (the others load at log-in). */
+const FIRST_SHOW = { 'groups-tab': loadGroups };
+const shown = new Set();
 
 const tabs = () => [...document.querySelectorAll('[role="tab"]')];
 
@@ -19,6 +24,10 @@ function selectTab(tab, focus) {
     $(other.getAttribute('aria-controls')).hidden = !selected;
   }
   if (focus) tab.focus();
+  if (!shown.has(tab.id) && !$('main').hidden) {
+    shown.add(tab.id);
+    FIRST_SHOW[tab.id]?.().catch(() => undefined);
+  }
 }
 
 /** Arrow keys move between tabs, Home and End go to the first and last. */
@@ -41,6 +50,7 @@ function showLogin() {
 async function start() {
   $('login').hidden = true;
   $('main').hidden = false;
+  shown.clear();
   selectTab($('overview-tab'), false);
   await Promise.all([loadOverview(), findAccounts(), loadDeliveries(), loadAudit()]);
   $('overview-tab').focus();
@@ -51,6 +61,7 @@ function init() {
   initAccounts();
   initCases();
   initUsers();
+  initGroups();
   initDeliveries();
   initAudit();
   for (const tab of tabs()) {

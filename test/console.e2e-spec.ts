@@ -111,6 +111,50 @@ describeWithChromium(suite)(suite, () => {
     expect(await page.locator('#audit tr td:nth-child(3)').allTextContents()).toEqual(['accounts:deactivate', 'accounts:token', 'accounts:token', 'accounts:create']);
   });
 
+  it("shows an account's webhooks, sets the default one and adds and deletes a subscription", async () => {
+    const name = `Hooks ${randomUUID().slice(0, 8)}`;
+    const account = await createAccount(app, 'provider', name);
+    await page.getByRole('tab', { name: 'Accounts' }).click();
+    await page.getByLabel('Name contains').fill(name);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.locator('#accounts tr', { hasText: name }).getByRole('button', { name: 'Webhooks' }).click();
+    await page.locator('#webhooks-title', { hasText: `Webhooks of ${name}` }).waitFor();
+    expect(await page.locator('#webhooks tr').count()).toBe(0);
+
+    // The API's 400 for a secret too short to sign with, word for word.
+    const refused = await app.admin('PUT', `/admin/accounts/${account.id}/webhook`, { url: 'http://127.0.0.1:9/hooks', secret: 'short' });
+    expect(refused.status).toBe(400);
+    await page.getByLabel('Default webhook URL').fill('http://127.0.0.1:9/hooks');
+    await page.getByLabel('Default webhook secret').fill('short');
+    await page.getByRole('button', { name: 'Set default webhook' }).click();
+    await page.locator('#message', { hasText: refused.body.error.message }).waitFor();
+    expect(await page.locator('#message').textContent()).toBe(refused.body.error.message);
+
+    await page.getByLabel('Default webhook secret').fill('a-secret-long-enough-to-sign');
+    await page.getByRole('button', { name: 'Set default webhook' }).click();
+    await page.locator('#message', { hasText: `Default webhook of account ${account.id} set to http://127.0.0.1:9/hooks` }).waitFor();
+    expect(await page.locator('#webhooks tr td:nth-child(5)').allTextContents()).toEqual(['yes']);
+    expect((await app.admin('GET', `/admin/accounts/${account.id}`)).body.webhookUrl).toBe('http://127.0.0.1:9/hooks');
+
+    await page.getByLabel('message.created').uncheck();
+    await page.getByLabel('message.confirmed').check();
+    await page.getByLabel('Subscription URL').fill('http://127.0.0.1:9/confirmed');
+    await page.getByLabel('Subscription secret').fill('another-secret-long-enough');
+    await page.getByLabel('Method').selectOption('PUT');
+    await page.getByLabel('Headers').fill('X-Api-Key: backoffice-key');
+    await page.getByRole('button', { name: 'Add subscription' }).click();
+    await page.locator('#webhooks tr', { hasText: 'http://127.0.0.1:9/confirmed' }).waitFor();
+    const listed = (await app.admin('GET', `/admin/accounts/${account.id}/webhooks`)).body;
+    expect(listed).toHaveLength(2);
+    const added = listed.find((w: { isDefault: boolean }) => !w.isDefault);
+    expect(added).toMatchObject({ events: ['message.confirmed'], transport: 'http', method: 'PUT', headers: { 'X-Api-Key': 'backoffice-key' }, url: 'http://127.0.0.1:9/confirmed' });
+
+    await page.locator('#webhooks tr', { hasText: 'http://127.0.0.1:9/confirmed' }).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#message', { hasText: `Webhook ${added.id} deleted` }).waitFor();
+    expect(await page.locator('#webhooks tr').count()).toBe(1);
+    expect((await app.admin('GET', `/admin/webhooks/${added.id}`)).status).toBe(404);
+  });
+
   it("finds a case by account, shows the API's 400 for a bad target and forwards it to another provider", async () => {
     const partner = await createAccount(app, 'partner');
     const provider = await createAccount(app, 'provider');

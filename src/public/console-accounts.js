@@ -1,7 +1,8 @@
-// Accounts: find by name, their tokens, switch off and on.
+// Accounts: find by name, their tokens and webhooks, switch off and on.
 import { $, api, onSubmit, pagedTable, query, row, say } from './console-core.js';
 import { loadAudit } from './console-audit.js';
 import { tokensPanel } from './console-tokens.js';
+import { showWebhooks } from './console-webhooks.js';
 
 let show;
 let tokens;
@@ -15,6 +16,7 @@ export async function findAccounts() {
 function accountRow(a) {
   return row([a.id, a.name, a.type, a.status], [
     ['Tokens', () => tokens.show({ path: `/admin/accounts/${a.id}`, title: a.name })],
+    ['Webhooks', () => showWebhooks(a)],
     a.status === 'active' ? ['Deactivate', () => setActive(a, false)] : ['Reactivate', () => setActive(a, true)],
   ]);
 }

@@ -8,6 +8,7 @@ import { initDeliveries, loadDeliveries } from './console-deliveries.js';
 import { initGroups, loadGroups } from './console-groups.js';
 import { loadOverview } from './console-overview.js';
 import { initUsers } from './console-users.js';
+import { initWebhooks } from './console-webhooks.js';
 
 /** Lists a tab loads the first time it is shown after log-in (the others load at log-in). */
 const FIRST_SHOW = { 'groups-tab': loadGroups };
@@ -59,6 +60,7 @@ async function start() {
 function init() {
   setUnauthorizedHandler(showLogin);
   initAccounts();
+  initWebhooks();
   initCases();
   initUsers();
   initGroups();

@@ -298,6 +298,53 @@ describeWithChromium(suite)(suite, () => {
     await page.locator('#audit tr', { hasText: 'deliveries:retry' }).waitFor();
   });
 
+  it("opens a failed delivery's attempt log", async () => {
+    const user = await createUser(app);
+    const db = app.running.app.get(DataSource);
+    const [failed] = await db.query(
+      `INSERT INTO deliveries (kind, status, message_id, user_id, address, attempts, last_error) VALUES ('email', 'failed', $1, $2, $3, 2, 'mailbox unavailable') RETURNING id::text AS id`,
+      [randomUUID(), user.id, user.email],
+    );
+    await db.query(
+      `INSERT INTO delivery_attempts (delivery_id, attempt, ok, status_code, latency_ms, error) VALUES ($1, 1, false, 451, 120, 'try again later'), ($1, 2, false, 550, 80, 'mailbox unavailable')`,
+      [failed.id],
+    );
+    await page.getByRole('tab', { name: 'Deliveries' }).click();
+    await page.getByLabel('Delivery status').selectOption('failed');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.locator('#deliveries tr', { hasText: 'mailbox unavailable' }).getByRole('button', { name: 'Attempts' }).click();
+    await page.locator('#delivery-title', { hasText: `Delivery ${failed.id}` }).waitFor();
+    const cells = async (n: number) => page.locator(`#attempts tr td:nth-child(${n})`).allTextContents();
+    expect(await cells(1)).toEqual(['1', '2']);
+    expect(await cells(2)).toEqual(['no', 'no']);
+    expect(await cells(3)).toEqual(['451', '550']);
+    expect(await cells(4)).toEqual(['120', '80']);
+    expect(await cells(5)).toEqual(['try again later', 'mailbox unavailable']);
+    expect(await page.locator('#attempts-empty').isVisible()).toBe(false);
+    expect(await definitions('#delivery-details')).toMatchObject({ Status: 'failed', Recipient: user.email, Attempts: '2', 'Last error': 'mailbox unavailable' });
+
+    await page.getByRole('button', { name: 'Retry this delivery' }).click();
+    await page.locator('#message', { hasText: `Delivery ${failed.id} queued again` }).waitFor();
+    await page.locator('#delivery-details dd', { hasText: 'pending' }).waitFor();
+    expect(await page.locator('#attempts tr').count()).toBe(2);
+    expect((await app.admin('GET', `/admin/deliveries/${failed.id}`)).body.status).toBe('pending');
+  });
+
+  it('pages through deliveries of one status, newest first', async () => {
+    await app.running.app
+      .get(DataSource)
+      .query(`INSERT INTO deliveries (kind, status, message_id, address) SELECT 'email', 'cancelled', gen_random_uuid()::text, 'paging@example.com' FROM generate_series(1, 51)`);
+    await page.getByRole('tab', { name: 'Deliveries' }).click();
+    await page.getByLabel('Delivery status').selectOption('cancelled');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('button', { name: 'More deliveries' }).click();
+    await page.locator('#deliveries tr:nth-child(51)').waitFor();
+    const ids = (await page.locator('#deliveries tr td:nth-child(1)').allTextContents()).map(Number);
+    expect(ids).toHaveLength(51);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(await page.getByRole('button', { name: 'More deliveries' }).isVisible()).toBe(false);
+  });
+
   it('raised no script error in the page', () => {
     expect(problems).toEqual([]);
   });

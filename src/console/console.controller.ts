@@ -1,7 +1,8 @@
-import { Controller, Get, Header, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { existsSync, readFileSync } from 'node:fs';
+import { FastifyReply } from 'fastify';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminAuth } from '../auth/auth.decorators';
 import { MetricsService } from '../observability/metrics.service';
@@ -10,9 +11,22 @@ import { OverviewRepository } from './overview.repository';
 // src/public in a checkout (run from src or dist), dist/public when the build copies it next to the code.
 const CANDIDATE_DIRS = [join(__dirname, '..', 'public'), join(__dirname, '..', '..', 'src', 'public')];
 
-function readPublic(name: string): string | undefined {
-  const dir = CANDIDATE_DIRS.find((d) => existsSync(join(d, name)));
-  return dir ? readFileSync(join(dir, name), 'utf8') : undefined;
+/** The page's script modules (console.js and the console-*.js it imports) and its style sheet. */
+const ASSET_NAME = /^console(-[a-z]+)?\.(js|css)$/;
+const CONTENT_TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+interface ConsoleFiles {
+  page?: string;
+  assets: Map<string, { text: string; contentType: string }>;
+}
+
+/** Every console file, read once at start-up from the first folder that holds the page. */
+function readConsoleFiles(): ConsoleFiles {
+  const dir = CANDIDATE_DIRS.find((d) => existsSync(join(d, 'console.html')));
+  if (!dir) return { assets: new Map() };
+  const names = readdirSync(dir).filter((name) => ASSET_NAME.test(name));
+  const assets = new Map(names.map((name) => [name, { text: readFileSync(join(dir, name), 'utf8'), contentType: CONTENT_TYPES[name.split('.').pop() as string] }]));
+  return { page: readFileSync(join(dir, 'console.html'), 'utf8'), assets };
 }
 
 /**
@@ -21,36 +35,28 @@ function readPublic(name: string): string | undefined {
  */
 const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** The operator console: one page, one script and one style sheet, read once at start-up; the admin token is typed in. */
+/** The operator console: one page, its script modules and one style sheet; the admin token is typed in. */
 @ApiExcludeController()
 @SkipThrottle()
 @Controller('admin/console')
 export class ConsoleController {
-  private readonly files = { html: readPublic('console.html'), js: readPublic('console.js'), css: readPublic('console.css') };
+  private readonly files = readConsoleFiles();
 
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('content-security-policy', CONSOLE_CSP)
   page(): string {
-    return this.file('html');
+    if (this.files.page === undefined) throw new NotFoundException('Console not installed');
+    return this.files.page;
   }
 
-  @Get('console.js')
-  @Header('content-type', 'text/javascript; charset=utf-8')
-  script(): string {
-    return this.file('js');
-  }
-
-  @Get('console.css')
-  @Header('content-type', 'text/css; charset=utf-8')
-  style(): string {
-    return this.file('css');
-  }
-
-  private file(kind: keyof ConsoleController['files']): string {
-    const text = this.files[kind];
-    if (text === undefined) throw new NotFoundException('Console not installed');
-    return text;
+  /** A script module or the style sheet, by its file name; nothing else in the folder is reachable. */
+  @Get(':file')
+  asset(@Param('file') name: string, @Res({ passthrough: true }) reply: FastifyReply): string {
+    const asset = this.files.assets.get(name);
+    if (!asset) throw new NotFoundException(this.files.page === undefined ? 'Console not installed' : 'No such console file');
+    reply.header('content-type', asset.contentType);
+    return asset.text;
   }
 }
 

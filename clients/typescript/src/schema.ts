@@ -9905,7 +9905,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance
+             * @description Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance (Retry-After: 10)
              *
              *     Rate limited; see Retry-After
              */

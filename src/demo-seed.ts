@@ -9,6 +9,8 @@ import { ProvisioningService } from './admin/provisioning.service';
 
 export interface DemoSet {
   caseGuid: string;
+  partnerAccountId: number;
+  providerAccountId: number;
   partnerToken: string;
   providerToken: string;
   userToken: string;
@@ -53,6 +55,8 @@ export async function seedDemoData(app: INestApplicationContext): Promise<DemoSe
   const userMessages = await writeUserMessages(app.get(UserMessagesService), people);
   return {
     caseGuid: parties.caseGuid,
+    partnerAccountId: parties.partner.accountId,
+    providerAccountId: parties.provider.accountId,
     partnerToken: parties.partnerToken,
     providerToken: parties.providerToken,
     userToken: people.userToken,
@@ -113,17 +117,35 @@ async function writeUserMessages(messages: UserMessagesService, { user, service,
   return 3;
 }
 
+/**
+ * The banner of a first start: each party with its id and token, then the same as one `export` line
+ * under the variable names the README and docs/integrating.md use, so their commands run on the demo set.
+ */
 export function formatDemoSet(demo: DemoSet, baseUrl: string): string {
+  const variables = {
+    PARTNER: demo.partnerAccountId,
+    PROVIDER: demo.providerAccountId,
+    CASE_GUID: demo.caseGuid,
+    PARTNER_TOKEN: demo.partnerToken,
+    PROVIDER_TOKEN: demo.providerToken,
+    USER_ID: demo.userId,
+    USER_TOKEN: demo.userToken,
+    SERVICE_ID: demo.serviceUserId,
+    SERVICE_TOKEN: demo.serviceToken,
+    GROUP_ID: demo.groupId,
+  };
   return [
     '',
     '=== Demo data created (shown once; only hashes are stored) ===',
-    `case guid:        ${demo.caseGuid}`,
-    `partner token:    ${demo.partnerToken}`,
-    `provider token:   ${demo.providerToken}`,
-    `user ${demo.userId} token:    ${demo.userToken}`,
-    `service user ${demo.serviceUserId} token: ${demo.serviceToken}`,
-    `group:            ${demo.groupId}`,
-    `messages:         ${demo.caseMessages} on the case (partner and provider, both ways), ${demo.userMessages} unread for the user`,
+    `partner:       account ${demo.partnerAccountId}, token ${demo.partnerToken}`,
+    `provider:      account ${demo.providerAccountId}, token ${demo.providerToken}`,
+    `case guid:     ${demo.caseGuid}`,
+    `user:          ${demo.userId}, token ${demo.userToken}`,
+    `service user:  ${demo.serviceUserId}, token ${demo.serviceToken}`,
+    `group:         ${demo.groupId}`,
+    `messages:      ${demo.caseMessages} on the case (partner and provider, both ways), ${demo.userMessages} unread for the user`,
+    'as shell variables, for the commands in README.md and docs/integrating.md:',
+    `export ${Object.entries(variables).map(([name, value]) => `${name}=${value}`).join(' ')}`,
     `try: curl '${baseUrl}/api/v3/case-messages?guid=${demo.caseGuid}&accessToken=${demo.partnerToken}'`,
     `     curl '${baseUrl}/api/v3/case-messages/feed?unconfirmed=true&accessToken=${demo.providerToken}'`,
     `     curl -H 'Authorization: BimPlus ${demo.userToken}' ${baseUrl}/v2/user/me/messages`,

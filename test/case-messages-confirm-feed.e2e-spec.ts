@@ -166,6 +166,7 @@ describe('Case Messages API v3: confirm and feed', () => {
       const user = await createUser(app);
       const res = await app.request('POST', `${BASE}/confirm`, { body: [1], headers: { authorization: `Bearer ${user.token}` } });
       expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: { message: 'This is a user token; the v3 API takes an account token' } });
     });
 
     it('answers 401 to a revoked token and confirms nothing', async () => {

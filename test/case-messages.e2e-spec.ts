@@ -338,17 +338,23 @@ describe('Case Messages API v3: create and list', () => {
       expect(none.body.error.message).toEqual(expect.any(String));
       const unknown = await list('0'.repeat(64), `guid=${kase.guid}`);
       expect(unknown.status).toBe(401);
+      expect(unknown.body).toEqual({ error: { message: 'Invalid access token' } });
       const revokable = await createAccount(app, 'partner');
       const revokedCase = await createCase(app, revokable, provider);
       expect((await list(revokable.token, `guid=${revokedCase.guid}`)).status).toBe(200);
       expect((await app.admin('DELETE', `/admin/tokens/${revokable.tokenId}`)).status).toBe(200);
       const revoked = await create(revokable.token, { guid: revokedCase.guid, type: 'serviceComment' });
       expect(revoked.status).toBe(401);
+      expect(revoked.body).toEqual({ error: { message: 'Invalid access token' } });
+      // A valid v2 token is told it belongs to the other API, in every place a v3 token may travel.
       const user = await createUser(app);
+      const wrongKind = { error: { message: 'This is a user token; the v3 API takes an account token' } };
       const v2 = await list(user.token, `guid=${kase.guid}`);
-      expect(v2.status).toBe(401);
-      const v2Header = await app.request('GET', `${BASE}?guid=${kase.guid}`, { headers: { authorization: `Bearer ${user.token}` } });
-      expect(v2Header.status).toBe(401);
+      expect({ status: v2.status, body: v2.body }).toEqual({ status: 401, body: wrongKind });
+      for (const headers of [{ authorization: `Bearer ${user.token}` }, { 'x-hub-api-token': user.token }]) {
+        const res = await app.request('GET', `${BASE}?guid=${kase.guid}`, { headers });
+        expect({ headers, status: res.status, body: res.body }).toEqual({ headers, status: 401, body: wrongKind });
+      }
     });
 
     it('takes sender and side from the token, never from the body', async () => {

@@ -204,13 +204,14 @@ describe('Delivery: SSE streams per user', () => {
     await app.close();
   });
 
-  it('caps open streams per user with a 429 (EventSource then stops instead of reconnecting), and frees a place when one closes', async () => {
+  it('caps open streams per user with a 429 and Retry-After (EventSource then stops instead of reconnecting), and frees a place when one closes', async () => {
     const [user, other] = await Promise.all([createUser(app), createUser(app)]);
     const open = (who: UserFixture) => openTracked(app, who, streams);
     // Opened all at once: the places are taken before any stream reads its cursor, so a burst cannot overshoot.
     const burst = await Promise.all([open(user), open(user), open(user), open(user)]);
     expect(burst.map((s) => s.status).sort()).toEqual([200, 200, 429, 429]);
     const refused = burst.find((s) => s.status === 429) as SseClient;
+    expect(refused.headers?.get('retry-after')).toBe('10');
     expect(JSON.parse(refused.body as string)).toEqual({ error: { message: 'Too many open streams for this user (at most 2 per instance); close one first' } });
     expect((await open(other)).status).toBe(200);
     await burst.find((s) => s.status === 200)?.close();

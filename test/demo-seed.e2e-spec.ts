@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { DemoSet, formatDemoSet, seedDemoData } from '../src/demo-seed';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -57,6 +59,32 @@ describe('demo set', () => {
     expect(bimplus?.[1]).toBe(demo.userToken);
     const inbox = await fetch(bimplus![2], { headers: { authorization: `BimPlus ${bimplus![1]}` } });
     expect(((await inbox.json()) as unknown[]).length).toBe(demo.userMessages);
+  });
+
+  it('prints each party\'s id beside its token, and all of them as one export line for the docs\' commands', async () => {
+    const text = formatDemoSet(demo, app.baseUrl);
+    expect(text).toContain(`partner:       account ${demo.partnerAccountId}, token ${demo.partnerToken}`);
+    expect(text).toContain(`provider:      account ${demo.providerAccountId}, token ${demo.providerToken}`);
+    expect(text).toContain(`user:          ${demo.userId}, token ${demo.userToken}`);
+    const line = text.split('\n').find((l) => l.startsWith('export '));
+    const { stdout } = await promisify(execFile)('bash', ['-c', `${line}; env`], { env: {} });
+    const shell = Object.fromEntries(stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
+    expect(shell).toMatchObject({
+      PARTNER: String(demo.partnerAccountId),
+      PROVIDER: String(demo.providerAccountId),
+      CASE_GUID: demo.caseGuid,
+      PARTNER_TOKEN: demo.partnerToken,
+      PROVIDER_TOKEN: demo.providerToken,
+      USER_ID: demo.userId,
+      USER_TOKEN: demo.userToken,
+      SERVICE_ID: demo.serviceUserId,
+      SERVICE_TOKEN: demo.serviceToken,
+      GROUP_ID: demo.groupId,
+    });
+    // The printed ids are the accounts the printed tokens act as.
+    const list = (await v3(`/api/v3/case-messages?guid=${demo.caseGuid}`, demo.partnerToken)).body;
+    const senders = Object.fromEntries(list.map((m: { senderType: string; senderAccountId: number }) => [m.senderType, m.senderAccountId]));
+    expect(senders).toEqual({ partner: demo.partnerAccountId, provider: demo.providerAccountId });
   });
 
   it('creates nothing on a second start with the same database', async () => {

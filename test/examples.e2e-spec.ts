@@ -8,6 +8,7 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const EXPORTER = join(__dirname, '..', 'examples', 'exporter.ts');
 const RECEIVER = join(__dirname, '..', 'examples', 'webhook-receiver.ts');
+const PORTAL = join(__dirname, '..', 'examples', 'serve-portal.ts');
 
 /** Collects a child's stdout lines; resolves when one matches. */
 function waitForLine(child: ChildProcess, lines: string[], match: (line: string) => boolean, timeoutMs = 20_000): Promise<string> {
@@ -129,5 +130,32 @@ describe('examples/webhook-receiver.ts against real deliveries', () => {
     });
     expect(forged.status).toBe(401);
     expect(await forged.text()).toBe('invalid signature');
+  });
+});
+
+describe('examples/serve-portal.ts', () => {
+  let server: ChildProcess;
+  const lines: string[] = [];
+
+  beforeAll(() => {
+    const env = { ...process.env, PORT: '0', MESSAGING_URL: 'http://localhost:3000', USER_TOKEN: 'user-token' };
+    server = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', PORTAL], { env, cwd: join(__dirname, '..') });
+    server.stdout!.on('data', (chunk: Buffer) => lines.push(...String(chunk).split('\n').filter(Boolean)));
+  });
+  afterAll(() => {
+    server.kill('SIGTERM');
+  });
+
+  it('prints the address to open and serves the snippet there', async () => {
+    const line = await waitForLine(server, lines, (l) => l.startsWith('open '));
+    const address = new URL(line.slice('open '.length));
+    expect(address.pathname).toBe('/portal-sse.html');
+    expect(Object.fromEntries(address.searchParams)).toEqual({ base: 'http://localhost:3000', token: 'user-token' });
+    const page = await fetch(address);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toBe(readFileSync(join(__dirname, '..', 'examples', 'portal-sse.html'), 'utf8'));
+    const other = await fetch(new URL('/exporter.ts', address));
+    expect(other.status).toBe(404);
   });
 });

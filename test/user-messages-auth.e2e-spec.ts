@@ -67,11 +67,14 @@ describe('user messages v2: authentication and visibility', () => {
       ['GET', `/v2/user/${leaving.id}/messages/unreadcount`],
       ['POST', '/v2/user/me/messages/markallasreadbrowser'],
       ['POST', '/v2/messages', body],
+      ['GET', '/v2/systemgroups'],
     ];
-    for (const caller of [leaving, asAccount]) {
+    // A revoked token is unknown; a valid account token is told it belongs to the other API.
+    const refusals: [UserFixture, string][] = [[leaving, 'Invalid token'], [asAccount, 'This is an account token; the v2 API takes a user token']];
+    for (const [caller, message] of refusals) {
       for (const [method, path, payload] of routes) {
         const res = await as(caller, method, path, payload);
-        expect({ route: `${method} ${path}`, status: res.status, body: res.body }).toEqual({ route: `${method} ${path}`, status: 401, body: { error: { message: 'Invalid token' } } });
+        expect({ route: `${method} ${path}`, status: res.status, body: res.body }).toEqual({ route: `${method} ${path}`, status: 401, body: { error: { message } } });
       }
     }
     const seenBySender = await as(alice, 'GET', `/v2/messages/${kept.id}`);
@@ -80,6 +83,17 @@ describe('user messages v2: authentication and visibility', () => {
     const fromLeaving = await as(alice, 'GET', `/v2/messages?filter=sender.id=${leaving.id}`);
     expect(fromLeaving.status).toBe(200);
     expect(fromLeaving.body).toEqual([]);
+  });
+
+  it('tells a valid v3 account token that v2 takes a user token, in the header and as the stream\'s accessToken', async () => {
+    const account = await createAccount(app, 'provider');
+    const wrongKind = { error: { message: 'This is an account token; the v2 API takes a user token' } };
+    const header = await app.request('GET', '/v2/user/me/messages', { headers: { authorization: `BimPlus ${account.token}` } });
+    expect({ status: header.status, body: header.body }).toEqual({ status: 401, body: wrongKind });
+    const stream = await app.request('GET', `/v2/user/me/messages/stream?accessToken=${account.token}`);
+    expect({ status: stream.status, body: stream.body }).toEqual({ status: 401, body: wrongKind });
+    const unknown = await app.request('GET', '/v2/user/me/messages', { headers: { authorization: `BimPlus ${'0'.repeat(64)}` } });
+    expect({ status: unknown.status, body: unknown.body }).toEqual({ status: 401, body: { error: { message: 'Invalid token' } } });
   });
 
   it('shows the message to its recipient and its sender, 404 to a stranger and to an unrelated service user', async () => {

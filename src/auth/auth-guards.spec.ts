@@ -45,6 +45,11 @@ describe('CaseAuthGuard', () => {
     await expect(guard.canActivate(context(PartnerController, 'confirm', { headers: {}, query: { accessToken: 'partner' } }))).rejects.toThrow(ForbiddenException);
   });
 
+  it('tells a user token apart from an unknown one', async () => {
+    await expect(guard.canActivate(context(PartnerController, 'create', { headers: {}, query: { accessToken: 'user' } }))).rejects.toThrow('This is a user token; the v3 API takes an account token');
+    await expect(guard.canActivate(context(PartnerController, 'create', { headers: {}, query: { accessToken: 'unknown' } }))).rejects.toThrow('Invalid access token');
+  });
+
   it('acts as a represented provider with X-Service-Provider, under that provider\'s role', async () => {
     const request: { headers: object; query: object; principal?: AnyPrincipal } = { headers: { 'x-service-provider': '7' }, query: { accessToken: 'partner' } };
     await expect(guard.canActivate(context(PartnerController, 'confirm', request))).resolves.toBe(true);
@@ -69,5 +74,10 @@ describe('BimPlusAuthGuard', () => {
   it('honours allowQueryToken set on the class, and a handler that overrides it', async () => {
     await expect(guard.canActivate(context(QueryTokenController, 'stream', { headers: {}, query: { accessToken: 'user' } }))).resolves.toBe(true);
     await expect(guard.canActivate(context(QueryTokenController, 'list', { headers: {}, query: { accessToken: 'user' } }))).rejects.toThrow(UnauthorizedException);
+  });
+
+  it('tells an account token apart from an unknown one', async () => {
+    await expect(guard.canActivate(context(QueryTokenController, 'list', { headers: { authorization: 'BimPlus partner' }, query: {} }))).rejects.toThrow('This is an account token; the v2 API takes a user token');
+    await expect(guard.canActivate(context(QueryTokenController, 'list', { headers: { authorization: 'BimPlus unknown' }, query: {} }))).rejects.toThrow('Invalid token');
   });
 });

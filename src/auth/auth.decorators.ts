@@ -16,8 +16,8 @@ export const BIMPLUS_SECURITY = 'BimPlus';
 export const ADMIN_SECURITY = 'admin';
 export const METRICS_SECURITY = 'metrics';
 
-const unauthorized = () => ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked token', type: ErrorResponseDto });
-const authErrors = () => [unauthorized(), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER })];
+const unauthorized = (description: string) => ApiUnauthorizedResponse({ description, type: ErrorResponseDto });
+const authErrors = (description = 'Missing, unknown or revoked token') => [unauthorized(description), ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After', type: ErrorResponseDto, headers: RETRY_AFTER })];
 
 /** v3: a partner or provider account token, as `accessToken` query parameter, Bearer header or X-Hub-Api-Token header. */
 export function CaseAuth(...roles: AccountType[]) {
@@ -35,7 +35,7 @@ export function CaseAuth(...roles: AccountType[]) {
     }),
     // A route open to one role answers the other with 403; a case the caller is not party to is the route's own 403.
     ...(roles.length > 0 ? [ApiForbiddenResponse({ description: 'No access (the other role)', type: ErrorResponseDto })] : []),
-    ...authErrors(),
+    ...authErrors('Missing, unknown or revoked token, a deactivated account, or a v2 user token'),
   );
 }
 
@@ -48,7 +48,7 @@ export function BimPlusAuth(options: { allowQueryToken?: boolean } = {}) {
     ...(options.allowQueryToken === true
       ? [ApiQuery({ name: 'accessToken', required: false, description: 'The BimPlus token, for EventSource (which cannot set headers)', schema: { type: 'string' } })]
       : []),
-    ...authErrors(),
+    ...authErrors('Missing, unknown or revoked token, a deactivated user, or a v3 account token'),
   );
 }
 

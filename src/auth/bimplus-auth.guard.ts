@@ -20,7 +20,9 @@ export class BimPlusAuthGuard implements CanActivate {
     const token = readBimPlusToken(request, auth?.scheme === 'bimplus' && auth.allowQueryToken);
     if (!token) throw new UnauthorizedException('Missing token: use "Authorization: BimPlus <token>"');
     const principal = await this.tokens.resolve(token);
-    if (!principal || principal.kind !== 'user') throw new UnauthorizedException('Invalid token');
+    if (!principal) throw new UnauthorizedException('Invalid token');
+    // A token of the other API is an integrator's likeliest mix-up; its holder learns only which kind it holds.
+    if (principal.kind !== 'user') throw new UnauthorizedException('This is an account token; the v2 API takes a user token');
     if (principal.deactivated) throw new UnauthorizedException('User deactivated');
     request.principal = principal;
     return true;

@@ -21,7 +21,9 @@ export class CaseAuthGuard implements CanActivate {
     const token = readCaseToken(request);
     if (!token) throw new UnauthorizedException('Missing access token');
     const principal = await this.tokens.resolve(token);
-    if (!principal || principal.kind !== 'account') throw new UnauthorizedException('Invalid access token');
+    if (!principal) throw new UnauthorizedException('Invalid access token');
+    // A token of the other API is an integrator's likeliest mix-up; its holder learns only which kind it holds.
+    if (principal.kind !== 'account') throw new UnauthorizedException('This is a user token; the v3 API takes an account token');
     if (principal.deactivated) throw new UnauthorizedException('Account deactivated');
     const acting = await this.actingAccount(principal, request.headers['x-service-provider']);
     const auth = this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME_KEY, [context.getHandler(), context.getClass()]);

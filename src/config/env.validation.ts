@@ -143,7 +143,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsInt() @Min(1000) @Max(300000) @Transform(toInt)
   SSE_HEARTBEAT_MS = 15000;
 
-  /** Open SSE streams per user on one instance (tabs); one more is a 429. */
+  /** Open SSE streams per user on one instance (tabs); one more is a 429 with Retry-After. */
   @IsOptional() @IsInt() @Min(1) @Max(1000) @Transform(toInt)
   SSE_MAX_STREAMS_PER_USER = 20;
 

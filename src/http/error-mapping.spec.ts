@@ -3,6 +3,7 @@ import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedErro
 import { DomainError } from '../common/domain-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { mapError } from './error-mapping';
+import { RetryLaterException } from './retry-later.exception';
 
 describe('mapError', () => {
   it('keeps HTTP exceptions and their message', () => {
@@ -29,6 +30,13 @@ describe('mapError', () => {
     // An answer during an outage (logged as a warning), not a failure of ours (an error with a stack on every probe).
     expect(mapError(failed)).toMatchObject({ status: 503, message: 'Not ready: database', unexpected: false });
     expect(mapError(new HttpException('boom', 502))).toMatchObject({ status: 502, unexpected: true });
+  });
+
+  it('gives every 503 a Retry-After, and any refusal that names its own', () => {
+    expect(mapError(new ServiceUnavailableException('retry later'))).toMatchObject({ status: 503, retryAfterSeconds: 5 });
+    expect(mapError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject({ status: 503, retryAfterSeconds: 5 });
+    expect(mapError(new RetryLaterException('close one first', 429, 10))).toEqual({ status: 429, message: 'close one first', unexpected: false, retryAfterSeconds: 10 });
+    expect(mapError(new NotFoundException('Case not found'))).not.toHaveProperty('retryAfterSeconds');
   });
 
   it('turns an unreachable database into a 503', () => {

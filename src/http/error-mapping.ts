@@ -2,12 +2,18 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { BODY_TOO_LARGE_MESSAGE } from './body-limit';
+import { RetryLaterException } from './retry-later.exception';
+
+/** Retry-After of a 503 that names no time of its own (a database outage, the readiness probe, a full instance). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export interface MappedError {
   status: number;
   message: string;
   /** True when the error is ours to log as a failure (a 5xx that is not a plain outage). */
   unexpected: boolean;
+  /** Sent as Retry-After: every 503, and a refusal that names its own time (RetryLaterException). */
+  retryAfterSeconds?: number;
 }
 
 interface ErrorLike {
@@ -26,6 +32,12 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
 
 /** Maps anything thrown while handling a request to a status and a message safe to show the caller. */
 export function mapError(error: unknown): MappedError {
+  const mapped = mapStatus(error);
+  const retryAfterSeconds = error instanceof RetryLaterException ? error.retryAfterSeconds : mapped.status === HttpStatus.SERVICE_UNAVAILABLE ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
+  return retryAfterSeconds === undefined ? mapped : { ...mapped, retryAfterSeconds };
+}
+
+function mapStatus(error: unknown): MappedError {
   if (error instanceof DomainError) return { status: DOMAIN_STATUS[error.code], message: error.message, unexpected: false };
   if (error instanceof HttpException) {
     // Nest wraps Fastify's 4xx errors (body too large, malformed JSON, content type) in an HttpException.

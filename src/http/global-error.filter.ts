@@ -21,7 +21,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, exceptio
   } else if (mapped.status === 503) {
     logger.warn(`request ${request.id}: ${mapped.message} (${(exception as Error)?.message})`);
   }
-  if (mapped.status === 503) reply.header('Retry-After', '5');
+  if (mapped.retryAfterSeconds !== undefined) reply.header('Retry-After', String(mapped.retryAfterSeconds));
   if (reply.sent) return;
   reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send({ error: { message: mapped.message } });
 }

@@ -6660,7 +6660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated account, or a v2 user token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6855,7 +6855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated account, or a v2 user token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7000,7 +7000,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated account, or a v2 user token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7111,7 +7111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated account, or a v2 user token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7255,7 +7255,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7365,7 +7365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7534,7 +7534,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7653,7 +7653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7806,7 +7806,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7975,7 +7975,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8144,7 +8144,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8313,7 +8313,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8486,7 +8486,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8661,7 +8661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8789,7 +8789,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8917,7 +8917,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9038,7 +9038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9159,7 +9159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9312,7 +9312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9468,7 +9468,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9574,7 +9574,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9742,7 +9742,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9872,7 +9872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description Missing, unknown or revoked token */
+            /** @description Missing, unknown or revoked token, a deactivated user, or a v3 account token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9905,7 +9905,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance
+             * @description Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance (Retry-After: 10)
              *
              *     Rate limited; see Retry-After
              */

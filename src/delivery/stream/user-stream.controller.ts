@@ -15,7 +15,7 @@ import { ownUserId } from '../../auth/own-user-id';
 import { UserPrincipal } from '../../auth/principal';
 import { ErrorResponseDto, RETRY_AFTER } from '../../http/error-response.dto';
 import { parseLastEventId } from './sse';
-import { UserStreamHub } from './user-stream.hub';
+import { STREAM_CAP_RETRY_AFTER_SECONDS, UserStreamHub } from './user-stream.hub';
 
 /** An event id: decimal digits (anything else is a 400). */
 const LAST_EVENT_ID_SCHEMA = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
@@ -44,7 +44,11 @@ export class UserStreamController {
     content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 7\nevent: deleted\ndata: {"id":"de96f4ae-79fd-4d83-99e9-07cec7a80906"}\n\n' } } },
   })
   @ApiForbiddenResponse({ description: "Another user's stream", type: ErrorResponseDto })
-  @ApiTooManyRequestsResponse({ description: 'Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance', type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({
+    description: `Rate limited, or the user already has SSE_MAX_STREAMS_PER_USER streams open on this instance (Retry-After: ${STREAM_CAP_RETRY_AFTER_SECONDS})`,
+    type: ErrorResponseDto,
+    headers: RETRY_AFTER,
+  })
   @ApiServiceUnavailableResponse({ description: 'The database is unavailable, or this instance already holds SSE_MAX_STREAMS streams; try again after Retry-After seconds', type: ErrorResponseDto, headers: RETRY_AFTER })
   async stream(
     @Principal() caller: UserPrincipal,

@@ -2,10 +2,17 @@ import { BeforeApplicationShutdown, HttpException, HttpStatus, Injectable, Logge
 import { FastifyReply } from 'fastify';
 import { ServerResponse } from 'node:http';
 import { EnvironmentVariables } from '../../config/env.validation';
+import { RetryLaterException } from '../../http/retry-later.exception';
 import { sseComment } from './sse';
 import { StreamEventsRepository } from './stream-events.repository';
 import { UserStreamRegistry } from './user-stream.registry';
 import { UserStreamRelay } from './user-stream.relay';
+
+/**
+ * Retry-After of the per-user cap's 429: a place frees only when one of the user's own streams closes (a
+ * tab closed), so asking every few seconds is soon enough.
+ */
+export const STREAM_CAP_RETRY_AFTER_SECONDS = 10;
 
 /**
  * The SSE streams of this instance, as the controller sees them: opens a stream on a place of the
@@ -54,9 +61,11 @@ export class UserStreamHub implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.registry.hasRoom()) {
       throw new HttpException('This instance has no room for another stream; retry later', HttpStatus.SERVICE_UNAVAILABLE);
     }
-    // A 429 makes EventSource give up instead of reconnecting, so tabs beyond the cap do not evict each other.
+    // A 429 makes EventSource give up instead of reconnecting, so tabs beyond the cap do not evict each other;
+    // like every 429 it says when to ask again, for clients that do retry.
     if (!this.registry.tryReserve(userId)) {
-      throw new HttpException(`Too many open streams for this user (at most ${this.env.SSE_MAX_STREAMS_PER_USER} per instance); close one first`, HttpStatus.TOO_MANY_REQUESTS);
+      const message = `Too many open streams for this user (at most ${this.env.SSE_MAX_STREAMS_PER_USER} per instance); close one first`;
+      throw new RetryLaterException(message, HttpStatus.TOO_MANY_REQUESTS, STREAM_CAP_RETRY_AFTER_SECONDS);
     }
     try {
       writeStreamHead(reply);

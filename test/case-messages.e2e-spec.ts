@@ -351,7 +351,7 @@ describe('Case Messages API v3: create and list', () => {
       const wrongKind = { error: { message: 'This is a user token; the v3 API takes an account token' } };
       const v2 = await list(user.token, `guid=${kase.guid}`);
       expect({ status: v2.status, body: v2.body }).toEqual({ status: 401, body: wrongKind });
-      for (const headers of [{ authorization: `Bearer ${user.token}` }, { 'x-hub-api-token': user.token }]) {
+      for (const headers of [{ authorization: `Bearer ${user.token}` }, { 'x-hub-api-token': user.token }] as Array<Record<string, string>>) {
         const res = await app.request('GET', `${BASE}?guid=${kase.guid}`, { headers });
         expect({ headers, status: res.status, body: res.body }).toEqual({ headers, status: 401, body: wrongKind });
       }

@@ -14,6 +14,9 @@ describeWithChromium(suite)(suite, () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
+  /** A property of the page's focused element, read in the browser (this file is compiled without the DOM types). */
+  const focused = (property: 'id' | 'textContent') =>
+    page.evaluate((name) => (globalThis as unknown as { document: { activeElement: Record<string, string | null> | null } }).document.activeElement?.[name], property);
 
   beforeAll(async () => {
     // No workers: a failed delivery retried from the console stays pending where the test can see it.
@@ -69,7 +72,7 @@ describeWithChromium(suite)(suite, () => {
     await page.getByRole('tab', { name: 'Overview' }).click();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Accounts' }).getAttribute('aria-selected')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('accounts-tab');
+    expect(await focused('id')).toBe('accounts-tab');
     expect(await page.locator('#accounts-panel').isVisible()).toBe(true);
     expect(await page.locator('#overview-panel').isVisible()).toBe(false);
     await page.keyboard.press('End');
@@ -233,7 +236,7 @@ describeWithChromium(suite)(suite, () => {
     await userRow.getByRole('button', { name: 'Erase' }).click();
     const confirm = page.getByRole('button', { name: `Confirm erasure of ${user.id}` });
     await confirm.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(`Confirm erasure of ${user.id}`);
+    expect(await focused('textContent')).toBe(`Confirm erasure of ${user.id}`);
     expect((await app.admin('GET', `/admin/users/${user.id}`)).status).toBe(200);
     await page.keyboard.press('Enter');
     await page.locator('#erasure-title', { hasText: `Erasure report for ${user.id}` }).waitFor();

@@ -20,10 +20,10 @@ done
 curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null || { cat "$log"; echo "not ready"; exit 1; }
 echo "ready after $(( ($(date +%s%N) - start) / 1000000 )) ms; RSS $(ps -o rss= -p "$pid") KiB"
 
-for _ in $(seq 1 20); do grep -q 'partner token:' "$log" && break; sleep 0.5; done
+for _ in $(seq 1 20); do grep -q '^partner: .*token ' "$log" && break; sleep 0.5; done
 guid=$(sed -n 's/^case guid: *//p' "$log")
-partner=$(sed -n 's/^partner token: *//p' "$log")
-user=$(sed -n 's/^user .* token: *//p' "$log" | head -1)
+partner=$(sed -n 's/^partner: .*token *//p' "$log")
+user=$(sed -n 's/^user: .*token *//p' "$log" | head -1)
 [ -n "$partner" ] && [ -n "$user" ] || { cat "$log"; echo "no demo tokens printed"; exit 1; }
 
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v3/case-messages?guid=$guid&accessToken=$partner")

@@ -119,34 +119,19 @@ export class DirectoryLifecycleRepository {
     return this.updated(`UPDATE users SET deactivated_at = ${deactivated ? 'COALESCE(deactivated_at, now())' : 'NULL'} WHERE id = $1`, [id]);
   }
 
-  /**
-   * Cancels the user's e-mails not sent yet (a deactivated user gets none). One that is being sent right
-   * now is left to finish.
-   */
-  async cancelPendingEmails(userId: string): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `WITH cancelled AS (
-         UPDATE deliveries SET status = 'cancelled', updated_at = now()
-          WHERE user_id = $1 AND kind = 'email' AND status = 'pending' RETURNING 1
-       ) SELECT count(*)::int AS n FROM cancelled`,
-      [userId],
-    );
-    return row.n;
+  /** Cancels the user's e-mails not sent yet (a deactivated user gets none). */
+  cancelPendingEmails(userId: string): Promise<void> {
+    return this.cancelPending('', `d.user_id = $1 AND d.kind = 'email'`, [userId]);
   }
 
-  /**
-   * Cancels the account's webhook and AMQP deliveries not sent yet (a deactivated account gets none), through
-   * ix_deliveries_webhook_id_id. One being sent right now is left to finish.
-   */
-  async cancelPendingWebhookDeliveries(accountId: number): Promise<number> {
-    const [row] = await this.dataSource.query(
-      `WITH cancelled AS (
-         UPDATE deliveries d SET status = 'cancelled', updated_at = now()
-           FROM webhooks w WHERE w.account_id = $1 AND d.webhook_id = w.id AND d.status = 'pending' RETURNING 1
-       ) SELECT count(*)::int AS n FROM cancelled`,
-      [accountId],
-    );
-    return row.n;
+  /** Cancels the account's webhook and AMQP deliveries not sent yet (a deactivated account gets none), through ix_deliveries_webhook_id_id. */
+  cancelPendingWebhookDeliveries(accountId: number): Promise<void> {
+    return this.cancelPending('FROM webhooks w', `w.account_id = $1 AND d.webhook_id = w.id`, [accountId]);
+  }
+
+  /** Cancels the pending deliveries `where` picks (joined with `from`); one being sent right now is left to finish. */
+  private async cancelPending(from: string, where: string, params: unknown[]): Promise<void> {
+    await this.dataSource.query(`UPDATE deliveries d SET status = 'cancelled', updated_at = now() ${from} WHERE d.status = 'pending' AND ${where}`, params);
   }
 
   /** Cases of one account (as partner or provider, through their two indexes) or all of them, by id. */

@@ -4,8 +4,8 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const BASE = '/api/v3/case-messages';
 
-// Both races need two real concurrent transactions. The embedded PGlite runs one transaction at a
-// time (its socket server queues the others), so neither race can happen there, and a second
+// These races need real concurrent transactions. The embedded PGlite runs one transaction at a
+// time (its socket server queues the others), so none can happen there, and a second
 // connection holding a transaction open would block the app itself: these need DATABASE_URL.
 const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
 
@@ -36,77 +36,68 @@ describeWithServer('Case Messages API v3 under concurrency', () => {
     await app.close();
   });
 
+  /** Connections of a test beside the app's (ended after it, which rolls back what they left open). */
+  const clients: Client[] = [];
+  const connect = async (database?: string): Promise<Client> => {
+    const url = database ? app.env.DATABASE_URL!.replace(/\/[^/?]+(\?|$)/, `/${database}$1`) : app.env.DATABASE_URL;
+    const client = new Client({ connectionString: url });
+    clients.push(client);
+    await client.connect();
+    return client;
+  };
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.end()));
+  });
+
   it("does not make a create wait for another writer's open transaction, and holds back in the feed what that writer could still precede", async () => {
     const before = await create(provider, 'settled');
-    const slow = new Client({ connectionString: app.env.DATABASE_URL });
-    await slow.connect();
-    try {
-      // A writer that follows the same rule as the create endpoint: its transaction id and message id in one step.
-      await slow.query('BEGIN');
-      const [{ id: inFlight }] = (
-        await slow.query(
-          `INSERT INTO case_messages (id, writer_xid, case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type, type, content, declared_at)
-           SELECT next_case_message_id(), pg_current_xact_id()::text::bigint, id, guid, partner_account_id, provider_account_id, $2, 'provider', 'serviceComment', 'slow writer', now() FROM cases WHERE id = $1 RETURNING id`,
-          [kase.id, provider.id],
-        )
-      ).rows;
-      // Answered while the slow writer is still open: nothing serialises the receiving account's writers.
-      const later = await create(provider, 'does not wait for the slow writer');
-      expect(later).toBeGreaterThan(inFlight);
-      // Committed, but the slow writer could still commit a smaller id: a reader that moved past `later` would skip it.
-      expect(await feedIds(partner, before)).toEqual([]);
-      await slow.query('COMMIT');
-      expect(await feedIds(partner, before)).toEqual([inFlight, later]);
-    } finally {
-      await slow.end();
-    }
+    const slow = await connect();
+    // A writer that follows the same rule as the create endpoint: its transaction id and message id in one step.
+    await slow.query('BEGIN');
+    const [{ id: inFlight }] = (
+      await slow.query(
+        `INSERT INTO case_messages (id, writer_xid, case_id, case_guid, partner_account_id, provider_account_id, sender_account_id, sender_type, type, content, declared_at)
+         SELECT next_case_message_id(), pg_current_xact_id()::text::bigint, id, guid, partner_account_id, provider_account_id, $2, 'provider', 'serviceComment', 'slow writer', now() FROM cases WHERE id = $1 RETURNING id`,
+        [kase.id, provider.id],
+      )
+    ).rows;
+    // Answered while the slow writer is still open: nothing serialises the receiving account's writers.
+    const later = await create(provider, 'does not wait for the slow writer');
+    expect(later).toBeGreaterThan(inFlight);
+    // Committed, but the slow writer could still commit a smaller id: a reader that moved past `later` would skip it.
+    expect(await feedIds(partner, before)).toEqual([]);
+    await slow.query('COMMIT');
+    expect(await feedIds(partner, before)).toEqual([inFlight, later]);
   });
 
   it('shows the later messages once a slow writer rolls back', async () => {
     const before = await create(provider, 'settled');
-    const slow = new Client({ connectionString: app.env.DATABASE_URL });
-    await slow.connect();
-    try {
-      await slow.query('BEGIN');
-      await slow.query(`SELECT next_case_message_id()`);
-      const later = await create(provider, 'after a writer that gives up');
-      expect(await feedIds(partner, before)).toEqual([]);
-      await slow.query('ROLLBACK');
-      expect(await feedIds(partner, before)).toEqual([later]);
-    } finally {
-      await slow.end();
-    }
+    const slow = await connect();
+    await slow.query('BEGIN');
+    await slow.query(`SELECT next_case_message_id()`);
+    const later = await create(provider, 'after a writer that gives up');
+    expect(await feedIds(partner, before)).toEqual([]);
+    await slow.query('ROLLBACK');
+    expect(await feedIds(partner, before)).toEqual([later]);
   });
 
   it('is not held back by a transaction open in another database of the same server', async () => {
     const before = await create(provider, 'settled');
-    const elsewhere = new Client({ connectionString: app.env.DATABASE_URL!.replace(/\/[^/?]+(\?|$)/, '/postgres$1') });
-    await elsewhere.connect();
-    try {
-      await elsewhere.query('BEGIN');
-      await elsewhere.query('SELECT pg_current_xact_id()'); // older than the create below, and still running
-      const later = await create(provider, 'while another database has a transaction open');
-      expect(await feedIds(partner, before)).toEqual([later]);
-    } finally {
-      await elsewhere.query('ROLLBACK');
-      await elsewhere.end();
-    }
+    const elsewhere = await connect('postgres');
+    await elsewhere.query('BEGIN');
+    await elsewhere.query('SELECT pg_current_xact_id()'); // older than the create below, and still running
+    const later = await create(provider, 'while another database has a transaction open');
+    expect(await feedIds(partner, before)).toEqual([later]);
   });
 
   it('releases the id lock when a call is cancelled while it waits, so later creates go on', async () => {
-    const holder = new Client({ connectionString: app.env.DATABASE_URL });
-    const waiter = new Client({ connectionString: app.env.DATABASE_URL });
-    await Promise.all([holder.connect(), waiter.connect()]);
-    try {
-      await holder.query('SELECT pg_advisory_lock(3100, 0)');
-      await waiter.query(`SET statement_timeout = '200ms'`);
-      await expect(waiter.query('SELECT next_case_message_id()')).rejects.toThrow(/statement timeout/);
-      await holder.query('SELECT pg_advisory_unlock(3100, 0)');
-      await waiter.query('SELECT next_case_message_id()');
-      expect(await create(provider, 'after the cancelled call')).toBeGreaterThan(0);
-    } finally {
-      await Promise.all([holder.end(), waiter.end()]);
-    }
+    const [holder, waiter] = await Promise.all([connect(), connect()]);
+    await holder.query('SELECT pg_advisory_lock(3100, 0)');
+    await waiter.query(`SET statement_timeout = '200ms'`);
+    await expect(waiter.query('SELECT next_case_message_id()')).rejects.toThrow(/statement timeout/);
+    await holder.query('SELECT pg_advisory_unlock(3100, 0)');
+    await waiter.query('SELECT next_case_message_id()');
+    expect(await create(provider, 'after the cancelled call')).toBeGreaterThan(0);
   });
 
   it('takes many concurrent creates for one receiving account, each once in the feed, in id order', async () => {

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf, validateSync } from 'class-validator';
 import { isIP } from 'node:net';
 
 const toBool = ({ value }: { value: unknown }) =>
@@ -155,11 +155,16 @@ export class EnvironmentVariables {
   SSE_MAX_STREAMS = 10_000;
 }
 
+/** The name of every variable EnvironmentVariables declares, those without a default included. */
+export function environmentVariableNames(): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))];
+}
+
 /** Validates `raw` (normally process.env) and throws one error listing every bad variable. */
 export function validateEnv(raw: Record<string, string | undefined>): EnvironmentVariables {
-  const known = Object.keys(new EnvironmentVariables());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'DATABASE_DIRECT_URL', 'ADMIN_TOKEN', 'METRICS_TOKEN', 'REDIS_URL', 'SMTP_URL', 'NATS_URL', 'DEMO_SEED', 'LOG_FORMAT']) {
+  for (const key of environmentVariableNames()) {
     const value = raw[key];
     if (value !== undefined && value !== '') input[key] = value;
   }

@@ -106,8 +106,16 @@ export interface Balancer {
   isUp(server: string): Promise<boolean>;
 }
 
-/** HAProxy round-robin over `servers`, health-checking /health/ready every 200 ms; names the server in X-Served-By. */
-export async function startHaproxy(servers: { name: string; port: number }[]): Promise<Balancer> {
+export interface HaproxyOptions {
+  /** Health-check period and failures before a server is taken out (default 200 ms, 1: the test sees a dead instance at once). */
+  check?: { intervalMs: number; fall: number };
+  /** `option http-no-delay` (default on); the bench turns it off to show what it saves on SSE. */
+  httpNoDelay?: boolean;
+}
+
+/** HAProxy round-robin over `servers`, health-checking /health/ready; names the server in X-Served-By. */
+export async function startHaproxy(servers: { name: string; port: number }[], options: HaproxyOptions = {}): Promise<Balancer> {
+  const check = options.check ?? { intervalMs: 200, fall: 1 };
   const dir = mkdtempSync(join(tmpdir(), 'messaging-cluster-haproxy-'));
   const [port, statsPort] = [await freePort(), await freePort()];
   writeFileSync(
@@ -123,7 +131,7 @@ export async function startHaproxy(servers: { name: string; port: number }[]): P
       // SSE: once the response streams, the tunnel timeout applies; it must exceed the heartbeat.
       '  timeout tunnel 1h',
       // SSE: forward each event as it comes; without it HAProxy holds small writes back (~200 ms measured).
-      '  option http-no-delay',
+      ...(options.httpNoDelay === false ? [] : ['  option http-no-delay']),
       '  option redispatch',
       '  retries 3',
       // A connection refused or closed without an answer (a killed instance, a closing keep-alive) goes to another server.
@@ -139,7 +147,7 @@ export async function startHaproxy(servers: { name: string; port: number }[]): P
       '  balance roundrobin',
       '  option httpchk GET /health/ready',
       '  http-check expect status 200',
-      '  default-server inter 200ms fall 1 rise 2',
+      `  default-server inter ${check.intervalMs}ms fall ${check.fall} rise 2`,
       '  http-response set-header X-Served-By %s',
       ...servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check`),
       '',
@@ -163,6 +171,8 @@ export class ServiceInstance {
     readonly name: string,
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** The built entry point; the bench passes its private snapshot of dist/. */
+    private readonly main = DIST_MAIN,
   ) {}
 
   get url(): string {
@@ -171,7 +181,7 @@ export class ServiceInstance {
 
   /** Starts `node dist/main.js` and waits until its readiness answers 200. */
   async start(): Promise<void> {
-    const child = new Child(this.name, process.execPath, [DIST_MAIN], { ...this.env, HOST: '127.0.0.1', PORT: String(this.port) });
+    const child = new Child(this.name, process.execPath, [this.main], { ...this.env, HOST: '127.0.0.1', PORT: String(this.port) });
     this.child = child;
     await waitUntil(`${this.name} to be ready`, async () => !child.running || (await fetch(`${this.url}/health/ready`).then((r) => r.ok, () => false)), 60_000);
     if (!child.running) throw new Error(`${this.name} exited before it was ready:\n${child.log}`);

@@ -158,7 +158,8 @@ describe('provisioning CLI', () => {
     const overHttp = await app.admin('GET', `/admin/audit?target=case:${kase.json.guid}`);
     expect(overHttp.body.map((e: { action: string }) => e.action)).toEqual(['cases:forward', 'cases:create']);
     expect((await cli('audit:list', '--action', 'accounts:list')).json.items).toEqual([]);
-  });
+    // 27 CLI runs, each a process that compiles the source (~2 s alone, several on a loaded machine).
+  }, 240_000);
 
   it('reports bad input and conflicts as JSON errors with exit code 1', async () => {
     const bad = await cli('accounts:create', '--type', 'insurer', '--name', 'X');

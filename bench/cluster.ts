@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { dropDatabase } from '../test/support/test-database';
-import { Balancer, ServiceInstance, tcpListens } from '../test/cluster/topology';
+import { Balancer, ServiceInstance, setSessionDefaults, tcpListens } from '../test/cluster/topology';
 import { BenchConfig, databaseUrl, readBenchConfig } from './lib/config';
 import { openPool } from './lib/db';
 import { benchIds, issueTokens, issueUserTokens } from './lib/fixtures';
@@ -82,13 +82,6 @@ function commit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   const dirty = git('status', '--porcelain', '--', 'src', 'migrations') !== '';
   return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' (src/ or migrations/ with uncommitted changes)' : ''}`;
-}
-
-/** As in test/cluster/run.ts: PgBouncer drops the startup options the app sets its sessions with, so the database carries them. */
-async function setSessionDefaults(admin: Client, database: string): Promise<void> {
-  for (const setting of [`statement_timeout = '10s'`, 'jit = off', 'max_parallel_workers_per_gather = 0']) {
-    await admin.query(`ALTER DATABASE "${database}" SET ${setting}`);
-  }
 }
 
 async function main(): Promise<void> {

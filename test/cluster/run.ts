@@ -12,9 +12,9 @@ import { Client } from 'pg';
 import { listens } from '../support/local-server';
 import { SmtpSink } from '../support/smtp-sink';
 import { ADMIN_TOKEN, HttpResult, TestApp } from '../support/test-app';
-import { assertTestDatabaseName, dropDatabase, onMaintenanceDb, quoteIdent, recreateDatabase, withDatabase } from '../support/test-database';
+import { assertTestDatabaseName, dropDatabase, onMaintenanceDb, recreateDatabase, withDatabase } from '../support/test-database';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { Balancer, freePort, migrate, ServiceInstance, startHaproxy, startPgBouncer, SwitchProxy, waitUntil } from './topology';
+import { Balancer, freePort, migrate, ServiceInstance, setSessionDefaults, startHaproxy, startPgBouncer, SwitchProxy, waitUntil } from './topology';
 import { checkIdempotentCreate, checkKillUnderLoad, checkRateLimit, checkSigterm, checkStreamFailover } from './checks';
 
 const RATE_LIMIT = 200;
@@ -53,12 +53,7 @@ async function request<T>(base: string, method: string, path: string, options: {
 async function createClusterDatabase(serverUrl: string, name: string): Promise<string> {
   assertTestDatabaseName(name);
   await recreateDatabase(serverUrl, name);
-  await onMaintenanceDb(serverUrl, async (c) => {
-    // Through PgBouncer the service's startup settings are ignored (ignore_startup_parameters): the database carries them.
-    await c.query(`ALTER DATABASE ${quoteIdent(name)} SET statement_timeout = '10s'`);
-    await c.query(`ALTER DATABASE ${quoteIdent(name)} SET jit = off`);
-    await c.query(`ALTER DATABASE ${quoteIdent(name)} SET max_parallel_workers_per_gather = 0`);
-  });
+  await onMaintenanceDb(serverUrl, (c) => setSessionDefaults(c, name));
   return withDatabase(serverUrl, name);
 }
 

@@ -61,6 +61,15 @@ export class Child {
   }
 }
 
+/**
+ * Through PgBouncer the service's startup options are dropped (ignore_startup_parameters), so the database
+ * carries the session settings the service would set itself; `db` is connected to any database of the server.
+ */
+export async function setSessionDefaults(db: { query(sql: string): Promise<unknown> }, database: string): Promise<void> {
+  const name = `"${database.replaceAll('"', '""')}"`;
+  for (const setting of [`statement_timeout = '10s'`, 'jit = off', 'max_parallel_workers_per_gather = 0']) await db.query(`ALTER DATABASE ${name} SET ${setting}`);
+}
+
 /** The user PgBouncer drops to when started as root (it refuses to run as root). */
 function dropPrivileges(dir: string): string[] {
   if (process.getuid?.() !== 0) return [];

@@ -1,7 +1,8 @@
-import { ClientRequest, request as httpRequest } from 'node:http';
+import { ClientRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchWithRetry, percentile } from '../lib/load';
 import { log } from '../lib/prepare';
+import { openMessageStream } from '../lib/sse';
 
 export interface StreamUser {
   userId: string;
@@ -145,35 +146,8 @@ async function openAll(baseUrl: string, users: StreamUser[], arrivals: Map<strin
   throw failures[0];
 }
 
-/**
- * A stream on a connection of its own (no agent: one socket per stream, as each browser tab has), parsed as it
- * arrives: a `message` event's arrival time is kept under its message id.
- */
-function openStream(baseUrl: string, user: StreamUser, arrivals: Map<string, number>): Promise<OpenStream> {
-  return new Promise((resolve, reject) => {
-    const url = `${baseUrl}/v2/user/${user.userId}/messages/stream`;
-    const request = httpRequest(url, { agent: false, headers: { authorization: `BimPlus ${user.token}`, accept: 'text/event-stream' } }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        return reject(new Error(`stream of ${user.userId} answered ${response.statusCode}`));
-      }
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        const at = performance.now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(frame);
-          if (data && /^event: message$/m.test(frame)) arrivals.set((JSON.parse(data[1]) as { id: string }).id, at);
-        }
-      });
-      response.on('error', () => undefined);
-      resolve({ user, servedBy: String(response.headers['x-served-by'] ?? '?'), request });
-    });
-    request.on('error', (error) => reject(error));
-    request.end();
-  });
+/** One user's stream through the balancer, with the instance that holds it. */
+async function openStream(baseUrl: string, user: StreamUser, arrivals: Map<string, number>): Promise<OpenStream> {
+  const { request, response } = await openMessageStream(`${baseUrl}/v2/user/${user.userId}/messages/stream`, { authorization: `BimPlus ${user.token}` }, arrivals);
+  return { user, servedBy: String(response.headers['x-served-by'] ?? '?'), request };
 }

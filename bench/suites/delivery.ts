@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, IncomingMessage, Server } from 'node:http';
+import { createServer, IncomingMessage, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectAmqp } from 'amqplib';
@@ -10,6 +10,7 @@ import { BenchConfig } from '../lib/config';
 import { issueUserTokens } from '../lib/fixtures';
 import { alternate, LoadResult, measure } from '../lib/load';
 import { log } from '../lib/prepare';
+import { openMessageStream } from '../lib/sse';
 import { SuiteContext } from '../lib/suite';
 import { createWorkload } from './user-messages';
 import { AMQP_URL, providerAccounts, subscribe, v3Workload, WebhookTarget } from './webhooks';
@@ -411,28 +412,9 @@ async function waitForArrival(arrivals: Map<string, number>, id: string, timeout
   return arrivals.get(id);
 }
 
-function openStream(baseUrl: string, userId: string, token: string, arrivals: Map<string, number>): Promise<OpenStream> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(`${baseUrl}/v2/user/me/messages/stream?accessToken=${token}`, { agent: false }, (response) => {
-      if (response.statusCode !== 200) return reject(new Error(`stream answered ${response.statusCode}`));
-      let buffer = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block);
-          if (/^event: message$/m.test(block) && data) arrivals.set((JSON.parse(data[1]) as { id: string }).id, performance.now());
-        }
-      });
-      response.on('error', () => undefined);
-      resolve({ userId, response });
-    });
-    request.on('error', reject);
-    request.end();
-  });
+async function openStream(baseUrl: string, userId: string, token: string, arrivals: Map<string, number>): Promise<OpenStream> {
+  const { response } = await openMessageStream(`${baseUrl}/v2/user/me/messages/stream?accessToken=${token}`, {}, arrivals);
+  return { userId, response };
 }
 
 function rssBytes(server: ChildServer): number {

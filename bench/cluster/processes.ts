@@ -2,15 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Balancer, Child, freePort, ServiceInstance, startHaproxy, startPgBouncer, waitUntil } from '../../test/cluster/topology';
+import { Balancer, Child, freePort, INSTANCE_POOL_SIZE, ServiceInstance, startHaproxy, startPgBouncer, waitUntil } from '../../test/cluster/topology';
 import { appDist } from '../lib/dist';
 import { CpuSources } from './cpu';
 
 export type PushBus = 'postgres' | 'nats';
 export const NATS_URL = 'nats://127.0.0.1:4222';
-
-/** Pool per instance behind PgBouncer, as in the cluster test: 3 × 8 client connections onto PgBouncer's 12 server connections. */
-const CLUSTER_POOL_SIZE = 8;
 
 /**
  * Checks every 2 s, out after 3 failures: the test's 200 ms and 1 failure take healthy instances out of the
@@ -50,7 +47,7 @@ export class Processes {
       DATABASE_URL: pooled,
       DATABASE_DIRECT_URL: direct,
       DB_PREPARED_STATEMENTS: 'false',
-      DB_POOL_SIZE: String(CLUSTER_POOL_SIZE),
+      DB_POOL_SIZE: String(INSTANCE_POOL_SIZE),
       PUSH_BUS: bus,
       ...(bus === 'nats' ? { NATS_URL } : {}),
     });

@@ -14,7 +14,7 @@ import { SmtpSink } from '../support/smtp-sink';
 import { ADMIN_TOKEN, HttpResult, TestApp } from '../support/test-app';
 import { assertTestDatabaseName, dropDatabase, onMaintenanceDb, recreateDatabase, withDatabase } from '../support/test-database';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { Balancer, freePort, migrate, ServiceInstance, setSessionDefaults, startHaproxy, startPgBouncer, SwitchProxy, waitUntil } from './topology';
+import { Balancer, freePort, INSTANCE_POOL_SIZE, migrate, ServiceInstance, setSessionDefaults, startHaproxy, startPgBouncer, SwitchProxy, waitUntil } from './topology';
 import { checkIdempotentCreate, checkKillUnderLoad, checkRateLimit, checkSigterm, checkStreamFailover } from './checks';
 
 const RATE_LIMIT = 200;
@@ -81,7 +81,7 @@ async function runWithBus(bus: 'postgres' | 'nats', serverUrl: string): Promise<
       DATABASE_DIRECT_URL: direct,
       DB_PREPARED_STATEMENTS: 'false',
       MIGRATIONS_RUN: 'false',
-      DB_POOL_SIZE: '8',
+      DB_POOL_SIZE: String(INSTANCE_POOL_SIZE),
       PUSH_BUS: bus,
       ...(bus === 'nats' ? { NATS_URL } : {}),
       ...(redis ? { REDIS_URL } : {}),

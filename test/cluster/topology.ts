@@ -70,6 +70,9 @@ export async function setSessionDefaults(db: { query(sql: string): Promise<unkno
   for (const setting of [`statement_timeout = '10s'`, 'jit = off', 'max_parallel_workers_per_gather = 0']) await db.query(`ALTER DATABASE ${name} SET ${setting}`);
 }
 
+/** Pool per instance behind PgBouncer: three instances × 8 client connections onto its 12 server connections. */
+export const INSTANCE_POOL_SIZE = 8;
+
 /** The user PgBouncer drops to when started as root (it refuses to run as root). */
 function dropPrivileges(dir: string): string[] {
   if (process.getuid?.() !== 0) return [];

@@ -1,4 +1,6 @@
 import { connect, NatsConnection } from 'nats';
+import { once } from 'node:events';
+import { AddressInfo, createServer } from 'node:net';
 import { STREAM_WAKE_SUBJECT } from '../src/delivery/stream/nats-stream-bus';
 import { createUser, UserFixture } from './factories';
 import { describeWithServer } from './support/local-server';
@@ -69,3 +71,36 @@ describeNats('SSE over the NATS push bus', () => {
     expect(events.map((e) => Number(e.id))).toEqual([Number(seenEvent.id) + 1, Number(seenEvent.id) + 2]);
   });
 });
+
+const describeUnreachable = withServer ? describe : describe.skip;
+
+describeUnreachable('the NATS push bus with no NATS server up', () => {
+  it('says so, serves streams from the poll meanwhile, and still shuts down', async () => {
+    const port = await unusedPort();
+    const app = await startTestApp({ PUSH_BUS: 'nats', NATS_URL: `nats://127.0.0.1:${port}` });
+    let closed = false;
+    try {
+      const [service, alice] = await Promise.all([createUser(app, 'service'), createUser(app)]);
+      const stream = await SseClient.open(`${app.baseUrl}/v2/user/me/messages/stream`, { authorization: `BimPlus ${alice.token}` });
+      const sent = await app.request('POST', '/v2/messages', { headers: { authorization: `BimPlus ${service.token}` }, body: { receiver: { id: alice.id }, source: 'Jobs', topic: 'no bus', severity: 'info', returnCode: 'OK' } });
+      const [event] = await stream.waitFor((e) => e.length >= 1);
+      expect(JSON.parse(event.data).id).toBe(sent.body.id);
+      await stream.close();
+      expect(app.logs.some((line) => line.includes(`stream bus cannot reach NATS`))).toBe(true);
+      // A first connect that never settles would hold this close until the test's timeout.
+      await app.close();
+      closed = true;
+    } finally {
+      if (!closed) await app.close();
+    }
+  });
+});
+
+/** A port nothing listens on: bound once, then released. */
+async function unusedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

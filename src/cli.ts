@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
   const env = validateEnv({ ...process.env, LOG_LEVEL: 'silent' });
   const embedded = env.DATABASE_URL ? undefined : await startEmbeddedPostgres(env.DATA_DIR);
-  process.stderr.write(`database: ${describeDatabase(env, embedded)}\n`);
+  process.stderr.write(`database: ${describeDatabase(env, embedded, command === 'migrate')}\n`);
   const url = env.DATABASE_URL ?? embedded!.url;
   try {
     const result = command === 'migrate' ? await migrate(env, url) : await runInApp(command, rest, values as Options, env, url);
@@ -112,10 +112,12 @@ async function migrate(env: EnvironmentVariables, url: string): Promise<{ applie
  * Which database the command works on, for stderr: without DATABASE_URL next to a service that uses one, the
  * CLI would otherwise create accounts in a fresh embedded database and report success.
  */
-function describeDatabase(env: EnvironmentVariables, embedded: EmbeddedDatabase | undefined): string {
+function describeDatabase(env: EnvironmentVariables, embedded: EmbeddedDatabase | undefined, migrating: boolean): string {
   if (env.DATABASE_URL) {
-    const url = new URL(env.DATABASE_URL);
-    return `PostgreSQL at ${url.host}${url.pathname} (DATABASE_URL)`;
+    // Migrations take the direct connection when there is one (see migrate()), so that is the one to name.
+    const [name, value] = migrating && env.DATABASE_DIRECT_URL ? ['DATABASE_DIRECT_URL', env.DATABASE_DIRECT_URL] : ['DATABASE_URL', env.DATABASE_URL];
+    const url = new URL(value);
+    return `PostgreSQL at ${url.host}${url.pathname} (${name})`;
   }
   return `embedded under ${resolve(env.DATA_DIR)} (${embedded?.joined ? 'joined the running service' : 'no service runs on it; opened it here'})`;
 }
